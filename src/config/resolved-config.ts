@@ -1,0 +1,33 @@
+import type { ConnectionSettings, Engine } from '../adapter.js';
+
+/** Release policy: `asap` releases after each statement outside a transaction; `request` holds per scope. */
+export type ReleaseMode = 'asap' | 'request';
+
+/** The backend-agnostic pool options after defaults are applied (DESIGN §3). */
+export interface ResolvedPoolOptions {
+  readonly min: number;
+  readonly max: number;
+  readonly acquireTimeoutMs: number;
+  /** `null` = unlimited; 0 = never queue (fail at once when no connection is free). */
+  readonly maxWaiting: number | null;
+  /** 0 = never close idle connections. */
+  readonly idleTimeoutMs: number;
+  /** 0 = no lifetime limit. */
+  readonly maxLifetimeMs: number;
+  /** 0 = off. */
+  readonly maxUses: number;
+  readonly validateAfterIdleMs: number;
+  readonly connectTimeoutMs: number;
+  readonly order: 'lifo' | 'fifo';
+  /** 0 = off. */
+  readonly leakDetectionMs: number;
+}
+
+/** One database after validation: frozen, defaults applied, URL parsed. */
+export interface ResolvedDatabaseConfig {
+  readonly alias: string;
+  readonly engine: Engine;
+  readonly connection: ConnectionSettings;
+  readonly release: ReleaseMode;
+  readonly pool: ResolvedPoolOptions;
+}

@@ -1,0 +1,82 @@
+/**
+ * Every error unipool throws is a `UnipoolError` with a stable `code`. Message text is API too:
+ * tests pin it, so change it deliberately.
+ */
+
+/** The stable error codes. Each has a row in the docs' error table (generated from this object). */
+export const ErrorCodes = {
+  UNIPOOL_CONFIG_INVALID: 'The configuration does not match the schema; every problem is listed with its path.',
+  UNIPOOL_UNKNOWN_DATABASE: 'No database with that alias was configured.',
+  UNIPOOL_DRIVER_MISSING: "The engine's driver package is not installed.",
+  UNIPOOL_ACQUIRE_TIMEOUT: 'No connection became free within acquireTimeoutMs; the message carries the pool numbers and the cause the last connect error.',
+  UNIPOOL_QUEUE_FULL: 'More callers are waiting than pool.maxWaiting allows; rejected at once.',
+  UNIPOOL_POOL_CLOSED: 'The pool is closing or closed and takes no new work.',
+  UNIPOOL_CONNECT_FAILED: 'Opening a connection failed (cause holds the driver error).',
+  UNIPOOL_CONNECT_TIMEOUT: 'Opening a connection took longer than connectTimeoutMs.',
+  UNIPOOL_QUERY_FAILED: 'Reserved: driver query errors are passed through unchanged so their own codes stay visible.',
+  UNIPOOL_TX_OUTSIDE_SCOPE: 'A statement left a transaction open outside any scope; it was rolled back. Use atomic().',
+  UNIPOOL_SESSION_STATE_OUTSIDE_SESSION: 'A statement changed session state outside session(); the connection was reset. Use session() or connection options.',
+  UNIPOOL_TX_NESTED_DURABLE: 'atomic({ durable: true }) was called inside another atomic block.',
+  UNIPOOL_TX_OPTIONS_NESTED: 'Isolation or read-only options were given to a nested atomic block, which cannot change them.',
+  UNIPOOL_UNSUPPORTED: 'The engine does not support the requested feature (see its capabilities).',
+  UNIPOOL_INVALID_ARGUMENT: 'A public API function received an argument of the wrong shape.',
+  UNIPOOL_LEASE_RELEASED: 'A lease was used or released after it had already been released.',
+  UNIPOOL_CONNECTION_BROKEN: 'The connection broke while in use; it was destroyed and not returned to the pool.',
+} as const;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** Base class of every error thrown by unipool. `code` is stable; `cause` holds the underlying error. */
+export class UnipoolError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** One problem found in a configuration. */
+export interface ConfigIssue {
+  /** Dotted path, e.g. `databases.default.pool.max`. */
+  readonly path: string;
+  /** What is wrong, e.g. `must be ≥ 1, got 0`. */
+  readonly message: string;
+}
+
+/** Thrown by `createDatabases()` and `unipool check` for an invalid configuration; lists every problem. */
+export class ConfigError extends UnipoolError {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[]) {
+    const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`);
+    super('UNIPOOL_CONFIG_INVALID', `Invalid unipool configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+    this.issues = Object.freeze([...issues]);
+  }
+}
+
+/** Thrown when no connection became free within `acquireTimeoutMs`. */
+export class AcquireTimeoutError extends UnipoolError {
+  constructor(message: string, cause?: unknown) {
+    super('UNIPOOL_ACQUIRE_TIMEOUT', message, { cause });
+  }
+}
+
+/** Thrown when the pool is closing or closed. */
+export class PoolClosedError extends UnipoolError {
+  constructor(alias: string) {
+    super('UNIPOOL_POOL_CLOSED', `unipool: pool "${alias}" is closed; it takes no new work. Create the databases again to reconnect.`);
+  }
+}
+
+/** Thrown when `pool.maxWaiting` callers are already waiting. */
+export class QueueFullError extends UnipoolError {
+  constructor(message: string) {
+    super('UNIPOOL_QUEUE_FULL', message);
+  }
+}
+
+/** Thrown for a transaction-related misuse (`UNIPOOL_TX_*`). */
+export class TransactionError extends UnipoolError {}

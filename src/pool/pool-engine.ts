@@ -1,0 +1,66 @@
+import type { ResolvedPoolOptions } from '../config/resolved-config.js';
+import type { PoolStats } from '../metrics/pool-stats.js';
+
+/** A physical connection as the pool tracks it. `raw` is the driver's connection object. */
+export interface PooledConnection<C> {
+  readonly raw: C;
+  /** Unique per pool, for diagnostics. */
+  readonly id: number;
+  /** Clock time (ms) it was opened. */
+  readonly createdAt: number;
+  /** Checkouts so far (including the current one). */
+  readonly uses: number;
+  /** Session state was changed: the core resets it before it goes back to the pool. */
+  dirty: boolean;
+  /** The driver reported it dead; it is destroyed instead of being returned. */
+  broken: boolean;
+}
+
+/** How the engine opens, closes and checks connections (built by the core from an adapter). */
+export interface ConnectionFactory<C> {
+  create(): Promise<C>;
+  destroy(conn: C): Promise<void>;
+  /** Round trip used by `validateAfterIdleMs`; rejects when the connection is dead. */
+  ping(conn: C): Promise<void>;
+}
+
+/** Optional observers of pool activity; every method is a no-op when absent, and may never throw into the pool. */
+export interface PoolObserver {
+  acquired?(conn: PooledConnection<unknown>, waitMs: number): void;
+  released?(conn: PooledConnection<unknown>, holdMs: number): void;
+  created?(conn: PooledConnection<unknown>, createMs: number): void;
+  destroyed?(conn: PooledConnection<unknown>, reason: DestroyReason): void;
+  timedOut?(error: Error): void;
+  connectFailed?(error: unknown): void;
+}
+
+/** Why a connection left the pool. */
+export type DestroyReason = 'idle' | 'lifetime' | 'max-uses' | 'validation' | 'broken' | 'bad-state' | 'closed' | 'forced';
+
+export interface PoolEngineOptions<C> {
+  readonly alias: string;
+  readonly engine: string;
+  readonly pool: ResolvedPoolOptions;
+  readonly factory: ConnectionFactory<C>;
+  readonly observer?: PoolObserver;
+  /** Monotonic milliseconds; injectable for tests. Defaults to `performance.now()`. */
+  readonly now?: () => number;
+}
+
+/**
+ * The pool engine behind every database. The default implementation wraps `generic-pool`; the
+ * interface keeps it replaceable.
+ */
+export interface PoolEngine<C> {
+  /** Resolves a connection that is checked out; rejects with `UNIPOOL_ACQUIRE_TIMEOUT`, `UNIPOOL_QUEUE_FULL` or `UNIPOOL_POOL_CLOSED`. */
+  acquire(): Promise<PooledConnection<C>>;
+  /** Return a healthy, idle (not in a transaction, already reset) connection. A second release throws `UNIPOOL_LEASE_RELEASED`. */
+  release(conn: PooledConnection<C>): void;
+  /** Remove a checked-out connection from the pool and close it in the background. */
+  destroy(conn: PooledConnection<C>, reason: DestroyReason): void;
+  /** Counters and histograms. */
+  stats(): PoolStats;
+  /** Reject new work, wait up to `timeoutMs` for checked-out connections, then destroy the rest. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+  readonly closed: boolean;
+}
