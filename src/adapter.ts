@@ -145,6 +145,11 @@ export interface Adapter<C = unknown> {
   transactionState(conn: C): TransactionState;
   /** True when an error from `query` means the connection is unusable and must be destroyed. */
   isBroken(conn: C, error: unknown): boolean;
+  /**
+   * Cheap, synchronous check before a connection goes back to the pool: false when it is closed,
+   * broken, or still busy (a result or cursor left unread). The core destroys it then.
+   */
+  isUsable(conn: C): boolean;
 
   begin(conn: C, options: BeginOptions): Promise<void>;
   commit(conn: C): Promise<void>;
@@ -155,7 +160,8 @@ export interface Adapter<C = unknown> {
 
   /**
    * Rows one at a time, fetched `batchSize` at a time. The iterator's `return()` (loop `break` or
-   * throw) must close the cursor so the connection can be released.
+   * throw) must close the cursor so the connection can be released; where the driver cannot stop a
+   * result early, `isUsable()` must report false afterwards so the core destroys the connection.
    */
   stream(conn: C, sql: string, params: QueryParams | undefined, options: { batchSize: number }): AsyncIterableIterator<Row>;
 }
