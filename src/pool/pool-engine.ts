@@ -1,4 +1,6 @@
 import type { ResolvedPoolOptions } from '../config/resolved-config.js';
+import type { Logger } from '../logger.js';
+import type { DurationHistogram } from '../metrics/histogram.js';
 import type { PoolStats } from '../metrics/pool-stats.js';
 
 /** A physical connection as the pool tracks it. `raw` is the driver's connection object. */
@@ -32,6 +34,8 @@ export interface PoolObserver {
   destroyed?(conn: PooledConnection<unknown>, reason: DestroyReason): void;
   timedOut?(error: Error): void;
   connectFailed?(error: unknown): void;
+  /** A lease has been out longer than `leakDetectionMs` (reported once per lease); `stack` is where it was acquired. */
+  leaked?(conn: PooledConnection<unknown>, heldMs: number, stack: string): void;
 }
 
 /** Why a connection left the pool. */
@@ -45,6 +49,17 @@ export interface PoolEngineOptions<C> {
   readonly observer?: PoolObserver;
   /** Monotonic milliseconds; injectable for tests. Defaults to `performance.now()`. */
   readonly now?: () => number;
+  /** Uniform random numbers in [0, 1) for lifetime and backoff jitter; injectable for tests. Defaults to `Math.random`. */
+  readonly random?: () => number;
+  /** Where observer failures are reported. Defaults to a process warning. */
+  readonly logger?: Logger;
+}
+
+/** The histograms behind `PoolStats.waitMs`/`holdMs`/`createMs`, for exporters that need buckets. */
+export interface PoolHistograms {
+  readonly waitMs: DurationHistogram;
+  readonly holdMs: DurationHistogram;
+  readonly createMs: DurationHistogram;
 }
 
 /**
@@ -60,6 +75,8 @@ export interface PoolEngine<C> {
   destroy(conn: PooledConnection<C>, reason: DestroyReason): void;
   /** Counters and histograms. */
   stats(): PoolStats;
+  /** The live histograms (Prometheus buckets, sums); optional so test doubles need not provide it. */
+  histograms?(): PoolHistograms;
   /** Reject new work, wait up to `timeoutMs` for checked-out connections, then destroy the rest. */
   close(options?: { timeoutMs?: number }): Promise<void>;
   readonly closed: boolean;

@@ -1,0 +1,202 @@
+import type { Adapter, AdapterResult, BeginOptions, IsolationLevel, QueryParams, Row, TransactionState } from '../../src/adapter.js';
+import { TransactionError, UnipoolError } from '../../src/errors.js';
+import { connectPostgres } from './connect-postgres.js';
+import { postgresDriver } from './load-postgres-driver.js';
+import { postgresCapabilities } from './postgres-capabilities.js';
+import { connectionState, forgetNamedStatements, isOpen } from './postgres-connection-state.js';
+import type { PgClient, PgModule, PgResult } from './postgres-driver-types.js';
+import { isConnectionError } from './postgres-errors.js';
+import { dropsAllPreparedStatements, recordStatementTags, sessionStateOfAll, type StatementTag } from './postgres-session-state.js';
+import { streamRows } from './postgres-stream.js';
+
+/** A PostgreSQL connection as unipool holds it: the plain `pg.Client` (typed structurally). */
+export type PgConnection = PgClient;
+
+const ISOLATION_SQL: Readonly<Record<IsolationLevel, string>> = {
+  'read uncommitted': 'READ UNCOMMITTED',
+  'read committed': 'READ COMMITTED',
+  'repeatable read': 'REPEATABLE READ',
+  serializable: 'SERIALIZABLE',
+};
+
+// Set by the first load, so the per-query path does not await the loader again.
+let loadedPg: PgModule | undefined;
+async function pgModule(): Promise<PgModule> {
+  loadedPg ??= await postgresDriver.pg();
+  return loadedPg;
+}
+
+function toValues(params: QueryParams | undefined, where: string): unknown[] | undefined {
+  if (params === undefined) return undefined;
+  if (Array.isArray(params)) return params as unknown[];
+  throw new UnipoolError(
+    'UNIPOOL_UNSUPPORTED',
+    `postgres: ${where} received named parameters (an object); PostgreSQL binds by position. Write $1, $2 … in the SQL and pass an array.`,
+  );
+}
+
+/** `"name"` with embedded quotes doubled, for savepoint names. */
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Runs one query and records the full command tag of each statement (tags fill even when it fails). */
+function run(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, tags: { list: StatementTag[] }): Promise<PgResult[]> {
+  return new Promise((resolve, reject) => {
+    const query = new pg.Query({ text: sql, values }, undefined, (error, result) => {
+      if (error) reject(error);
+      else resolve(Array.isArray(result) ? result : result === undefined ? [] : [result]);
+    });
+    tags.list = recordStatementTags(query);
+    client.query(query);
+  });
+}
+
+/** A statement the adapter issues itself (transaction control, reset). */
+async function execute(client: PgClient, sql: string): Promise<PgResult> {
+  const result = await client.query(sql);
+  return Array.isArray(result) ? (result[result.length - 1] as PgResult) : result;
+}
+
+/** The status byte of the last ReadyForQuery, as the server sent it. */
+function transactionStateOf(conn: PgClient): TransactionState {
+  const status = conn.getTransactionStatus();
+  return status === 'T' ? 'active' : status === 'E' ? 'failed' : 'idle';
+}
+
+function toAdapterResult(results: readonly PgResult[]): AdapterResult {
+  // A multi-statement simple query answers with one result per statement; like most drivers'
+  // single-result APIs we return the last one.
+  const last = results[results.length - 1];
+  if (last === undefined) return { rows: [], rowCount: 0, fields: [] };
+  return {
+    rows: last.rows,
+    rowCount: last.rowCount ?? last.rows.length,
+    fields: last.fields.map((field) => ({ name: field.name, type: field.dataTypeID })),
+  };
+}
+
+/** The PostgreSQL adapter, on `pg` (and `pg-cursor` for `stream()`), both loaded on first use. */
+export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgConnection>>({
+  engine: 'postgres',
+  driverPackage: 'pg',
+  capabilities: postgresCapabilities,
+
+  placeholder(n: number): string {
+    return `$${n}`;
+  },
+
+  async connect(settings, context) {
+    return connectPostgres(await pgModule(), settings, context);
+  },
+
+  async close(conn) {
+    await conn.end();
+  },
+
+  async query(conn, sql, params) {
+    const pg = loadedPg ?? (await pgModule());
+    const values = toValues(params, 'query()');
+    const tags = { list: [] as StatementTag[] };
+    let results: PgResult[];
+    try {
+      results = await run(conn, pg, sql, values, tags);
+    } catch (error) {
+      // Statements before the failing one in a multi-statement query may have changed session
+      // state; no result can report it, so the connection must be reset before reuse.
+      const change = sessionStateOfAll(tags.list);
+      if (change !== undefined) connectionState(conn).unreportedSessionState ??= change.statement;
+      // pg's error carries the socket-read stack; capture one that leads back to the caller.
+      if (error instanceof Error) Error.captureStackTrace(error);
+      throw error;
+    }
+    if (dropsAllPreparedStatements(tags.list)) forgetNamedStatements(conn);
+    const result = toAdapterResult(results);
+    const sessionState = sessionStateOfAll(tags.list);
+    return sessionState === undefined ? result : { ...result, sessionState };
+  },
+
+  async ping(conn) {
+    // An empty query is answered with EmptyQueryResponse + ReadyForQuery: no parse, no plan.
+    await conn.query('');
+  },
+
+  async reset(conn) {
+    // DISCARD ALL cannot run inside a transaction block.
+    if (transactionStateOf(conn) !== 'idle') await execute(conn, 'ROLLBACK');
+    await execute(conn, 'DISCARD ALL');
+    // DISCARD ALL deallocated every prepared statement; pg would otherwise skip the Parse of a
+    // named query it believes is still prepared.
+    forgetNamedStatements(conn);
+    // UNLISTEN * ran server-side; drop the JS listeners a session attached too.
+    conn.removeAllListeners('notification');
+    connectionState(conn).unreportedSessionState = undefined;
+  },
+
+  transactionState: transactionStateOf,
+
+  isBroken(conn, error) {
+    return !isOpen(conn) || isConnectionError(error);
+  },
+
+  isUsable(conn) {
+    return (
+      isOpen(conn) &&
+      conn.readyForQuery === true &&
+      (conn._getActiveQuery?.() ?? null) === null &&
+      (conn._queryQueue?.length ?? 0) === 0 &&
+      connectionState(conn).unreportedSessionState === undefined
+    );
+  },
+
+  async begin(conn, options: BeginOptions) {
+    let sql = 'BEGIN';
+    if (options.isolation !== undefined) {
+      const level = ISOLATION_SQL[options.isolation];
+      if (level === undefined) {
+        throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `postgres: unknown isolation level ${JSON.stringify(options.isolation)}; expected one of ${Object.keys(ISOLATION_SQL).join(', ')}.`);
+      }
+      sql += ` ISOLATION LEVEL ${level}`;
+    }
+    if (options.readOnly === true) sql += ' READ ONLY';
+    await execute(conn, sql);
+  },
+
+  async commit(conn) {
+    const result = await execute(conn, 'COMMIT');
+    // COMMIT of an aborted transaction is not an error in PostgreSQL: the server rolls back and
+    // answers with the tag ROLLBACK. Silently reporting success would lose the writes unnoticed.
+    if (result.command === 'ROLLBACK') {
+      throw new TransactionError(
+        'UNIPOOL_TX_ABORTED',
+        'postgres: COMMIT found the transaction aborted by an earlier failed statement, so the server rolled it back; nothing was committed. Let the error propagate out of atomic(), or wrap the statement that may fail in a nested atomic() (a savepoint) to continue after it.',
+      );
+    }
+  },
+
+  async rollback(conn) {
+    await execute(conn, 'ROLLBACK');
+  },
+
+  async savepoint(conn, name) {
+    await execute(conn, `SAVEPOINT ${quoteIdentifier(name)}`);
+  },
+
+  async releaseSavepoint(conn, name) {
+    await execute(conn, `RELEASE SAVEPOINT ${quoteIdentifier(name)}`);
+  },
+
+  async rollbackToSavepoint(conn, name) {
+    await execute(conn, `ROLLBACK TO SAVEPOINT ${quoteIdentifier(name)}`);
+  },
+
+  stream(conn, sql, params, { batchSize }): AsyncIterableIterator<Row> {
+    return (async function* () {
+      if (!Number.isInteger(batchSize) || batchSize < 1) {
+        // pg-cursor would read the whole result for 0 (Execute with no row limit).
+        throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `postgres: stream() batchSize must be an integer ≥ 1, got ${String(batchSize)}.`);
+      }
+      yield* streamRows(conn, postgresDriver.cursor, sql, toValues(params, 'stream()'), batchSize);
+    })();
+  },
+});

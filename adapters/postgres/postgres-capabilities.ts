@@ -1,0 +1,27 @@
+import type { Capabilities } from '../../src/adapter.js';
+
+/** What the PostgreSQL adapter supports; the docs' capability matrix is generated from this. */
+export const postgresCapabilities: Capabilities = Object.freeze({
+  transactionStateSource: 'client.getTransactionStatus()',
+  transactionStateAccuracy: 'exact',
+  savepoints: true,
+  isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
+  readOnlyTransactions: true,
+  serverSideCursors: true,
+  streamSource: 'pg-cursor (server-side portal)',
+  sessionReset: 'DISCARD ALL',
+  sessionStateDetection: 'full command tag of every statement: SET, RESET, LISTEN, PREPARE, DECLARE CURSOR, LOAD are errors outside session(); CREATE … and SELECT INTO reset the connection',
+  notifications: true,
+  placeholders: '$1',
+  namedParameters: false,
+  maxIdentifierLength: 63,
+  concurrentConnections: true,
+  manualTransactions: true,
+  notes: Object.freeze([
+    'PostgreSQL accepts READ UNCOMMITTED but runs it as READ COMMITTED.',
+    'Session state changed inside a SELECT is not detected: pg_advisory_lock(), set_config(…, false), or a function/DO block that runs SET. Use session() for those, or pg_advisory_xact_lock() and SET LOCAL inside atomic().',
+    'Behind PgBouncer in transaction mode, queries and atomic() work; session(), LISTEN, SET outside SET LOCAL, WITH HOLD cursors, session advisory locks and SQL PREPARE need session pooling.',
+    'COMMIT of a transaction that an earlier statement aborted is rolled back by the server; atomic() then throws UNIPOOL_TX_ABORTED.',
+    'A multi-statement query without parameters returns the last statement\'s result.',
+  ]),
+});

@@ -1,0 +1,59 @@
+import type { PgClient } from './postgres-driver-types.js';
+
+/** What the adapter tracks about one `pg.Client` beyond what pg itself records. */
+export interface PgConnectionState {
+  /** pg emitted `error` on the client: the socket is dead even if pg's own flags lag behind. */
+  broken: boolean;
+  /** `onBroken` was already called; pg can emit `error` twice for one death (ErrorResponse, then close). */
+  reportedBroken: boolean;
+  /**
+   * A statement changed session state where no result could report it (a multi-statement query
+   * that failed after it, or a `stream()`); the connection must not be reused without a reset.
+   */
+  unreportedSessionState: string | undefined;
+}
+
+// Keyed by the client so the connection object handed to the core stays the plain `pg.Client`.
+const states = new WeakMap<PgClient, PgConnectionState>();
+
+/** The adapter's state for `client`, created on first use. */
+export function connectionState(client: PgClient): PgConnectionState {
+  let state = states.get(client);
+  if (state === undefined) {
+    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined };
+    states.set(client, state);
+  }
+  return state;
+}
+
+/** True while pg still considers the client open and able to take queries. */
+export function isOpen(client: PgClient): boolean {
+  return !(client._ending === true || client._ended === true || client._queryable === false || connectionState(client).broken);
+}
+
+/**
+ * Resolves once the client has received ReadyForQuery, or has died. After an error in the extended
+ * protocol pg rejects the query as soon as the ErrorResponse arrives, before the Sync's
+ * ReadyForQuery; until then the transaction status it reports is stale.
+ */
+export function untilReadyForQuery(client: PgClient): Promise<void> {
+  if (client.readyForQuery !== false || !isOpen(client)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      client.connection.removeListener('readyForQuery', done);
+      client.connection.removeListener('end', done);
+      resolve();
+    };
+    client.connection.once('readyForQuery', done);
+    client.connection.once('end', done);
+  });
+}
+
+/** Forgets pg's client-side record of named prepared statements (after the server dropped them all). */
+export function forgetNamedStatements(client: PgClient): void {
+  const wire = client.connection;
+  // pg checks these maps before sending Parse; stale entries make a named query fail with
+  // "prepared statement … does not exist".
+  if (wire.parsedStatements !== undefined) wire.parsedStatements = {};
+  if (wire.submittedNamedStatements !== undefined) wire.submittedNamedStatements = {};
+}

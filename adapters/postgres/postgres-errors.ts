@@ -1,0 +1,43 @@
+/**
+ * Which errors mean a PostgreSQL connection cannot be used again. Read from pg 8.x client.js and
+ * the SQLSTATE appendix: the client flags are checked separately (`isOpen`), because a query can
+ * be rejected by a terminating server's ErrorResponse before pg notices the socket close.
+ */
+
+/** SQLSTATEs after which the server has ended (or is ending) the session. */
+const FATAL_SQLSTATES: ReadonlySet<string> = new Set([
+  '57P01', // admin_shutdown: pg_terminate_backend(), smart/fast shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '57P05', // idle_session_timeout (PostgreSQL 14+)
+  '25P03', // idle_in_transaction_session_timeout
+]);
+
+/** Node socket errors pg passes through when the TCP/TLS stream dies. */
+const SOCKET_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED',
+  'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END', 'ERR_SOCKET_CLOSED',
+]);
+
+/** Messages pg builds itself (client.js / query timeout) for a client it can no longer use. */
+const CLIENT_MESSAGES: ReadonlySet<string> = new Set([
+  'Connection terminated',
+  'Connection terminated unexpectedly',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  // query_timeout: pg gave up waiting but the statement may still be running on the connection.
+  'Query read timeout',
+]);
+
+/** True when `error` (from `query`, `stream` or transaction control) means the connection is dead. */
+export function isConnectionError(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { code, severity, message } = error as { code?: unknown; severity?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    // Class 08: connection exception.
+    if (code.startsWith('08') || FATAL_SQLSTATES.has(code) || SOCKET_CODES.has(code)) return true;
+  }
+  // FATAL/PANIC end the session; `severity` is localized, so this only backs up the codes above.
+  if (severity === 'FATAL' || severity === 'PANIC') return true;
+  return typeof message === 'string' && CLIENT_MESSAGES.has(message);
+}

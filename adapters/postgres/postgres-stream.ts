@@ -1,0 +1,70 @@
+import type { Row } from '../../src/adapter.js';
+import { connectionState, isOpen, untilReadyForQuery } from './postgres-connection-state.js';
+import type { PgClient, PgCursor, PgCursorConstructor } from './postgres-driver-types.js';
+import { recordStatementTags, sessionStateOfAll } from './postgres-session-state.js';
+
+/** Resolves when the wire connection closes; `cancel` removes the listener. */
+function whenEnded(client: PgClient): { promise: Promise<void>; cancel: () => void } {
+  let cancel = (): void => undefined;
+  const promise = new Promise<void>((resolve) => {
+    const done = (): void => resolve();
+    client.connection.once('end', done);
+    cancel = () => client.connection.removeListener('end', done);
+  });
+  return { promise, cancel };
+}
+
+/**
+ * Closes the portal so the client is idle again. pg-cursor's close() waits for the next
+ * ReadyForQuery, which never comes on a dead socket: stop waiting when the connection ends.
+ */
+async function closeCursor(client: PgClient, cursor: PgCursor): Promise<void> {
+  if (cursor.state === 'done' || cursor.state === 'error' || !isOpen(client)) return;
+  const ended = whenEnded(client);
+  try {
+    await Promise.race([cursor.close(), ended.promise]);
+  } finally {
+    ended.cancel();
+  }
+}
+
+/**
+ * Rows of `sql` through a pg-cursor portal, `batchSize` at a time. Every way out — the last row, a
+ * `break`/`throw` in the consumer's loop (the generator's `return()`), an error while reading —
+ * leaves the client idle (`isUsable` true) or dead, never mid-portal.
+ */
+export async function* streamRows(
+  client: PgClient,
+  loadCursor: () => Promise<PgCursorConstructor>,
+  sql: string,
+  values: unknown[] | undefined,
+  batchSize: number,
+): AsyncGenerator<Row, void, undefined> {
+  const Cursor = await loadCursor();
+  const cursor = new Cursor(sql, values ?? null);
+  const tags = recordStatementTags(cursor);
+  client.query(cursor);
+  let failed = false;
+  try {
+    for (;;) {
+      let rows: Row[];
+      try {
+        rows = await cursor.read(batchSize);
+      } catch (error) {
+        failed = true;
+        // pg-cursor has already sent Sync; wait for its ReadyForQuery so the transaction status
+        // the core reads next is current.
+        await untilReadyForQuery(client);
+        throw error;
+      }
+      if (rows.length === 0) return;
+      for (const row of rows) yield row;
+    }
+  } finally {
+    if (!failed) await closeCursor(client, cursor);
+    // A streamed SET or CREATE has no result to report it on: make the connection unusable
+    // without a reset instead.
+    const change = sessionStateOfAll(tags);
+    if (change !== undefined) connectionState(client).unreportedSessionState ??= change.statement;
+  }
+}

@@ -1,0 +1,2 @@
+export { sqliteAdapter, type SqliteConnection } from './sqlite-adapter.js';
+export { sqliteCapabilities } from './sqlite-capabilities.js';

@@ -1,0 +1,233 @@
+import { resolve } from 'node:path';
+import type { Adapter, AdapterResult, BeginOptions, ConnectionSettings, QueryParams, Row, TransactionState } from '../../src/adapter.js';
+import { UnipoolError } from '../../src/errors.js';
+import { loadDriver } from '../../src/load-driver.js';
+import { sqliteCapabilities } from './sqlite-capabilities.js';
+import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './sqlite-driver-types.js';
+import { writeLockFor, type WriteLock } from './write-lock.js';
+
+/** One SQLite connection: the driver handle plus what the adapter tracks about it. */
+export interface SqliteConnection {
+  readonly db: SqliteDatabase;
+  /** The file's in-process write lock; undefined for `:memory:` (one connection, nothing to wait for). */
+  readonly lock: WriteLock | undefined;
+  /** Prepared statements by SQL text; preparing is the most expensive part of a small query. */
+  readonly statements: Map<string, SqliteStatement>;
+  /** Open `stream()` iterators: the connection is busy while one is open. */
+  openIterators: number;
+  /** `PRAGMA query_only` was switched on for a read-only transaction. */
+  queryOnly: boolean;
+}
+
+/** better-sqlite3's default busy timeout is 5 s too; we set it explicitly so the docs can promise it. */
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const STATEMENT_CACHE_SIZE = 200;
+
+function isMemory(database: string): boolean {
+  return database === ':memory:' || database === '';
+}
+
+function bind(params: QueryParams | undefined): unknown[] {
+  if (params === undefined) return [];
+  // better-sqlite3 binds an array as anonymous parameters and an object as named ones.
+  return [params];
+}
+
+function prepare(conn: SqliteConnection, sql: string): SqliteStatement {
+  let statement = conn.statements.get(sql);
+  if (statement === undefined) {
+    statement = conn.db.prepare(sql);
+    if (conn.statements.size >= STATEMENT_CACHE_SIZE) {
+      const oldest = conn.statements.keys().next().value;
+      if (oldest !== undefined) conn.statements.delete(oldest);
+    }
+    conn.statements.set(sql, statement);
+  }
+  return statement;
+}
+
+/** Releases the file lock once the connection is no longer inside a transaction. */
+function settleLock(conn: SqliteConnection): void {
+  if (conn.lock !== undefined && !conn.db.inTransaction) conn.lock.release(conn);
+}
+
+function run(conn: SqliteConnection, statement: SqliteStatement, params: QueryParams | undefined): AdapterResult {
+  if (statement.reader) {
+    const rows = statement.all(...bind(params));
+    return { rows, rowCount: rows.length, fields: statement.columns().map((c) => ({ name: c.name, ...(c.type === null ? {} : { type: c.type }) })) };
+  }
+  const info = statement.run(...bind(params));
+  return { rows: [], rowCount: info.changes };
+}
+
+async function execute(conn: SqliteConnection, sql: string, params?: QueryParams): Promise<AdapterResult> {
+  const statement = prepare(conn, sql);
+  // Anything that may write waits for this file's in-process lock first (see write-lock.ts). A
+  // connection inside a transaction keeps the lock until the transaction ends.
+  if (!statement.readonly && conn.lock !== undefined) {
+    const wait = conn.lock.acquire(conn);
+    if (wait !== undefined) await wait;
+  }
+  try {
+    const result = run(conn, statement, params);
+    if (!statement.readonly && !conn.db.inTransaction && hasTempObjects(conn)) {
+      result.sessionState = { statement: 'CREATE TEMP', outsideSession: 'reset' };
+    }
+    return result;
+  } finally {
+    settleLock(conn);
+  }
+}
+
+/** Temp tables/views/triggers live in the connection: the one piece of session state SQLite writes. */
+function hasTempObjects(conn: SqliteConnection): boolean {
+  return (prepare(conn, 'SELECT count(*) AS n FROM temp.sqlite_master').get() as { n: number }).n > 0;
+}
+
+/** The SQLite adapter over `better-sqlite3` (DESIGN §5 "SQLite specifics"). */
+export const sqliteAdapter: Adapter<SqliteConnection> = {
+  engine: 'sqlite',
+  driverPackage: 'better-sqlite3',
+  capabilities: sqliteCapabilities,
+
+  placeholder: () => '?',
+
+  async connect(settings: ConnectionSettings): Promise<SqliteConnection> {
+    const Database = await loadDriver<SqliteDatabaseConstructor>('sqlite', 'better-sqlite3');
+    const database = settings.database ?? ':memory:';
+    const { pragmas, ...driverOptions } = settings.options as { pragmas?: Record<string, unknown> };
+    const db = new Database(database, { timeout: DEFAULT_BUSY_TIMEOUT_MS, ...driverOptions });
+    try {
+      if (!db.memory) db.pragma('journal_mode = WAL');
+      for (const [name, value] of Object.entries(pragmas ?? {})) db.pragma(`${name} = ${String(value)}`);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return {
+      db,
+      lock: isMemory(database) ? undefined : writeLockFor(resolve(database)),
+      statements: new Map(),
+      openIterators: 0,
+      queryOnly: false,
+    };
+  },
+
+  async close(conn) {
+    conn.lock?.forget(conn);
+    if (conn.db.open) conn.db.close();
+  },
+
+  query: execute,
+
+  async ping(conn) {
+    prepare(conn, 'SELECT 1').get();
+  },
+
+  async reset(conn) {
+    // SQLite's session state: temp objects, attached databases and PRAGMAs we may have set.
+    if (conn.db.inTransaction) conn.db.exec('ROLLBACK');
+    settleLock(conn);
+    const temps = conn.db.prepare("SELECT type, name FROM temp.sqlite_master WHERE type IN ('table','view')").all() as { type: string; name: string }[];
+    for (const { type, name } of temps) conn.db.exec(`DROP ${type.toUpperCase()} IF EXISTS temp."${name.replaceAll('"', '""')}"`);
+    const attached = conn.db.prepare('PRAGMA database_list').all() as { name: string }[];
+    for (const { name } of attached) if (name !== 'main' && name !== 'temp') conn.db.exec(`DETACH DATABASE "${name.replaceAll('"', '""')}"`);
+    if (conn.queryOnly) {
+      conn.db.pragma('query_only = OFF');
+      conn.queryOnly = false;
+    }
+  },
+
+  transactionState(conn): TransactionState {
+    return conn.db.inTransaction ? 'active' : 'idle';
+  },
+
+  isBroken(conn) {
+    return !conn.db.open;
+  },
+
+  isUsable(conn) {
+    return conn.db.open && conn.openIterators === 0;
+  },
+
+  async begin(conn, options: BeginOptions) {
+    if (options.isolation !== undefined && options.isolation !== 'serializable') {
+      throw new UnipoolError('UNIPOOL_UNSUPPORTED', `engine "sqlite" supports only isolation "serializable" (SQLite transactions are always serializable), got "${options.isolation}"`);
+    }
+    if (options.readOnly === true) {
+      // A read-only transaction needs no write lock: a deferred BEGIN plus query_only.
+      conn.db.pragma('query_only = ON');
+      conn.queryOnly = true;
+      conn.db.exec('BEGIN DEFERRED');
+      return;
+    }
+    if (conn.lock !== undefined) {
+      const wait = conn.lock.acquire(conn);
+      if (wait !== undefined) await wait;
+    }
+    try {
+      conn.db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      settleLock(conn);
+      throw error;
+    }
+  },
+
+  async commit(conn) {
+    try {
+      conn.db.exec('COMMIT');
+    } finally {
+      endTransaction(conn);
+    }
+  },
+
+  async rollback(conn) {
+    try {
+      if (conn.db.inTransaction) conn.db.exec('ROLLBACK');
+    } finally {
+      endTransaction(conn);
+    }
+  },
+
+  async savepoint(conn, name) {
+    conn.db.exec(`SAVEPOINT "${name}"`);
+  },
+
+  async releaseSavepoint(conn, name) {
+    conn.db.exec(`RELEASE SAVEPOINT "${name}"`);
+  },
+
+  async rollbackToSavepoint(conn, name) {
+    conn.db.exec(`ROLLBACK TO SAVEPOINT "${name}"`);
+  },
+
+  stream(conn, sql, params) {
+    return streamRows(conn, sql, params);
+  },
+};
+
+function endTransaction(conn: SqliteConnection): void {
+  if (conn.queryOnly && !conn.db.inTransaction) {
+    conn.db.pragma('query_only = OFF');
+    conn.queryOnly = false;
+  }
+  settleLock(conn);
+}
+
+/**
+ * better-sqlite3 iterates synchronously from an open statement; `batchSize` has no meaning here.
+ * The connection is busy (no other statement may run on it) until the iterator closes.
+ */
+async function* streamRows(conn: SqliteConnection, sql: string, params: QueryParams | undefined): AsyncIterableIterator<Row> {
+  // A fresh statement: a cached one may be iterated elsewhere, and an iterating statement is busy.
+  const statement = conn.db.prepare(sql);
+  if (!statement.reader) throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'db.stream() needs a statement that returns rows (SELECT … or … RETURNING); use db.query() for others');
+  const rows = statement.iterate(...bind(params));
+  conn.openIterators++;
+  try {
+    for (const row of rows) yield row;
+  } finally {
+    rows.return?.();
+    conn.openIterators--;
+  }
+}

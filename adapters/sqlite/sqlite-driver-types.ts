@@ -1,0 +1,39 @@
+/**
+ * The structural subset of `better-sqlite3` that the adapter uses. We don't import the driver's
+ * types so that the core never depends on the package.
+ */
+
+export interface SqliteRunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
+}
+
+export interface SqliteColumn {
+  name: string;
+  type: string | null;
+}
+
+export interface SqliteStatement {
+  /** True when the statement does not write to the database file (sqlite3_stmt_readonly). */
+  readonly readonly: boolean;
+  /** True when the statement returns rows. */
+  readonly reader: boolean;
+  all(...params: unknown[]): Record<string, unknown>[];
+  get(...params: unknown[]): unknown;
+  run(...params: unknown[]): SqliteRunResult;
+  iterate(...params: unknown[]): IterableIterator<Record<string, unknown>>;
+  columns(): SqliteColumn[];
+}
+
+export interface SqliteDatabase {
+  readonly open: boolean;
+  readonly inTransaction: boolean;
+  readonly name: string;
+  readonly memory: boolean;
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): this;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  close(): this;
+}
+
+export type SqliteDatabaseConstructor = new (filename: string, options?: Record<string, unknown>) => SqliteDatabase;

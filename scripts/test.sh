@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm test`: everything, from a fresh clone — install, build, servers, typecheck, lint, tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+bash scripts/ensure-servers.sh
+if ! command -v chromium >/dev/null 2>&1 && [ -d test/browser ]; then
+  echo "test: installing Chromium for the docs browser test (apt-get)…"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || {
+    echo "test: could not install Chromium: run apt-get update && apt-get install -y chromium" >&2; exit 1; }
+fi
+
+echo "test: typecheck"; npm run --silent typecheck
+echo "test: lint"; npm run --silent lint
+echo "test: mocha"
+npx mocha --reporter ./test/support/summary-reporter.cjs 'test/**/*.test.ts' "$@"

@@ -1,0 +1,123 @@
+import type { Adapter } from './adapter.js';
+import { resolveConfig } from './config/resolve-config.js';
+import type { ResolvedDatabaseConfig } from './config/resolved-config.js';
+import { Database } from './database.js';
+import { DatabaseCore } from './database-core.js';
+import { adapters } from './engines.js';
+import { UnipoolError } from './errors.js';
+import { defaultLogger, type Logger } from './logger.js';
+import type { PoolStats } from './metrics/pool-stats.js';
+import { createPoolEngine } from './pool/create-pool-engine.js';
+import { runScope, scopeMiddleware, type Middleware } from './transaction/scope.js';
+
+/** Options of `createDatabases()` beyond the config itself. */
+export interface CreateDatabasesOptions {
+  /** Where warnings go (onCommit errors, leaks, cleanup failures). Default: `process.emitWarning`. */
+  readonly logger?: Logger;
+}
+
+/** The registry returned by `createDatabases()`: one `Database` per alias, plus these members. */
+export class DatabaseRegistry {
+  readonly #databases: ReadonlyMap<string, Database>;
+  readonly #logger: Logger;
+  #closing: Promise<void> | undefined;
+
+  /** @internal */
+  constructor(databases: ReadonlyMap<string, Database>, logger: Logger) {
+    this.#databases = databases;
+    this.#logger = logger;
+    for (const [alias, db] of databases) Object.defineProperty(this, alias, { value: db, enumerable: true });
+  }
+
+  /** The database configured under `alias`; an unknown alias throws `UNIPOOL_UNKNOWN_DATABASE`. */
+  get(alias: string): Database {
+    const db = this.#databases.get(alias);
+    if (db === undefined) {
+      const known = [...this.#databases.keys()];
+      throw new UnipoolError('UNIPOOL_UNKNOWN_DATABASE', `unipool: no database "${String(alias)}" is configured (configured: ${known.join(', ')})`);
+    }
+    return db;
+  }
+
+  /** True when `alias` is configured. */
+  has(alias: string): boolean {
+    return this.#databases.has(alias);
+  }
+
+  /** The configured aliases, in config order. */
+  get aliases(): string[] {
+    return [...this.#databases.keys()];
+  }
+
+  /** `stats()` of every pool. */
+  stats(): PoolStats[] {
+    return [...this.#databases.values()].map((db) => db.stats());
+  }
+
+  /**
+   * Runs `fn` as one request scope: a manual transaction may hold its connection across statements,
+   * and with `release: 'request'` the scope's first statement acquires the connection it keeps.
+   * Everything held is released when `fn` settles.
+   */
+  scope<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (typeof fn !== 'function') return Promise.reject(new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `dbs.scope(): expected a function, got ${fn === null ? 'null' : typeof fn}`));
+    return runScope(this.#databases.values(), fn);
+  }
+
+  /** Connect/Express middleware: one scope per request, ended when the response finishes or closes. */
+  middleware(): Middleware {
+    return scopeMiddleware(this.#databases.values(), this.#logger);
+  }
+
+  /**
+   * Graceful shutdown: new work is rejected with `UNIPOOL_POOL_CLOSED`, checked-out connections get
+   * `timeoutMs` to come back, then the rest are closed by force. Idempotent.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.#closing ??= Promise.all([...this.#databases.values()].map((db) => db.close(options))).then(() => undefined);
+    return this.#closing;
+  }
+}
+
+/** The registry with one typed property per configured alias. */
+export type Databases<Alias extends string = string> = DatabaseRegistry & { readonly [K in Alias]: Database };
+
+function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database {
+  const adapter: Adapter<unknown> = adapters[config.engine];
+  // eslint-disable-next-line prefer-const -- the factory closes over the core built from the engine
+  let core: DatabaseCore;
+  const engine = createPoolEngine<unknown>({
+    alias: config.alias,
+    engine: config.engine,
+    pool: config.pool,
+    factory: {
+      async create() {
+        let raw: unknown;
+        raw = await adapter.connect(config.connection, {
+          timeoutMs: config.pool.connectTimeoutMs,
+          onBroken: () => core.markBroken(raw),
+        });
+        return raw;
+      },
+      destroy: (raw) => adapter.close(raw),
+      ping: (raw) => adapter.ping(raw),
+    },
+  });
+  core = new DatabaseCore(config, adapter, engine, logger);
+  return new Database(core);
+}
+
+/**
+ * Validates the whole config (throwing `ConfigError` listing every problem) and returns one pool per
+ * alias. Synchronous: connections open lazily, or warm up to `min` in the background.
+ *
+ * @example
+ * const dbs = createDatabases({ default: { engine: 'postgres', url: process.env.DATABASE_URL } });
+ * const { rows } = await dbs.default.query('SELECT 1 AS one');
+ */
+export function createDatabases<const Config extends Record<string, unknown>>(config: Config, options: CreateDatabasesOptions = {}): Databases<Exclude<keyof Config, '$schema'> & string> {
+  const logger = options.logger ?? defaultLogger;
+  const databases = new Map<string, Database>();
+  for (const resolved of resolveConfig(config)) databases.set(resolved.alias, openDatabase(resolved, logger));
+  return new DatabaseRegistry(databases, logger) as Databases<Exclude<keyof Config, '$schema'> & string>;
+}

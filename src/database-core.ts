@@ -1,0 +1,113 @@
+import type { Adapter, AdapterResult, QueryParams, QueryResult } from './adapter.js';
+import type { ResolvedDatabaseConfig } from './config/resolved-config.js';
+import type { PoolEngine, PooledConnection } from './pool/pool-engine.js';
+import type { Logger } from './logger.js';
+
+/**
+ * What every part of one database shares: its adapter, its pool engine, and the rules for handing a
+ * connection back. A connection goes back to the pool only healthy, outside a transaction and with
+ * its session state reset; otherwise it is rolled back, reset or destroyed — never handed on dirty.
+ * @internal
+ */
+export class DatabaseCore {
+  readonly config: ResolvedDatabaseConfig;
+  readonly adapter: Adapter<unknown>;
+  readonly engine: PoolEngine<unknown>;
+  readonly logger: Logger;
+  /** Driver connections reported dead (idle `error` events, fatal query errors). */
+  readonly #broken = new WeakSet<object>();
+
+  constructor(config: ResolvedDatabaseConfig, adapter: Adapter<unknown>, engine: PoolEngine<unknown>, logger: Logger) {
+    this.config = config;
+    this.adapter = adapter;
+    this.engine = engine;
+    this.logger = logger;
+  }
+
+  /** Called by the adapter (through the engine's factory) when an idle connection dies. */
+  markBroken(raw: unknown): void {
+    if (typeof raw === 'object' && raw !== null) this.#broken.add(raw);
+  }
+
+  #isHealthy(raw: unknown): boolean {
+    return !this.#broken.has(raw as object) && this.adapter.isUsable(raw);
+  }
+
+  /** A checked-out connection that is usable now; dead idle connections are destroyed on the way. */
+  async acquire(): Promise<PooledConnection<unknown>> {
+    for (;;) {
+      const conn = await this.engine.acquire();
+      if (this.#isHealthy(conn.raw)) return conn;
+      this.engine.destroy(conn, 'broken');
+    }
+  }
+
+  /** Runs one statement; a fatal error marks the connection broken so it is never reused. */
+  async run(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
+    try {
+      const result = await this.adapter.query(conn.raw, sql, params);
+      if (result.sessionState !== undefined) conn.dirty = true;
+      return result;
+    } catch (error) {
+      if (this.adapter.isBroken(conn.raw, error)) this.markBroken(conn.raw);
+      throw error;
+    }
+  }
+
+  /**
+   * Hands a connection back. The common case (healthy, idle, clean) is synchronous; anything else
+   * rolls back, resets or destroys first. `reset` forces a session reset (end of `session()`).
+   */
+  giveBack(conn: PooledConnection<unknown>, reset = false): Promise<void> | void {
+    const raw = conn.raw;
+    if (!this.#isHealthy(raw)) {
+      this.engine.destroy(conn, 'broken');
+      return;
+    }
+    if (!reset && !conn.dirty && this.adapter.transactionState(raw) === 'idle') {
+      this.engine.release(conn);
+      return;
+    }
+    return this.#cleanThenRelease(conn, reset);
+  }
+
+  async #cleanThenRelease(conn: PooledConnection<unknown>, reset: boolean): Promise<void> {
+    const raw = conn.raw;
+    try {
+      if (this.adapter.transactionState(raw) !== 'idle') await this.adapter.rollback(raw);
+      if (this.adapter.transactionState(raw) !== 'idle') throw new Error('still in a transaction after ROLLBACK');
+      if (reset || conn.dirty) {
+        await this.adapter.reset(raw);
+        conn.dirty = false;
+      }
+    } catch (error) {
+      this.logger.warn(`unipool: pool "${this.config.alias}": a connection could not be cleaned before reuse and was destroyed: ${(error as Error)?.message ?? String(error)}`);
+      this.engine.destroy(conn, 'bad-state');
+      return;
+    }
+    if (!this.#isHealthy(raw)) {
+      this.engine.destroy(conn, 'broken');
+      return;
+    }
+    this.engine.release(conn);
+  }
+
+  /** Runs user callbacks (onCommit, listeners): their errors are reported, never thrown into the pool. */
+  runCallback(callback: () => unknown, what: string): void {
+    const report = (error: unknown): void => {
+      this.logger.warn(`unipool: pool "${this.config.alias}": ${what} threw: ${(error as Error)?.stack ?? String(error)}`);
+    };
+    try {
+      const result = callback();
+      if (result instanceof Promise) result.catch(report);
+    } catch (error) {
+      report(error);
+    }
+  }
+}
+
+/** The public shape of a result: the adapter's extra fields removed. */
+export function publicResult(result: AdapterResult): QueryResult {
+  if (result.sessionState !== undefined) delete result.sessionState;
+  return result;
+}

@@ -1,0 +1,225 @@
+import type { Capabilities, Engine, QueryParams, QueryResult, Row } from './adapter.js';
+import { DatabaseCore, publicResult } from './database-core.js';
+import { TransactionError, UnipoolError } from './errors.js';
+import type { PoolStats } from './metrics/pool-stats.js';
+import { compileSql, isSqlStatement, type SqlStatement } from './sql-template.js';
+import type { CommitCallback } from './transaction/atomic-block.js';
+import { context, frameWith, type Frame, type Scope } from './transaction/context.js';
+import { findHeld } from './transaction/find-held.js';
+import { Holder } from './transaction/holder.js';
+import { runAtomic, type AtomicOptions } from './transaction/run-atomic.js';
+import { streamRows, type StreamOptions } from './transaction/stream-rows.js';
+
+function checkParams(params: unknown): QueryParams | undefined {
+  if (params === undefined || Array.isArray(params)) return params as QueryParams | undefined;
+  if (typeof params === 'object' && params !== null && Object.getPrototypeOf(params) === Object.prototype) return params as QueryParams;
+  throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.query(sql, params): params must be an array or a plain object, got ${params === null ? 'null' : typeof params}`);
+}
+
+function statementOf(sql: unknown, params: unknown): { text: string; values: QueryParams | undefined } {
+  if (typeof sql === 'string') return { text: sql, values: checkParams(params) };
+  if (isSqlStatement(sql)) {
+    if (params !== undefined) throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'db.query(db.sql`…`): the values are in the template; pass no second argument');
+    return { text: sql.text, values: sql.values };
+  }
+  throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.query(sql): sql must be a string or a db.sql\`…\` statement, got ${sql === null ? 'null' : typeof sql}`);
+}
+
+/**
+ * One configured database (`dbs.default`). Outside a transaction each `query()` borrows a
+ * connection and gives it back as soon as the statement is done; `atomic()`, `session()`,
+ * `stream()` and request scopes hold one for as long as they need it.
+ *
+ * @example
+ * const { rows } = await db.query('SELECT * FROM users WHERE id = $1', [42]);
+ */
+export class Database {
+  readonly #core: DatabaseCore;
+
+  /** @internal — use `createDatabases()`. */
+  constructor(core: DatabaseCore) {
+    this.#core = core;
+  }
+
+  /** The alias this database was configured under. */
+  get alias(): string {
+    return this.#core.config.alias;
+  }
+
+  get engine(): Engine {
+    return this.#core.config.engine;
+  }
+
+  /** What this engine supports (the docs' capability matrix). */
+  get capabilities(): Capabilities {
+    return this.#core.adapter.capabilities;
+  }
+
+  /**
+   * Runs one statement with the backend's own placeholders (`$1` pg, `?` mysql/sqlite, `:1` oracle),
+   * or a `db.sql` template. Resolves `{ rows, rowCount, fields? }`; outside a transaction the
+   * connection is already back in the pool when it resolves.
+   */
+  async query<R = Row>(sql: string | SqlStatement, params?: QueryParams): Promise<QueryResult<R>> {
+    const { text, values } = statementOf(sql, params);
+    const frame = context.getStore();
+    const result = frame === undefined ? await this.#queryOnce(text, values, undefined) : await this.#queryInContext(frame, text, values);
+    return result as QueryResult<R>;
+  }
+
+  /**
+   * A tagged template compiled to this engine's placeholders; values are always bound, never
+   * interpolated. Pass the result to `query()` or `stream()`.
+   * @example await db.query(db.sql`SELECT * FROM users WHERE id = ${id}`)
+   */
+  readonly sql = (strings: TemplateStringsArray, ...values: unknown[]): SqlStatement => compileSql(this.#core.adapter, strings, values);
+
+  async #queryOnce(text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
+    const core = this.#core;
+    const conn = await core.acquire();
+    let result;
+    try {
+      result = await core.run(conn, text, values);
+    } catch (error) {
+      await core.giveBack(conn);
+      throw error;
+    }
+    if (core.adapter.transactionState(conn.raw) !== 'idle') {
+      if (scope !== undefined) {
+        // A manual BEGIN inside a scope: hold the connection until the driver reports idle again.
+        scope.holders.set(core, new Holder(conn, 'scope'));
+        return publicResult(result);
+      }
+      await core.giveBack(conn);
+      throw new TransactionError('UNIPOOL_TX_OUTSIDE_SCOPE', `unipool: pool "${this.alias}": the statement left a transaction open outside any scope, so the next query could not reach the same connection; it was rolled back. Use db.atomic(async () => { … }) for transactions, or run the code inside dbs.scope()/dbs.middleware().`);
+    }
+    const change = result.sessionState;
+    if (change === undefined) {
+      core.giveBack(conn);
+      return result;
+    }
+    await core.giveBack(conn);
+    if (change.outsideSession === 'error') {
+      throw new UnipoolError('UNIPOOL_SESSION_STATE_OUTSIDE_SESSION', `unipool: pool "${this.alias}": ${change.statement} changes session state, but outside db.session() the next query may run on another connection; the connection was reset. Run it inside db.session(async () => { … }) or set it in the connection options.`);
+    }
+    return publicResult(result);
+  }
+
+  async #queryInContext(frame: Frame, text: string, values: QueryParams | undefined): Promise<QueryResult> {
+    const core = this.#core;
+    const scope = frame.scope !== undefined && !frame.scope.ended ? frame.scope : undefined;
+    let holder = findHeld(core, frame)?.holder;
+    if (holder === undefined && scope !== undefined && core.config.release === 'request') holder = await this.#requestHolder(scope);
+    if (holder === undefined) return this.#queryOnce(text, values, scope);
+
+    holder.assertHeld();
+    const result = await holder.track(core.run(holder.conn, text, values));
+    if (holder.kind === 'scope' && core.config.release === 'asap' && holder.atomic === undefined && core.adapter.transactionState(holder.conn.raw) === 'idle' && scope?.holders.get(core) === holder) {
+      // The manual transaction that pinned this connection to the scope has ended.
+      scope.holders.delete(core);
+      await holder.settle();
+      holder.markReleased();
+      await core.giveBack(holder.conn);
+    }
+    return publicResult(result);
+  }
+
+  /** `release: 'request'`: the scope's connection, acquired by its first statement. */
+  #requestHolder(scope: Scope): Promise<Holder> {
+    const core = this.#core;
+    let pending = scope.pending.get(core);
+    if (pending === undefined) {
+      pending = core.acquire().then((conn) => {
+        const holder = new Holder(conn, 'scope');
+        scope.holders.set(core, holder);
+        scope.pending.delete(core);
+        return holder;
+      });
+      pending.catch(() => scope.pending.delete(core));
+      scope.pending.set(core, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * Runs `fn` in a transaction on one connection: BEGIN … COMMIT, or a savepoint when nested. A throw
+   * rolls back and re-throws. Queries inside find the connection through AsyncLocalStorage.
+   */
+  atomic<T>(fn: () => T | Promise<T>): Promise<T>;
+  atomic<T>(options: AtomicOptions, fn: () => T | Promise<T>): Promise<T>;
+  async atomic<T>(optionsOrFn: AtomicOptions | (() => T | Promise<T>), maybeFn?: () => T | Promise<T>): Promise<T> {
+    const [options, fn] = typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn];
+    if (typeof fn !== 'function') throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.atomic(): expected a function, got ${fn === null ? 'null' : typeof fn}`);
+    return runAtomic(this.#core, options, fn);
+  }
+
+  /**
+   * Runs `callback` after the outermost transaction commits (after its connection is released), in
+   * registration order; dropped if the transaction or the savepoint it was registered in rolls back.
+   * Outside a transaction it runs at once. Errors it throws are reported, never re-thrown.
+   */
+  onCommit(callback: CommitCallback): void {
+    if (typeof callback !== 'function') throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.onCommit(): expected a function, got ${callback === null ? 'null' : typeof callback}`);
+    const block = findHeld(this.#core, context.getStore())?.block;
+    if (block !== undefined) block.onCommit.push(callback);
+    else this.#core.runCallback(callback, 'an onCommit callback');
+  }
+
+  /**
+   * Rows one at a time through a server-side cursor (where the engine has one). The connection is
+   * held until the loop ends, breaks or throws.
+   * @example for await (const row of db.stream('SELECT * FROM big', [], { batchSize: 500 })) { … }
+   */
+  stream<R = Row>(sql: string | SqlStatement, params?: QueryParams, options?: StreamOptions): AsyncIterable<R> {
+    const { text, values } = statementOf(sql, params);
+    return streamRows(this.#core, text, values, options) as AsyncIterable<R>;
+  }
+
+  /**
+   * Pins one connection for session state (`SET`, `LISTEN`, advisory locks, temp tables…). The state
+   * is reset before the connection is reused. Nested inside another holder, it reuses that connection.
+   */
+  async session<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (typeof fn !== 'function') throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.session(): expected a function, got ${fn === null ? 'null' : typeof fn}`);
+    const core = this.#core;
+    const frame = context.getStore();
+    const held = findHeld(core, frame);
+    if (held !== undefined) {
+      held.holder.assertHeld();
+      return fn();
+    }
+    const holder = new Holder(await core.acquire(), 'session');
+    try {
+      return await context.run(frameWith(frame, core, { holder, block: undefined }), fn);
+    } finally {
+      await holder.settle();
+      holder.markReleased();
+      await core.giveBack(holder.conn, true);
+    }
+  }
+
+  /** Counters, gauges and latency summaries of this pool. */
+  stats(): PoolStats {
+    return this.#core.engine.stats();
+  }
+
+  /** @internal — releases what `scope` holds for this database. */
+  async endScope(scope: Scope): Promise<void> {
+    const core = this.#core;
+    await scope.pending.get(core)?.catch(() => undefined);
+    const holder = scope.holders.get(core);
+    if (holder === undefined) return;
+    scope.holders.delete(core);
+    await holder.settle();
+    holder.markReleased();
+    if (core.adapter.transactionState(holder.conn.raw) !== 'idle') {
+      core.logger.warn(`unipool: pool "${this.alias}": a scope ended inside a manual transaction; it was rolled back`);
+    }
+    await core.giveBack(holder.conn);
+  }
+
+  /** @internal */
+  close(options?: { timeoutMs?: number }): Promise<void> {
+    return this.#core.engine.close(options);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * unipool — one validated pool configuration for PostgreSQL, MySQL/MariaDB, SQLite and Oracle, with
+ * connections released as soon as possible.
+ */
+export { createDatabases, DatabaseRegistry, type Databases, type CreateDatabasesOptions } from './create-databases.js';
+export { Database } from './database.js';
+export type { AtomicOptions } from './transaction/run-atomic.js';
+export type { StreamOptions } from './transaction/stream-rows.js';
+export type { Middleware, MiddlewareResponse } from './transaction/scope.js';
+export type { CommitCallback } from './transaction/atomic-block.js';
+export type { SqlStatement } from './sql-template.js';
+export type { Logger } from './logger.js';
+export {
+  UnipoolError,
+  ConfigError,
+  AcquireTimeoutError,
+  PoolClosedError,
+  QueueFullError,
+  TransactionError,
+  ErrorCodes,
+  type ErrorCode,
+  type ConfigIssue,
+} from './errors.js';
+export type {
+  Adapter,
+  Capabilities,
+  ConnectionSettings,
+  Engine,
+  FieldInfo,
+  IsolationLevel,
+  QueryParams,
+  QueryResult,
+  Row,
+  TransactionState,
+} from './adapter.js';
+export type { PoolStats, DurationSummary } from './metrics/pool-stats.js';
+export type { ResolvedDatabaseConfig, ResolvedPoolOptions, ReleaseMode } from './config/resolved-config.js';

@@ -1,0 +1,14 @@
+import type { Frame, HeldConnection } from './context.js';
+
+/**
+ * The connection the current context holds for `db`: its own (`atomic()`/`session()`) first, then
+ * the request scope's. Scope entries settle asynchronously, so only settled ones are visible here.
+ */
+export function findHeld(db: object, frame: Frame | undefined): HeldConnection | undefined {
+  if (frame === undefined) return undefined;
+  const own = frame.held?.get(db);
+  if (own !== undefined && !own.holder.released) return own;
+  const scoped = frame.scope?.holders.get(db);
+  if (scoped !== undefined && !scoped.released && !frame.scope?.ended) return { holder: scoped, block: scoped.atomic };
+  return own;
+}

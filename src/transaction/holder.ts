@@ -1,0 +1,62 @@
+import type { PooledConnection } from '../pool/pool-engine.js';
+import { TransactionError } from '../errors.js';
+import type { AtomicBlock } from './atomic-block.js';
+
+/** Why a connection is held rather than released after each statement. */
+export type HolderKind = 'atomic' | 'session' | 'scope';
+
+/**
+ * A connection held by an async context: an `atomic()` or `session()` block, or a request scope.
+ * Tracks the statements in flight on it so the block's end (COMMIT, reset, release) never overtakes
+ * a statement the user did not await.
+ */
+export class Holder {
+  readonly conn: PooledConnection<unknown>;
+  readonly kind: HolderKind;
+  /** The outermost atomic block running on this connection, if any. */
+  atomic: AtomicBlock | undefined;
+  #nextSavepoint = 1;
+  #released = false;
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(conn: PooledConnection<unknown>, kind: HolderKind) {
+    this.conn = conn;
+    this.kind = kind;
+  }
+
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Marks the holder released; any later use throws. */
+  markReleased(): void {
+    this.#released = true;
+  }
+
+  /** A fresh savepoint name; unique on this connection, a valid unquoted identifier everywhere. */
+  nextSavepointName(): string {
+    return `unipool_sp_${this.#nextSavepoint++}`;
+  }
+
+  /** Throws when the block that held the connection has ended (a promise not awaited inside it). */
+  assertHeld(): void {
+    if (this.#released) {
+      throw new TransactionError('UNIPOOL_TX_ENDED', `unipool: a statement ran after the ${this.kind === 'scope' ? 'scope' : `${this.kind}() block`} that held its connection had ended — await every query inside the block`);
+    }
+  }
+
+  /** Runs `work` as a statement on this connection, tracked until it settles. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
+    const done = (): void => {
+      this.#inFlight.delete(work);
+    };
+    work.then(done, done);
+    return work;
+  }
+
+  /** Waits until no statement is in flight on the connection. */
+  async settle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+}

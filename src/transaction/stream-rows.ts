@@ -1,0 +1,44 @@
+import type { QueryParams, Row } from '../adapter.js';
+import type { DatabaseCore } from '../database-core.js';
+import { UnipoolError } from '../errors.js';
+import { context } from './context.js';
+import { findHeld } from './find-held.js';
+
+/** Options of `db.stream()`. */
+export interface StreamOptions {
+  /** Rows fetched per round trip (default 100). */
+  readonly batchSize?: number;
+}
+
+const DEFAULT_BATCH_SIZE = 100;
+
+/**
+ * `db.stream()`: on the connection the context holds (inside `atomic()`/`session()`), or on one
+ * acquired for the loop and given back when it ends, breaks or throws — destroyed if the driver
+ * could not stop the result early.
+ */
+export function streamRows(core: DatabaseCore, text: string, values: QueryParams | undefined, options: StreamOptions = {}): AsyncIterable<Row> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.stream(): batchSize must be an integer ≥ 1, got ${JSON.stringify(batchSize)}`);
+  }
+  return {
+    async *[Symbol.asyncIterator]() {
+      const held = findHeld(core, context.getStore());
+      if (held !== undefined) {
+        held.holder.assertHeld();
+        yield* core.adapter.stream(held.holder.conn.raw, text, values, { batchSize });
+        return;
+      }
+      const conn = await core.acquire();
+      try {
+        yield* core.adapter.stream(conn.raw, text, values, { batchSize });
+      } catch (error) {
+        if (core.adapter.isBroken(conn.raw, error)) core.markBroken(conn.raw);
+        throw error;
+      } finally {
+        await core.giveBack(conn);
+      }
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { ENGINES } from '../../support/engines.js';
+import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
+
+const first = (row: Record<string, unknown>): number => Number(Object.values(row)[0]);
+
+for (const engine of ENGINES) {
+  describe(`${engine.engine}: stream`, () => {
+    closeDatabasesAfterEach();
+
+    it('yields every row and releases the connection when the loop ends', async () => {
+      const { db } = openDatabase(engine);
+      let count = 0;
+      let sum = 0;
+      for await (const row of db.stream(engine.series(1000), [], { batchSize: 100 })) {
+        count++;
+        sum += first(row);
+        expect(db.stats().inUse).to.equal(1);
+      }
+      expect(count).to.equal(1000);
+      expect(sum).to.equal(500500);
+      expect(db.stats().inUse).to.equal(0);
+    });
+
+    it('releases (or destroys) the connection when the loop breaks early, and the pool stays usable', async () => {
+      const { db } = openDatabase(engine, { pool: { max: 1 } });
+      const seen: number[] = [];
+      for await (const row of db.stream(engine.series(50_000), [], { batchSize: 10 })) {
+        seen.push(first(row));
+        if (seen.length === 3) break;
+      }
+      expect(seen).to.deep.equal([1, 2, 3]);
+      expect(db.stats().inUse).to.equal(0);
+      expect((await db.query(engine.select('1 AS one'))).rowCount).to.equal(1);
+    });
+
+    it('releases the connection when the loop body throws', async () => {
+      const { db } = openDatabase(engine, { pool: { max: 1 } });
+      const error = await (async () => {
+        for await (const row of db.stream(engine.series(100))) {
+          if (first(row) === 5) throw new Error('stop here');
+        }
+      })().catch((e: unknown) => e);
+      expect((error as Error).message).to.equal('stop here');
+      expect(db.stats().inUse).to.equal(0);
+      expect((await db.query(engine.select('1 AS one'))).rowCount).to.equal(1);
+    });
+
+    it('streams on the transaction connection inside atomic()', async () => {
+      const { db } = openDatabase(engine);
+      await db.atomic(async () => {
+        let count = 0;
+        for await (const _row of db.stream(engine.series(10))) count++;
+        expect(count).to.equal(10);
+        expect(db.stats().size).to.equal(1);
+      });
+    });
+
+    it('rejects a bad batchSize with UNIPOOL_INVALID_ARGUMENT', () => {
+      const { db } = openDatabase(engine);
+      expect(() => db.stream(engine.series(1), [], { batchSize: 0 })).to.throw('db.stream(): batchSize must be an integer ≥ 1, got 0');
+    });
+  });
+}
