@@ -113,6 +113,7 @@ export class Database {
     if (holder === undefined) return this.#queryOnce(text, values, scope);
 
     holder.assertHeld();
+    holder.assertNotStreaming();
     const result = await holder.track(core.run(holder.conn, text, values));
     if (holder.kind === 'scope' && core.config.release === 'asap' && holder.atomic === undefined && core.adapter.transactionState(holder.conn.raw) === 'idle' && scope?.holders.get(core) === holder) {
       // The manual transaction that pinned this connection to the scope has ended.

@@ -23,6 +23,7 @@ export const ErrorCodes = {
   UNIPOOL_TX_ABORTED: 'COMMIT found the transaction aborted by an earlier failed statement; the server rolled it back and nothing was committed.',
   UNIPOOL_UNSUPPORTED: 'The engine does not support the requested feature (see its capabilities).',
   UNIPOOL_INVALID_ARGUMENT: 'A public API function received an argument of the wrong shape.',
+  UNIPOOL_CONNECTION_BUSY: 'A statement was run on a held connection while a stream() loop over it was still open; finish the loop first.',
   UNIPOOL_LEASE_RELEASED: 'A lease was used or released after it had already been released.',
   UNIPOOL_CONNECTION_BROKEN: 'The connection broke while in use; it was destroyed and not returned to the pool.',
 } as const;

@@ -53,6 +53,13 @@ function connectError(client: PgClient, settings: ConnectionSettings, timeoutMs:
  * (`application_name`, `statement_timeout`, `keepAlive`, `types`…) can be set or overridden there.
  */
 export async function connectPostgres(pg: PgModule, settings: ConnectionSettings, context: ConnectContext): Promise<PgClient> {
+  // pg enables pipelining for any truthy value, the string "false" from a URL included.
+  if (settings.options.pipeline) {
+    throw new UnipoolError(
+      'UNIPOOL_UNSUPPORTED',
+      `postgres: options.pipeline is not supported (got ${JSON.stringify(settings.options.pipeline)}): unipool runs one statement at a time on a connection and releases it in between, and stream() (pg-cursor) cannot run in pipeline mode. Remove "pipeline" from the options.`,
+    );
+  }
   const client = new pg.Client({
     host: settings.host,
     port: settings.port,

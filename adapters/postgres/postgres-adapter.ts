@@ -3,7 +3,7 @@ import { TransactionError, UnipoolError } from '../../src/errors.js';
 import { connectPostgres } from './connect-postgres.js';
 import { postgresDriver } from './load-postgres-driver.js';
 import { postgresCapabilities } from './postgres-capabilities.js';
-import { connectionState, forgetNamedStatements, isOpen } from './postgres-connection-state.js';
+import { connectionState, forgetNamedStatements, inTurn, isOpen, untilReadyForQuery } from './postgres-connection-state.js';
 import type { PgClient, PgModule, PgResult } from './postgres-driver-types.js';
 import { isConnectionError } from './postgres-errors.js';
 import { dropsAllPreparedStatements, recordStatementTags, sessionStateOfAll, type StatementTag } from './postgres-session-state.js';
@@ -41,21 +41,41 @@ function quoteIdentifier(name: string): string {
 }
 
 /** Runs one query and records the full command tag of each statement (tags fill even when it fails). */
-function run(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, tags: { list: StatementTag[] }): Promise<PgResult[]> {
-  return new Promise((resolve, reject) => {
-    const query = new pg.Query({ text: sql, values }, undefined, (error, result) => {
-      if (error) reject(error);
-      else resolve(Array.isArray(result) ? result : result === undefined ? [] : [result]);
+async function run(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, tags: { list: StatementTag[] }): Promise<PgResult[]> {
+  try {
+    return await new Promise<PgResult[]>((resolve, reject) => {
+      const query = new pg.Query({ text: sql, values }, undefined, (error, result) => {
+        if (error) reject(error);
+        else resolve(Array.isArray(result) ? result : result === undefined ? [] : [result]);
+      });
+      tags.list = recordStatementTags(query);
+      client.query(query);
     });
-    tags.list = recordStatementTags(query);
-    client.query(query);
-  });
+  } catch (error) {
+    // pg rejects on the ErrorResponse; the ReadyForQuery that follows carries the new transaction
+    // status (E inside a transaction) and may arrive in a later packet. Not after a connection
+    // error: after pg's query_timeout the statement may still be running, and waiting for it would
+    // defeat the timeout.
+    if (!isConnectionError(error)) await untilReadyForQuery(client);
+    throw error;
+  }
 }
 
-/** A statement the adapter issues itself (transaction control, reset). */
+/** A statement the adapter issues itself (transaction control, reset); the caller holds the turn. */
 async function execute(client: PgClient, sql: string): Promise<PgResult> {
-  const result = await client.query(sql);
+  let result: PgResult | PgResult[];
+  try {
+    result = await client.query(sql);
+  } catch (error) {
+    if (!isConnectionError(error)) await untilReadyForQuery(client);
+    throw error;
+  }
   return Array.isArray(result) ? (result[result.length - 1] as PgResult) : result;
+}
+
+/** `execute` in its own turn. */
+function executeInTurn(client: PgClient, sql: string): Promise<PgResult> {
+  return inTurn(client, () => execute(client, sql));
 }
 
 /** The status byte of the last ReadyForQuery, as the server sent it. */
@@ -100,7 +120,7 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
     const tags = { list: [] as StatementTag[] };
     let results: PgResult[];
     try {
-      results = await run(conn, pg, sql, values, tags);
+      results = await inTurn(conn, () => run(conn, pg, sql, values, tags));
     } catch (error) {
       // Statements before the failing one in a multi-statement query may have changed session
       // state; no result can report it, so the connection must be reset before reuse.
@@ -118,19 +138,21 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
 
   async ping(conn) {
     // An empty query is answered with EmptyQueryResponse + ReadyForQuery: no parse, no plan.
-    await conn.query('');
+    await executeInTurn(conn, '');
   },
 
-  async reset(conn) {
-    // DISCARD ALL cannot run inside a transaction block.
-    if (transactionStateOf(conn) !== 'idle') await execute(conn, 'ROLLBACK');
-    await execute(conn, 'DISCARD ALL');
-    // DISCARD ALL deallocated every prepared statement; pg would otherwise skip the Parse of a
-    // named query it believes is still prepared.
-    forgetNamedStatements(conn);
-    // UNLISTEN * ran server-side; drop the JS listeners a session attached too.
-    conn.removeAllListeners('notification');
-    connectionState(conn).unreportedSessionState = undefined;
+  reset(conn) {
+    return inTurn(conn, async () => {
+      // DISCARD ALL cannot run inside a transaction block.
+      if (transactionStateOf(conn) !== 'idle') await execute(conn, 'ROLLBACK');
+      await execute(conn, 'DISCARD ALL');
+      // DISCARD ALL deallocated every prepared statement; pg would otherwise skip the Parse of a
+      // named query it believes is still prepared.
+      forgetNamedStatements(conn);
+      // UNLISTEN * ran server-side; drop the JS listeners a session attached too.
+      conn.removeAllListeners('notification');
+      connectionState(conn).unreportedSessionState = undefined;
+    });
   },
 
   transactionState: transactionStateOf,
@@ -142,6 +164,7 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   isUsable(conn) {
     return (
       isOpen(conn) &&
+      connectionState(conn).pending === 0 &&
       conn.readyForQuery === true &&
       (conn._getActiveQuery?.() ?? null) === null &&
       (conn._queryQueue?.length ?? 0) === 0 &&
@@ -159,11 +182,11 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
       sql += ` ISOLATION LEVEL ${level}`;
     }
     if (options.readOnly === true) sql += ' READ ONLY';
-    await execute(conn, sql);
+    await executeInTurn(conn, sql);
   },
 
   async commit(conn) {
-    const result = await execute(conn, 'COMMIT');
+    const result = await executeInTurn(conn, 'COMMIT');
     // COMMIT of an aborted transaction is not an error in PostgreSQL: the server rolls back and
     // answers with the tag ROLLBACK. Silently reporting success would lose the writes unnoticed.
     if (result.command === 'ROLLBACK') {
@@ -175,19 +198,19 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   },
 
   async rollback(conn) {
-    await execute(conn, 'ROLLBACK');
+    await executeInTurn(conn, 'ROLLBACK');
   },
 
   async savepoint(conn, name) {
-    await execute(conn, `SAVEPOINT ${quoteIdentifier(name)}`);
+    await executeInTurn(conn, `SAVEPOINT ${quoteIdentifier(name)}`);
   },
 
   async releaseSavepoint(conn, name) {
-    await execute(conn, `RELEASE SAVEPOINT ${quoteIdentifier(name)}`);
+    await executeInTurn(conn, `RELEASE SAVEPOINT ${quoteIdentifier(name)}`);
   },
 
   async rollbackToSavepoint(conn, name) {
-    await execute(conn, `ROLLBACK TO SAVEPOINT ${quoteIdentifier(name)}`);
+    await executeInTurn(conn, `ROLLBACK TO SAVEPOINT ${quoteIdentifier(name)}`);
   },
 
   stream(conn, sql, params, { batchSize }): AsyncIterableIterator<Row> {

@@ -11,6 +11,10 @@ export interface PgConnectionState {
    * that failed after it, or a `stream()`); the connection must not be reused without a reset.
    */
   unreportedSessionState: string | undefined;
+  /** Adapter calls started and not yet finished (running or waiting their turn). */
+  pending: number;
+  /** Settles when the last call started so far has finished; never rejects. */
+  tail: Promise<void>;
 }
 
 // Keyed by the client so the connection object handed to the core stays the plain `pg.Client`.
@@ -20,10 +24,46 @@ const states = new WeakMap<PgClient, PgConnectionState>();
 export function connectionState(client: PgClient): PgConnectionState {
   let state = states.get(client);
   if (state === undefined) {
-    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined };
+    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, tail: Promise.resolve() };
     states.set(client, state);
   }
   return state;
+}
+
+/**
+ * Runs `task` once every call started before it on this client has finished. pg 8 queues a query
+ * sent while another runs, but warns that this is deprecated and will be removed in pg 9, so the
+ * adapter keeps its own turn order. `task` receives `done` and must call it exactly once — a
+ * stream calls it only when its cursor is closed.
+ */
+export function takeTurn<T>(client: PgClient, task: (done: () => void) => Promise<T>): Promise<T> {
+  const state = connectionState(client);
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    let called = false;
+    done = () => {
+      if (called) return;
+      called = true;
+      state.pending--;
+      resolve();
+    };
+  });
+  const ahead = state.pending === 0 ? undefined : state.tail;
+  state.pending++;
+  state.tail = finished;
+  // The common case (nobody ahead) starts at once, without a microtask hop.
+  return ahead === undefined ? task(done) : ahead.then(() => task(done));
+}
+
+/** Runs a one-shot `task` in turn (see `takeTurn`); the turn ends when the task settles. */
+export function inTurn<T>(client: PgClient, task: () => Promise<T>): Promise<T> {
+  return takeTurn(client, async (done) => {
+    try {
+      return await task();
+    } finally {
+      done();
+    }
+  });
 }
 
 /** True while pg still considers the client open and able to take queries. */

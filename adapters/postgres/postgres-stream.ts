@@ -1,7 +1,8 @@
 import type { Row } from '../../src/adapter.js';
-import { connectionState, isOpen, untilReadyForQuery } from './postgres-connection-state.js';
+import { connectionState, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
 import type { PgClient, PgCursor, PgCursorConstructor } from './postgres-driver-types.js';
-import { recordStatementTags, sessionStateOfAll } from './postgres-session-state.js';
+import { isConnectionError } from './postgres-errors.js';
+import { recordStatementTags, sessionStateOfAll, type StatementTag } from './postgres-session-state.js';
 
 /** Resolves when the wire connection closes; `cancel` removes the listener. */
 function whenEnded(client: PgClient): { promise: Promise<void>; cancel: () => void } {
@@ -41,11 +42,19 @@ export async function* streamRows(
   batchSize: number,
 ): AsyncGenerator<Row, void, undefined> {
   const Cursor = await loadCursor();
-  const cursor = new Cursor(sql, values ?? null);
-  const tags = recordStatementTags(cursor);
-  client.query(cursor);
+  // The turn is held from the first read until the cursor is closed: the client is busy all along.
+  let endTurn = (): void => undefined;
+  await takeTurn(client, async (done) => {
+    endTurn = done;
+  });
   let failed = false;
+  let cursor: PgCursor | undefined;
+  let tags: StatementTag[] = [];
   try {
+    // Inside the try: pg-cursor serialises the values here and may throw (a circular object).
+    cursor = new Cursor(sql, values ?? null);
+    tags = recordStatementTags(cursor);
+    client.query(cursor);
     for (;;) {
       let rows: Row[];
       try {
@@ -54,17 +63,21 @@ export async function* streamRows(
         failed = true;
         // pg-cursor has already sent Sync; wait for its ReadyForQuery so the transaction status
         // the core reads next is current.
-        await untilReadyForQuery(client);
+        if (!isConnectionError(error)) await untilReadyForQuery(client);
         throw error;
       }
       if (rows.length === 0) return;
       for (const row of rows) yield row;
     }
   } finally {
-    if (!failed) await closeCursor(client, cursor);
-    // A streamed SET or CREATE has no result to report it on: make the connection unusable
-    // without a reset instead.
-    const change = sessionStateOfAll(tags);
-    if (change !== undefined) connectionState(client).unreportedSessionState ??= change.statement;
+    try {
+      if (!failed && cursor !== undefined) await closeCursor(client, cursor);
+    } finally {
+      // A streamed SET or CREATE has no result to report it on: make the connection unusable
+      // without a reset instead.
+      const change = sessionStateOfAll(tags);
+      if (change !== undefined) connectionState(client).unreportedSessionState ??= change.statement;
+      endTurn();
+    }
   }
 }

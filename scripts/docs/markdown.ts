@@ -30,3 +30,14 @@ export function generatedHeader(source: string): string {
 export function page(parts: readonly (string | undefined | false)[]): string {
   return `${parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join('\n\n').trimEnd()}\n`;
 }
+
+/**
+ * Plain text from a source (schema descriptions, capability notes) made safe for a VitePress page:
+ * outside code spans, `<` and `>` would be read as HTML tags and `{{` as a Vue interpolation.
+ */
+export function text(source: string): string {
+  return source
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\{\{/g, '&#123;&#123;')))
+    .join('');
+}

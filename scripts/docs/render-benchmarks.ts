@@ -15,7 +15,7 @@ export const BENCH_PUBLIC_DIR = 'docs/public/bench';
 
 const INTRO =
   'unipool is built on one claim: releasing a connection as soon as the statement ends lets a small pool serve far more concurrent work than holding it for the whole request. ' +
-  'These benchmarks test that claim and the cost of the bookkeeping. They follow DESIGN §8: same machine, same run, and **ratios, not absolute times** — the numbers depend on the machine.';
+  'These benchmarks test that claim and the cost of the bookkeeping. Every contender runs on the same machine in the same run, and what matters is the **ratios, not the absolute times** — those depend on the machine. Pools have `max: 10` unless stated.';
 
 const WORKLOADS = [
   '- **W1 hot path** — 64 concurrent loops of a one-row `SELECT`. unipool against the raw driver pool (`pg.Pool`, the `mysql2` pool), knex, and PgBouncer in transaction mode. Measures the overhead of unipool\'s bookkeeping.',
@@ -58,7 +58,7 @@ export function renderBenchmarks(root: string): GeneratedFile[] {
     '## Results',
     results,
     '## Run them yourself',
-    '```sh\nnpx unipool bench                                   # embedded SQLite, no server needed\nnpx unipool bench --url postgres://localhost/test   # against your own server\n```',
+    '```sh\n# on an embedded SQLite database: no server needed\nnpx unipool bench\n\n# against your own server\nnpx unipool bench --url postgres://localhost/test\n```',
     'The command shows progress, prints a table, and writes an SVG chart next to it. See the [CLI reference](./reference/cli.md#unipool-bench).',
   ]);
 

@@ -1,5 +1,5 @@
 import type { Capabilities, Engine } from '../../src/adapter.js';
-import { code, generatedHeader, page, table } from './markdown.js';
+import { code, generatedHeader, page, table, text } from './markdown.js';
 
 /** One engine's capabilities, or why they could not be read. */
 export interface EngineCapabilities {
@@ -29,23 +29,31 @@ interface Column {
   readonly render: (c: Capabilities) => string;
 }
 
-const yesNo = (value: boolean): string => (value ? '✅ yes' : '❌ no');
+const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
+const ALL_ISOLATION_LEVELS = 4;
 
-// One column per capability; the matrix is transposed (a row per capability, a column per
-// engine) only in the detail tables, because the values are long strings that do not fit a
-// nine-column-wide row.
-const COLUMNS: readonly Column[] = [
+// Two matrices rather than one twelve-column table, each a row per engine: the values are too wide
+// to fit one row on a page.
+const TRANSACTION_COLUMNS: readonly Column[] = [
   { key: 'savepoints', title: 'Savepoints', explain: 'nested `atomic()` blocks use `SAVEPOINT` / `ROLLBACK TO`', render: (c) => yesNo(c.savepoints) },
-  { key: 'isolationLevels', title: 'Isolation levels', explain: 'accepted by `atomic({ isolation })`', render: (c) => (c.isolationLevels.length === 0 ? '—' : c.isolationLevels.join(', ')) },
-  { key: 'readOnlyTransactions', title: 'Read-only tx', explain: '`atomic({ readOnly: true })`', render: (c) => yesNo(c.readOnlyTransactions) },
-  { key: 'serverSideCursors', title: 'Server-side cursors', explain: '`stream()` reads through a cursor on the server rather than a client-side row stream', render: (c) => yesNo(c.serverSideCursors) },
-  { key: 'notifications', title: 'Notifications', explain: '`LISTEN`/`NOTIFY`-style server notifications (need `session()`)', render: (c) => yesNo(c.notifications) },
+  {
+    key: 'isolationLevels',
+    title: 'Isolation levels',
+    explain: 'accepted by `atomic({ isolation })`',
+    render: (c) => (c.isolationLevels.length === 0 ? 'none' : c.isolationLevels.length === ALL_ISOLATION_LEVELS ? 'all four' : c.isolationLevels.join(', ')),
+  },
+  { key: 'readOnlyTransactions', title: 'Read-only', explain: '`atomic({ readOnly: true })`', render: (c) => yesNo(c.readOnlyTransactions) },
+  { key: 'manualTransactions', title: 'Manual `BEGIN` in a scope', explain: 'a hand-written `BEGIN … COMMIT` inside `scope()`/`session()` keeps its connection until the driver reports idle', render: (c) => yesNo(c.manualTransactions) },
+  { key: 'transactionStateAccuracy', title: 'Transaction state', explain: '`exact`: every transaction change is seen; `partial`: see the notes', render: (c) => c.transactionStateAccuracy },
+];
+
+const QUERY_COLUMNS: readonly Column[] = [
   { key: 'placeholders', title: 'Placeholders', explain: 'what `db.query()` expects; `db.sql` writes them for you', render: (c) => code(c.placeholders) },
   { key: 'namedParameters', title: 'Named parameters', explain: '`{ name: value }` instead of an array', render: (c) => yesNo(c.namedParameters) },
+  { key: 'serverSideCursors', title: 'Server-side cursors', explain: '`stream()` reads through a cursor on the server rather than a client-side row stream', render: (c) => yesNo(c.serverSideCursors) },
+  { key: 'notifications', title: 'Notifications', explain: '`LISTEN`/`NOTIFY`-style server notifications (need `session()`)', render: (c) => yesNo(c.notifications) },
   { key: 'concurrentConnections', title: 'Concurrent connections', explain: 'more than one connection can be open at once', render: (c) => yesNo(c.concurrentConnections) },
-  { key: 'manualTransactions', title: 'Manual `BEGIN` in a scope', explain: 'a hand-written `BEGIN … COMMIT` inside `scope()`/`session()` keeps its connection until the driver reports idle', render: (c) => yesNo(c.manualTransactions) },
-  { key: 'transactionStateAccuracy', title: 'Tx state accuracy', explain: '`exact`: every transaction change is seen; `partial`: see the notes', render: (c) => c.transactionStateAccuracy },
-  { key: 'maxIdentifierLength', title: 'Max identifier', explain: 'longest table/column name, in bytes or characters as the server counts', render: (c) => (c.maxIdentifierLength === 0 ? 'no limit' : String(c.maxIdentifierLength)) },
+  { key: 'maxIdentifierLength', title: 'Max identifier', explain: 'longest table/column name, as the server counts it', render: (c) => (c.maxIdentifierLength === 0 ? 'no limit' : String(c.maxIdentifierLength)) },
 ];
 
 const DETAILS: readonly { key: keyof Capabilities; title: string }[] = [
@@ -56,7 +64,7 @@ const DETAILS: readonly { key: keyof Capabilities; title: string }[] = [
 ];
 
 function engineCell(entry: EngineCapabilities): string {
-  const flag = NOT_VERIFIED_IN_CI.has(entry.engine) ? ' ⚠️ not verified in CI' : '';
+  const flag = NOT_VERIFIED_IN_CI.has(entry.engine) ? ' <Badge type="warning" text="not verified in CI" />' : '';
   return `**${ENGINE_TITLES[entry.engine]}** (${code(entry.engine)})${flag}`;
 }
 
@@ -65,15 +73,15 @@ export function renderCapabilities(entries: readonly EngineCapabilities[]): stri
   const present = entries.filter((e): e is EngineCapabilities & { capabilities: Capabilities } => e.capabilities !== undefined);
   const missing = entries.filter((e) => e.capabilities === undefined);
 
-  const matrix = table(
-    ['Engine', ...COLUMNS.map((c) => c.title)],
-    entries.map((e) => [engineCell(e), ...COLUMNS.map((c) => (e.capabilities ? c.render(e.capabilities) : 'adapter not available yet'))]),
-  );
-  const legend = COLUMNS.map((c) => `- **${c.title}** — ${c.explain}.`).join('\n');
+  const matrix = (columns: readonly Column[]): string =>
+    page([
+      table(['Engine', ...columns.map((c) => c.title)], entries.map((e) => [engineCell(e), ...columns.map((c) => (e.capabilities ? c.render(e.capabilities) : 'adapter not available yet'))])),
+      columns.map((c) => `- **${c.title}** — ${c.explain}.`).join('\n'),
+    ]).trimEnd();
 
   const details = table(
     ['', ...present.map((e) => ENGINE_TITLES[e.engine])],
-    DETAILS.map((d) => [d.title, ...present.map((e) => String(e.capabilities[d.key]))]),
+    DETAILS.map((d) => [d.title, ...present.map((e) => text(String(e.capabilities[d.key])))]),
   );
 
   const notes = present.map((e) => {
@@ -82,17 +90,19 @@ export function renderCapabilities(entries: readonly EngineCapabilities[]): stri
     const ci = NOT_VERIFIED_IN_CI.has(e.engine)
       ? '::: warning Not verified in CI\nThere is no Oracle server in the project\'s CI. The adapter is written against the `oracledb` Thin-mode documentation and unit-tested, but the contract suite does not run against a real Oracle Database. Please report anything that differs.\n:::'
       : '';
-    const list = e.capabilities.notes.length > 0 ? e.capabilities.notes.map((n) => `- ${n}`).join('\n') : '_No notes._';
+    const list = e.capabilities.notes.length > 0 ? e.capabilities.notes.map((n) => `- ${text(n)}`).join('\n') : '_No notes._';
     return page([header, driver, ci, list]).trimEnd();
   });
 
   return page([
-    '---\ntitle: Capability matrix\n---',
+    '---\ntitle: Capability matrix\npageClass: wide-tables\naside: false\n---',
     generatedHeader("each adapter's `capabilities` object (adapters/<engine>/index.ts)"),
     '# Capability matrix',
     'What each engine supports, read from the `capabilities` object its adapter declares — the same object the contract test suite uses to decide what to run, so this table and the tests cannot disagree.',
-    matrix,
-    legend,
+    '## Transactions',
+    matrix(TRANSACTION_COLUMNS),
+    '## Queries and connections',
+    matrix(QUERY_COLUMNS),
     missing.length > 0 && `::: info Not generated yet\nThe adapter for ${missing.map((m) => `${code(m.engine)} (${m.missing ?? 'not found'})`).join(', ')} could not be loaded when this page was generated.\n:::`,
     present.length > 0 && '## How each engine is handled',
     present.length > 0 && details,

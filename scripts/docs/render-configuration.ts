@@ -1,4 +1,4 @@
-import { code, generatedHeader, page, table } from './markdown.js';
+import { code, generatedHeader, page, table, text } from './markdown.js';
 
 /** The subset of JSON Schema 2020-12 the configuration page reads. */
 export interface SchemaNode {
@@ -120,7 +120,7 @@ class SchemaRenderer {
     const section = this.#sections.get(target);
     if (section !== undefined && target !== this.#root) return `object — see [${section.title}](#${section.id})`;
     if (target.const !== undefined) return code(JSON.stringify(target.const));
-    if (target.enum !== undefined) return target.enum.map((v) => code(JSON.stringify(v))).join(' or ');
+    if (target.enum !== undefined) return target.enum.map((v) => code(JSON.stringify(v))).join(', ');
     const branches = target.oneOf ?? target.anyOf;
     if (branches !== undefined) return [...new Set(branches.map((b) => this.typeOf(b)))].join(' or ');
     const types = target.type === undefined ? [] : typeof target.type === 'string' ? [target.type] : [...target.type];
@@ -163,9 +163,11 @@ class SchemaRenderer {
       for (const [name, prop] of Object.entries(props)) {
         if (seen.has(name)) continue;
         seen.add(name);
-        const description = prop.description ?? this.resolve(prop).description ?? '';
+        // A property that is just a $ref to another table links there (type column) instead of repeating its text.
+        const linked = prop.description === undefined && this.#sections.has(this.resolve(prop));
+        const description = prop.description ?? (linked ? '' : (this.resolve(prop).description ?? ''));
         const flags = [req.has(name) ? '**Required.**' : '', prop.deprecated === true ? '**Deprecated.**' : ''].filter(Boolean).join(' ');
-        rows.push([code(name), this.typeOf(prop), this.defaultOf(prop, prop.default), [flags, description].filter(Boolean).join(' ')]);
+        rows.push([code(name), this.typeOf(prop), this.defaultOf(prop, prop.default), [flags, text(description)].filter(Boolean).join(' ')]);
       }
     };
     add(node.properties ?? {}, required);
@@ -181,7 +183,7 @@ class SchemaRenderer {
     const node = section.node;
     const value = typeof node.additionalProperties === 'object' ? node.additionalProperties : Object.values(node.patternProperties ?? {})[0];
     if (value === undefined) return undefined;
-    const names = node.propertyNames?.description ?? Object.keys(node.patternProperties ?? {}).map((p) => `Keys match ${code(p)}.`).join(' ');
+    const names = node.propertyNames?.description !== undefined ? text(node.propertyNames.description) : Object.keys(node.patternProperties ?? {}).map((p) => `Keys match ${code(p)}.`).join(' ');
     return `Any other key is a **database alias**, and its value is ${this.typeOf(value).replace(/^object — see /, 'a ')}. ${names}`.trim();
   }
 }
@@ -195,20 +197,20 @@ export function renderConfiguration(schema: SchemaNode): string {
     const heading = section.node === schema ? `## Top level {#${section.id}}` : `## ${section.title} {#${section.id}}`;
     return page([
       heading,
-      section.node.description,
+      section.node.description !== undefined && text(section.node.description),
       renderer.openKeys(section),
       rows.length > 0 && table(['Option', 'Type', 'Default', 'Description'], rows),
     ]).trimEnd();
   });
   return page([
-    '---\ntitle: Configuration reference\n---',
+    '---\ntitle: Configuration reference\npageClass: wide-tables\naside: false\n---',
     generatedHeader('schema/databases.schema.json'),
     '# Configuration reference',
     'Every option `createDatabases()` and `unipool check` accept, generated from the JSON Schema that validates them (`schema/databases.schema.json`, also published as `unipool/schema/databases.schema.json`). ' +
       'Unknown options are errors, not silently ignored, and every problem is reported at once with its path — see [the configuration rules](../explanation/configuration-rules.md). ' +
       'Durations carry their unit in the name (`…Ms` = milliseconds) and, like every count, are whole numbers; durations are capped at 2147483647 ms (about 24.8 days), the longest delay Node\'s timers accept.',
     'Point your editor at the schema to get completion and validation in a JSON config file:',
-    '```json [unipool.config.json]\n{\n  "$schema": "./node_modules/unipool/schema/databases.schema.json",\n  "default": { "engine": "postgres", "url": "postgres://app@localhost:5432/app", "pool": { "max": 10 } }\n}\n```',
+    '```json [unipool.config.json]\n{\n  "$schema": "./node_modules/unipool/schema/databases.schema.json",\n  "default": {\n    "engine": "postgres",\n    "url": "postgres://app@localhost:5432/app",\n    "pool": { "max": 10 }\n  }\n}\n```',
     ...body,
   ]);
 }

@@ -1,9 +1,9 @@
 import { ErrorCodes } from '../../src/errors.js';
-import { code, generatedHeader, page, table } from './markdown.js';
+import { code, generatedHeader, page, table, text } from './markdown.js';
 
 /** `docs/reference/errors.md`: one row per stable error code, from `ErrorCodes` in `src/errors.ts`. */
 export function renderErrors(codes: Readonly<Record<string, string>> = ErrorCodes): string {
-  const rows = Object.entries(codes).map(([name, description]) => [code(name), description]);
+  const rows = Object.entries(codes).map(([name, description]) => [code(name), text(description)]);
   return page([
     '---\ntitle: Error codes\n---',
     generatedHeader('`ErrorCodes` in src/errors.ts'),

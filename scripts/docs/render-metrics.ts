@@ -1,16 +1,16 @@
 import { CHANNELS, DURATION_BUCKETS_SECONDS, LABELS, METRICS } from '../../src/metrics/metric-definitions.js';
-import { code, generatedHeader, page, table } from './markdown.js';
+import { code, generatedHeader, page, table, text } from './markdown.js';
 
 /** `docs/reference/metrics.md`: the metrics of `dbs.metrics()` and the diagnostics channels. */
 export function renderMetrics(): string {
   const metrics = table(
     ['Metric', 'Type', 'Unit', 'Labels', 'Description'],
-    METRICS.map((m) => [code(m.name), m.type, code(m.unit), m.labels.map(code).join(', '), `${m.description} (OpenTelemetry ${code(m.otelName)})`]),
+    METRICS.map((m) => [code(m.name), m.type, code(m.unit), m.labels.map(code).join(', '), `${text(m.description)} (OpenTelemetry ${code(m.otelName)})`]),
   );
-  const labels = table(['Label', 'Meaning'], LABELS.map((l) => [code(l.name), l.description]));
+  const labels = table(['Label', 'Meaning'], LABELS.map((l) => [code(l.name), text(l.description)]));
   const channels = table(
     ['Channel', 'Kind', 'Published when', 'Message'],
-    CHANNELS.map((c) => [code(c.name), c.kind === 'tracing' ? '`TracingChannel`' : '`Channel`', c.description, code(c.message)]),
+    CHANNELS.map((c) => [code(c.name), c.kind === 'tracing' ? '`TracingChannel`' : '`Channel`', text(c.description), code(c.message)]),
   );
 
   return page([
@@ -30,7 +30,7 @@ export function renderMetrics(): string {
     '## Diagnostics channels',
     'Published with [`node:diagnostics_channel`](https://nodejs.org/api/diagnostics_channel.html). A channel with no subscribers costs one check, so they are always on. `Engine` is `\'postgres\' | \'mysql\' | \'sqlite\' | \'oracle\'`; ids are numbers unique within one pool.',
     channels,
-    '```ts\nimport diagnostics_channel from \'node:diagnostics_channel\';\n\ndiagnostics_channel.subscribe(\'unipool:timeout\', (message) => {\n  console.warn(\'unipool acquire timeout\', message);\n});\n\n// Query tracing: start/end/error around every statement.\ndiagnostics_channel.tracingChannel(\'unipool:query\').subscribe({\n  start(context) { console.log(\'query\', context); },\n  end() {},\n  asyncStart() {},\n  asyncEnd() {},\n  error(context) { console.error(\'query failed\', context); },\n});\n```',
+    '```ts\nimport { subscribe, tracingChannel } from \'node:diagnostics_channel\';\n\nsubscribe(\'unipool:timeout\', (message: unknown) => {\n  console.warn(\'unipool acquire timeout\', message);\n});\n\n// Query tracing: start/end/error around every statement.\ntracingChannel<unknown, { sql: string; error?: unknown }>(\'unipool:query\').subscribe({\n  start(context) { console.log(\'query\', context.sql); },\n  end() {},\n  asyncStart() {},\n  asyncEnd() {},\n  error(context) { console.error(\'query failed\', context.sql, context.error); },\n});\n```',
     'Read messages inside the handler; do not keep or change them. If a subscriber throws, Node re-throws the error on the next tick as an uncaught exception — it never unwinds through the pool, so the pool\'s state stays consistent.',
   ]);
 }

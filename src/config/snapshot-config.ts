@@ -47,7 +47,16 @@ class Reader {
 
   /** Copies one object level into a null-prototype object, mapping each value with `child`. */
   level(value: unknown, path: string[], child: (value: unknown, path: string[]) => unknown): unknown {
-    if (!this.#isRecord(value, path)) return value;
+    if (typeof value !== 'object' || value === null) return value;
+    let isArray: boolean;
+    try {
+      isArray = Array.isArray(value);
+    } catch (error) {
+      // A revoked proxy: report it, and hand validation an empty object it can read safely.
+      this.#unreadableAt(path, error);
+      return Object.create(null) as unknown;
+    }
+    if (isArray) return value;
     const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [key, entry] of this.#entries(value, path)) copy[key] = child(entry, [...path, key]);
     return copy;
@@ -75,16 +84,6 @@ class Reader {
       Object.defineProperty(copy, key, { value: this.deep(entry, [...path, key], seen), enumerable: true, writable: true, configurable: true });
     }
     return copy;
-  }
-
-  #isRecord(value: unknown, path: string[]): value is object {
-    if (typeof value !== 'object' || value === null) return false;
-    try {
-      return !Array.isArray(value);
-    } catch (error) {
-      this.#unreadableAt(path, error);
-      return false;
-    }
   }
 
   #entries(value: object, path: string[]): [string, unknown][] {

@@ -151,8 +151,8 @@ export const CHANNELS: readonly ChannelDefinition[] = Object.freeze([
   {
     name: 'unipool:destroy',
     kind: 'channel',
-    description: 'A connection was closed, with the reason.',
-    message: "{ alias: string; engine: Engine; connectionId: number; reason: 'idle' | 'lifetime' | 'maxUses' | 'validation' | 'broken' | 'badState' | 'close' }",
+    description: 'A connection was closed, with the reason (the pool engine\'s `DestroyReason`).',
+    message: "{ alias: string; engine: Engine; connectionId: number; reason: 'idle' | 'lifetime' | 'max-uses' | 'validation' | 'broken' | 'bad-state' | 'closed' | 'forced' }",
   },
   {
     name: 'unipool:timeout',

@@ -68,7 +68,11 @@ export class Connector<C> {
   /** Open one connection: wait for the gate, then create it within `connectTimeoutMs`. */
   async open(): Promise<Opened<C>> {
     if (this.#closed) throw this.#options.closedError();
-    if (this.#failures > 0) await this.#turn();
+    if (this.#failures > 0) {
+      await this.#turn();
+      // The turn may have been granted just before close(); do not start an attempt after it.
+      if (this.#closed) throw this.#options.closedError();
+    }
     const failuresAtStart = this.#failures;
     const startedAt = this.#options.now();
     try {

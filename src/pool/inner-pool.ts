@@ -1,4 +1,5 @@
 import genericPool from 'generic-pool';
+import { UnipoolError } from '../errors.js';
 
 /*
  * generic-pool 3.9.0 is unmaintained (last release 2022) and its public API cannot close one
@@ -35,6 +36,7 @@ interface GpInternals<T> extends genericPool.Pool<T> {
   readonly _resourceLoans: Map<T, unknown>;
   _destroy(resource: GpResource<T>): void;
   _ensureMinimum(): void;
+  _addPooledResourceToAvailableObjects(resource: GpResource<T>): void;
 }
 
 /** The generic-pool hooks: `validate` may answer synchronously; none of them may reject. */
@@ -76,9 +78,12 @@ export class InnerPool<T> {
       // Eviction is the engine's own sweep: generic-pool's evictor ignores `min` and skips resources.
       evictionRunIntervalMillis: 0,
     }) as GpInternals<T>;
-    for (const name of ['_allObjects', '_availableObjects', '_waitingClientsQueue', '_factoryCreateOperations', '_resourceLoans', '_destroy', '_ensureMinimum'] as const) {
+    for (const name of ['_allObjects', '_availableObjects', '_waitingClientsQueue', '_factoryCreateOperations', '_resourceLoans', '_destroy', '_ensureMinimum', '_addPooledResourceToAvailableObjects'] as const) {
       if (this.#gp[name] === undefined) {
-        throw new Error(`unipool: generic-pool has no "${name}"; unipool needs generic-pool 3.9.x (npm ls generic-pool).`);
+        throw new UnipoolError(
+          'UNIPOOL_UNSUPPORTED',
+          `unipool: the installed generic-pool has no "${name}"; unipool needs generic-pool 3.9.x (check with: npm ls generic-pool).`,
+        );
       }
     }
     // Without listeners these events are dropped silently; the engine counts and reports create
@@ -143,9 +148,15 @@ export class InnerPool<T> {
     }
   }
 
-  /** Stop creating: no `min` top-ups, no acquires (generic-pool's own "draining" flag). */
+  /**
+   * Stop: no `min` top-ups, no acquires (generic-pool's own "draining" flag), and any connection
+   * that would become idle from now on (a create or a validation that was in flight, a release) is
+   * destroyed instead: they reach the idle list through this one method.
+   */
   stop(): void {
-    this.#gp._draining = true;
+    const gp = this.#gp;
+    gp._draining = true;
+    gp._addPooledResourceToAvailableObjects = (resource) => gp._destroy(resource);
   }
 
   /**

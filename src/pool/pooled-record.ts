@@ -1,3 +1,4 @@
+import type { AcquireSite } from './leak-detector.js';
 import type { DestroyReason, PooledConnection } from './pool-engine.js';
 
 /**
@@ -32,8 +33,8 @@ export class PooledRecord<C> implements PooledConnection<C> {
   destroyReason: DestroyReason | undefined = undefined;
   /** @internal Leak-detection timer of the current checkout. */
   leakTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** @internal Stack that acquired it (only with leak detection on). */
-  leakStack: string | undefined = undefined;
+  /** @internal Where the current checkout was acquired (only with leak detection on). */
+  leakSite: AcquireSite | undefined = undefined;
 
   constructor(owner: object, raw: C, id: number, createdAt: number, retireAt: number) {
     this.owner = owner;

@@ -1,5 +1,5 @@
 import type { PooledConnection } from '../pool/pool-engine.js';
-import { TransactionError } from '../errors.js';
+import { TransactionError, UnipoolError } from '../errors.js';
 import type { AtomicBlock } from './atomic-block.js';
 
 /** Why a connection is held rather than released after each statement. */
@@ -15,6 +15,8 @@ export class Holder {
   readonly kind: HolderKind;
   /** The outermost atomic block running on this connection, if any. */
   atomic: AtomicBlock | undefined;
+  /** `stream()` loops open on this connection: it can run nothing else until they end. */
+  openStreams = 0;
   #nextSavepoint = 1;
   #released = false;
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -42,6 +44,13 @@ export class Holder {
   assertHeld(): void {
     if (this.#released) {
       throw new TransactionError('UNIPOOL_TX_ENDED', `unipool: a statement ran after the ${this.kind === 'scope' ? 'scope' : `${this.kind}() block`} that held its connection had ended — await every query inside the block`);
+    }
+  }
+
+  /** Throws when a stream is open on the connection (a statement now would wait for the loop forever). */
+  assertNotStreaming(): void {
+    if (this.openStreams > 0) {
+      throw new UnipoolError('UNIPOOL_CONNECTION_BUSY', 'unipool: a stream() loop is still open on this connection, so a statement now would wait for the loop forever — finish (or break out of) the loop first, or collect the rows you need and query after it');
     }
   }
 

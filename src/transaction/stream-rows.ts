@@ -26,8 +26,15 @@ export function streamRows(core: DatabaseCore, text: string, values: QueryParams
     async *[Symbol.asyncIterator]() {
       const held = findHeld(core, context.getStore());
       if (held !== undefined) {
-        held.holder.assertHeld();
-        yield* core.adapter.stream(held.holder.conn.raw, text, values, { batchSize });
+        const { holder } = held;
+        holder.assertHeld();
+        holder.assertNotStreaming();
+        holder.openStreams++;
+        try {
+          yield* core.adapter.stream(holder.conn.raw, text, values, { batchSize });
+        } finally {
+          holder.openStreams--;
+        }
         return;
       }
       const conn = await core.acquire();

@@ -1,8 +1,8 @@
-import { createDatabases, type Database, type Databases } from '../../src/index.js';
+import { createDatabases, type Database, type DatabaseRegistry, type Databases } from '../../src/index.js';
 import type { EngineUnderTest } from './engines.js';
 
 /** Every registry a test opened, closed after each test so no pool outlives its test. */
-const open: Databases[] = [];
+const open: DatabaseRegistry[] = [];
 
 /** A registry with one database (`default`) for `engine`; closed automatically after the test. */
 export function openDatabase(engine: EngineUnderTest, extra: Record<string, unknown> = {}): { dbs: Databases<'default'>; db: Database } {

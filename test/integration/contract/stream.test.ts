@@ -62,3 +62,21 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+for (const engine of ENGINES) {
+  describe(`${engine.engine}: stream on a held connection`, () => {
+    closeDatabasesAfterEach();
+
+    it('refuses a query on the same connection while the loop is open, instead of hanging', async () => {
+      const { db } = openDatabase(engine);
+      await db.atomic(async () => {
+        for await (const _row of db.stream(engine.series(5))) {
+          const error = await db.query(engine.select('1 AS one')).catch((e: unknown) => e);
+          expect(error).to.have.property('code', 'UNIPOOL_CONNECTION_BUSY');
+          break;
+        }
+        expect((await db.query(engine.select('1 AS one'))).rowCount).to.equal(1);
+      });
+    });
+  });
+}

@@ -1,0 +1,6 @@
+/** The MySQL/MariaDB adapter (`mysql2`). */
+export { createMysqlAdapter, mysqlAdapter, type MysqlAdapterOptions } from './mysql-adapter.js';
+export { mysqlCapabilities } from './mysql-capabilities.js';
+export { checkMysqlOptions } from './connect-mysql.js';
+export { createMysqlDriverLoader, type MysqlDriverLoader, type MysqlModuleLoader } from './load-mysql-driver.js';
+export type { MysqlConnection } from './mysql-driver-types.js';

@@ -1,0 +1,214 @@
+import type { Adapter, AdapterResult, BeginOptions, IsolationLevel, QueryParams, Row, TransactionState } from '../../src/adapter.js';
+import { UnipoolError } from '../../src/errors.js';
+import { connectMysql, SESSION_SETUP_SQL } from './connect-mysql.js';
+import { createMysqlDriverLoader, type MysqlDriverLoader } from './load-mysql-driver.js';
+import { mysqlCapabilities } from './mysql-capabilities.js';
+import { connectionState, isOpen } from './mysql-connection-state.js';
+import type { MysqlConnection, MysqlQueryOptions } from './mysql-driver-types.js';
+import { isConnectionError, isServerError } from './mysql-errors.js';
+import { reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
+import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
+import { runPing, runQuery, runReset } from './run-mysql-command.js';
+import { ServerStatus } from './server-status-reader.js';
+import { streamRows } from './stream-mysql-rows.js';
+
+const ISOLATION_SQL: Readonly<Record<IsolationLevel, string>> = {
+  'read uncommitted': 'READ UNCOMMITTED',
+  'read committed': 'READ COMMITTED',
+  'repeatable read': 'REPEATABLE READ',
+  serializable: 'SERIALIZABLE',
+};
+
+/** Options of the MySQL adapter factory. */
+export interface MysqlAdapterOptions {
+  /** Where `mysql2` comes from; tests inject a fake or a failing loader. */
+  readonly loadDriver?: MysqlDriverLoader;
+}
+
+/** Text-protocol query options; an object of parameters means `:name` placeholders. */
+function queryOptions(conn: MysqlConnection, sql: string, params: QueryParams | undefined, where: string): MysqlQueryOptions {
+  if (params === undefined) return { sql };
+  const named = !Array.isArray(params);
+  const empty = named ? Object.keys(params).length === 0 : (params as readonly unknown[]).length === 0;
+  if (!empty && (connectionState(conn).serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0) {
+    // mysql2 escapes quotes with a backslash, which this SQL mode reads as an ordinary character.
+    throw new UnipoolError(
+      'UNIPOOL_UNSUPPORTED',
+      `mysql: ${where} has parameters, but the session runs with sql_mode NO_BACKSLASH_ESCAPES, where mysql2's client-side escaping is not safe. Remove NO_BACKSLASH_ESCAPES from sql_mode.`,
+    );
+  }
+  return named ? { sql, values: params, namedPlaceholders: true } : { sql, values: params };
+}
+
+/**
+ * An ERR packet carries no status flags, and a failed statement can still have ended the
+ * transaction (a deadlock rolls it back; DDL commits implicitly before it fails). COM_PING's OK
+ * packet brings the current flags without touching the diagnostics area (SHOW WARNINGS still works).
+ */
+async function refreshAfterError(conn: MysqlConnection, error: unknown): Promise<void> {
+  if (!isServerError(error) || !isOpen(conn)) return;
+  await runPing(conn).catch(() => undefined);
+}
+
+/** A statement the adapter issues itself (transaction control, reset). */
+async function execute(conn: MysqlConnection, sql: string): Promise<void> {
+  try {
+    await runQuery(conn, { sql });
+  } catch (error) {
+    await refreshAfterError(conn, error);
+    throw error;
+  }
+}
+
+function transactionStateOf(conn: MysqlConnection): TransactionState {
+  return (connectionState(conn).serverStatus & ServerStatus.IN_TRANS) !== 0 ? 'active' : 'idle';
+}
+
+/** Idle from the adapter's side: no reply outstanding, nothing left unread. */
+function isIdle(conn: MysqlConnection): boolean {
+  const state = connectionState(conn);
+  return state.pending === 0 && !state.streaming && state.retiredBecause === undefined;
+}
+
+/**
+ * A MySQL/MariaDB adapter on `mysql2` (callback API, text protocol). `mysqlAdapter` is the instance
+ * unipool uses; the factory exists so tests can inject the driver loader.
+ */
+export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<MysqlConnection> {
+  const loadDriver = options.loadDriver ?? createMysqlDriverLoader();
+
+  return Object.freeze<Adapter<MysqlConnection>>({
+    engine: 'mysql',
+    driverPackage: 'mysql2',
+    capabilities: mysqlCapabilities,
+
+    placeholder(): string {
+      return '?';
+    },
+
+    async connect(settings, context) {
+      return connectMysql(await loadDriver(), settings, context);
+    },
+
+    async close(conn) {
+      const state = connectionState(conn);
+      const graceful = isOpen(conn) && isIdle(conn);
+      state.closing = true;
+      if (!graceful) {
+        // COM_QUIT would queue behind a result still arriving; closing the socket makes the server
+        // stop sending it.
+        conn.destroy();
+        conn.stream?.destroy?.();
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        conn.end(() => resolve());
+      });
+    },
+
+    async query(conn, sql, params): Promise<AdapterResult> {
+      const options = queryOptions(conn, sql, params, 'query()');
+      let reply;
+      try {
+        reply = await runQuery(conn, options);
+      } catch (error) {
+        await refreshAfterError(conn, error);
+        throw error;
+      }
+      const entries = splitResults(reply.rows, reply.fields);
+      const schema = reportedSchema(entries);
+      if (schema !== undefined) connectionState(conn).schema = schema;
+      const result = toAdapterResult(entries);
+      const sessionState = sessionStateOf(entries, reply.reader.seenFlags);
+      return sessionState === undefined ? result : { ...result, sessionState };
+    },
+
+    async ping(conn) {
+      await runPing(conn);
+    },
+
+    async reset(conn) {
+      const state = connectionState(conn);
+      const baseline = state.baseline;
+      await runReset(conn);
+      if (baseline === undefined) {
+        await execute(conn, SESSION_SETUP_SQL);
+        return;
+      }
+      // COM_RESET_CONNECTION sets session variables back to the global values, which differ from
+      // what the handshake set (character set, IGNORE_SPACE in sql_mode), and turns autocommit
+      // and session tracking back to their global defaults: restore the fresh-connection values.
+      await execute(
+        conn,
+        `SET NAMES ${quoteSettingValue(baseline.charset)} COLLATE ${quoteSettingValue(baseline.collation)}, sql_mode = ${quoteSettingValue(baseline.sqlMode)}, ${SESSION_SETUP_SQL.slice('SET '.length)}`,
+      );
+      // Session tracking of SET NAMES rewrote mysql2's idea of the connection charset, which it uses
+      // to encode every query; put back the one the handshake negotiated.
+      if (baseline.charsetNumber !== undefined) conn.config.charsetNumber = baseline.charsetNumber;
+      // The reset keeps the current default database; a USE must be undone.
+      if (baseline.database !== null && state.schema !== baseline.database) {
+        await execute(conn, `USE ${quoteIdentifier(baseline.database)}`);
+        state.schema = baseline.database;
+      }
+    },
+
+    transactionState: transactionStateOf,
+
+    isBroken(conn, error) {
+      return !isOpen(conn) || isConnectionError(error);
+    },
+
+    isUsable(conn) {
+      return isOpen(conn) && isIdle(conn);
+    },
+
+    async begin(conn, { isolation, readOnly }: BeginOptions) {
+      if (isolation !== undefined) {
+        const level = ISOLATION_SQL[isolation];
+        if (level === undefined) {
+          throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `mysql: unknown isolation level ${JSON.stringify(isolation)}; expected one of ${Object.keys(ISOLATION_SQL).join(', ')}.`);
+        }
+        // Without SESSION or GLOBAL this applies to the next transaction only: the one started below.
+        await execute(conn, `SET TRANSACTION ISOLATION LEVEL ${level}`);
+      }
+      await execute(conn, readOnly === true ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
+    },
+
+    async commit(conn) {
+      await execute(conn, 'COMMIT');
+    },
+
+    async rollback(conn) {
+      await execute(conn, 'ROLLBACK');
+    },
+
+    async savepoint(conn, name) {
+      await execute(conn, `SAVEPOINT ${quoteIdentifier(name)}`);
+    },
+
+    async releaseSavepoint(conn, name) {
+      await execute(conn, `RELEASE SAVEPOINT ${quoteIdentifier(name)}`);
+    },
+
+    async rollbackToSavepoint(conn, name) {
+      await execute(conn, `ROLLBACK TO SAVEPOINT ${quoteIdentifier(name)}`);
+    },
+
+    stream(conn, sql, params, { batchSize }): AsyncIterableIterator<Row> {
+      return (async function* () {
+        if (!Number.isInteger(batchSize) || batchSize < 1) {
+          throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `mysql: stream() batchSize must be an integer ≥ 1, got ${String(batchSize)}.`);
+        }
+        try {
+          yield* streamRows(conn, queryOptions(conn, sql, params, 'stream()'), batchSize);
+        } catch (error) {
+          await refreshAfterError(conn, error);
+          throw error;
+        }
+      })();
+    },
+  });
+}
+
+/** The MySQL/MariaDB adapter, on `mysql2` (loaded on first connect). */
+export const mysqlAdapter: Adapter<MysqlConnection> = createMysqlAdapter();

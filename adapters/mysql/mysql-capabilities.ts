@@ -1,0 +1,28 @@
+import type { Capabilities } from '../../src/adapter.js';
+
+/** What the MySQL/MariaDB adapter supports; the docs' capability matrix is generated from this. */
+export const mysqlCapabilities: Capabilities = Object.freeze({
+  transactionStateSource: 'SERVER_STATUS_IN_TRANS flag of the final OK/EOF packet of every reply (COM_PING after an error)',
+  transactionStateAccuracy: 'exact',
+  savepoints: true,
+  isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
+  readOnlyTransactions: true,
+  serverSideCursors: false,
+  streamSource: 'mysql2 query().stream() (rows read off the socket with backpressure)',
+  sessionReset: 'COM_RESET_CONNECTION',
+  sessionStateDetection:
+    'SERVER_SESSION_STATE_CHANGED flag (session_track_state_change = ON): SET of user or session variables, SET NAMES, USE, CREATE/DROP TEMPORARY TABLE, PREPARE/DEALLOCATE are errors outside session(); a statement that also returned rows or changed rows resets the connection',
+  notifications: false,
+  placeholders: '?',
+  namedParameters: true,
+  maxIdentifierLength: 64,
+  concurrentConnections: true,
+  manualTransactions: true,
+  notes: Object.freeze([
+    'Not detected as session state (the server does not report them): GET_LOCK() named locks, LOCK TABLES, SET TRANSACTION (next transaction only), and user variables assigned inside an expression (SELECT @v := 1, SELECT … INTO @v, DO @v := 1). Use session() for those.',
+    'Breaking out of stream() early makes the connection unusable: MySQL cannot stop a result half-way, so the connection is closed and replaced.',
+    'Named parameters (:name) work when the parameters are an object; an array binds ? by position.',
+    'Values are escaped client-side by mysql2 (text protocol); queries with parameters are refused while the session runs with NO_BACKSLASH_ESCAPES, where that escaping would be wrong.',
+    'Needs MySQL ≥ 5.7 or MariaDB ≥ 10.2 (session-state tracking); COM_RESET_CONNECTION needs MySQL ≥ 5.7.3 or MariaDB ≥ 10.2.4.',
+  ]),
+});

@@ -1,0 +1,69 @@
+import type { MysqlConnection } from './mysql-driver-types.js';
+
+/** The session settings a fresh connection had, re-applied after COM_RESET_CONNECTION. */
+export interface MysqlBaseline {
+  /** `@@character_set_client` / `@@collation_connection` right after the handshake. */
+  readonly charset: string;
+  readonly collation: string;
+  /** `@@sql_mode` right after the handshake (mysql2's CLIENT_IGNORE_SPACE flag adds IGNORE_SPACE). */
+  readonly sqlMode: string;
+  /** mysql2's `config.charsetNumber` at connect; session tracking of `SET NAMES` changes it. */
+  readonly charsetNumber: number | undefined;
+  /** `DATABASE()` at connect; a reset keeps the current database, so a `USE` is undone explicitly. */
+  readonly database: string | null;
+}
+
+/** What the adapter tracks about one mysql2 connection beyond what mysql2 itself records. */
+export interface MysqlConnectionState {
+  /** Flags of the last final OK/EOF packet the server sent on this connection. */
+  serverStatus: number;
+  /** The default database as the server last reported it (session tracking of `USE`). */
+  schema: string | null;
+  baseline: MysqlBaseline | undefined;
+  /** Commands the adapter queued that have not answered yet. */
+  pending: number;
+  /** A `stream()` result is being read. */
+  streaming: boolean;
+  /**
+   * The connection must not be reused: a stream was abandoned while the server was still sending,
+   * or session state changed where no result could report it. The core destroys it.
+   */
+  retiredBecause: string | undefined;
+  /** mysql2 emitted `error`, or the adapter is closing it. */
+  broken: boolean;
+  closing: boolean;
+  /** `onBroken` was already called (mysql2 can emit `error` twice for one death). */
+  reportedBroken: boolean;
+}
+
+// Keyed by the connection so the object handed to the core stays the plain mysql2 connection.
+const states = new WeakMap<MysqlConnection, MysqlConnectionState>();
+
+/** The adapter's state for `conn`, created on first use. */
+export function connectionState(conn: MysqlConnection): MysqlConnectionState {
+  let state = states.get(conn);
+  if (state === undefined) {
+    state = {
+      serverStatus: 0,
+      schema: null,
+      baseline: undefined,
+      pending: 0,
+      streaming: false,
+      retiredBecause: undefined,
+      broken: false,
+      closing: false,
+      reportedBroken: false,
+    };
+    states.set(conn, state);
+  }
+  return state;
+}
+
+/** True while mysql2 and the adapter both consider the connection open. */
+export function isOpen(conn: MysqlConnection): boolean {
+  const state = connectionState(conn);
+  if (state.broken || state.closing) return false;
+  if (conn._fatalError || conn._protocolError || conn._closing === true) return false;
+  if (conn.stream?.destroyed === true) return false;
+  return conn.state === undefined || (conn.state !== 'error' && conn.state !== 'disconnected');
+}

@@ -1,0 +1,30 @@
+import type { ConnectionSettings } from '../adapter.js';
+import { deepFreeze } from './deep-freeze.js';
+
+/** The fields of `ConnectionSettings`, before they are frozen. */
+export interface ConnectionFields {
+  host?: string | undefined;
+  port?: number | undefined;
+  database?: string | undefined;
+  user?: string | undefined;
+  password?: string | undefined;
+  ssl?: boolean | Readonly<Record<string, unknown>> | undefined;
+  options: Record<string, unknown>;
+}
+
+/**
+ * Builds frozen `ConnectionSettings`. `password` is a non-enumerable property (as pg-pool does):
+ * `settings.password` reads it, but `JSON.stringify`, `util.inspect`, `Object.keys` and `{ ...settings }`
+ * never show it — so adapters must read it explicitly. Undefined fields are left out.
+ *
+ * @example createConnectionSettings({ host: 'db', password: 's3cret', options: {} }).password // 's3cret'
+ */
+export function createConnectionSettings(fields: ConnectionFields): ConnectionSettings {
+  const settings: Record<string, unknown> = {};
+  for (const key of ['host', 'port', 'database', 'user', 'ssl'] as const) {
+    if (fields[key] !== undefined) settings[key] = fields[key];
+  }
+  settings['options'] = fields.options;
+  if (fields.password !== undefined) Object.defineProperty(settings, 'password', { value: fields.password, enumerable: false });
+  return deepFreeze(settings) as unknown as ConnectionSettings;
+}

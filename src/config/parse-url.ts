@@ -1,0 +1,134 @@
+import type { Engine } from '../adapter.js';
+import { describeValue } from './describe-value.js';
+import { readUrlQuery } from './url-query.js';
+
+/** The parts of a connection URL, percent-decoded. */
+export interface ParsedUrl {
+  readonly host?: string;
+  readonly port?: number;
+  /** Database name, Oracle service name, or SQLite file path / `:memory:`. */
+  readonly database?: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly ssl?: boolean | Readonly<Record<string, unknown>>;
+  /** The query parameter that set `ssl` (`sslmode`, `ssl`, `ssl-mode`). */
+  readonly sslParameter?: string;
+  readonly options: Record<string, unknown>;
+}
+
+/** Either the parsed URL or what is wrong with it (messages about the `url` option). */
+export type UrlParseResult = { readonly ok: true; readonly url: ParsedUrl } | { readonly ok: false; readonly problems: readonly string[] };
+
+/** The URL schemes each engine accepts. */
+export const URL_SCHEMES: Readonly<Record<Engine, readonly string[]>> = {
+  postgres: ['postgres', 'postgresql'],
+  mysql: ['mysql', 'mariadb'],
+  sqlite: ['sqlite'],
+  oracle: ['oracle'],
+};
+
+const EXAMPLES: Readonly<Record<Engine, string>> = {
+  postgres: 'postgres://user:password@host:5432/database',
+  mysql: 'mysql://user:password@host:3306/database',
+  sqlite: 'sqlite:./path/to/file.db, sqlite:/absolute/path.db or sqlite::memory:',
+  oracle: 'oracle://user:password@host:1521/service',
+};
+
+/**
+ * Parses a connection URL for `engine`: `postgres://` / `postgresql://`, `mysql://` / `mariadb://`,
+ * `oracle://user:password@host:1521/service`, and for SQLite `sqlite:./file.db`,
+ * `sqlite:/abs/path.db`, `sqlite:///abs/path.db`, `sqlite::memory:` or `sqlite://:memory:`.
+ * User, password, host and database are percent-decoded; the query is read by `readUrlQuery`.
+ * Problems never contain the password.
+ */
+export function parseDatabaseUrl(url: string, engine: Engine): UrlParseResult {
+  const shown = describeValue(url);
+  const example = EXAMPLES[engine];
+  if (url.trim() !== url) return fail(`must not start or end with whitespace, got ${shown}`);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined) return fail(`is not a valid URL, got ${shown} — expected ${example}`);
+  const accepted = URL_SCHEMES[engine];
+  if (!accepted.includes(scheme)) {
+    const owner = (Object.keys(URL_SCHEMES) as Engine[]).find((e) => URL_SCHEMES[e].includes(scheme));
+    // "db.example.com:5432/app" has a "scheme" only by accident: call it what it is.
+    if (owner === undefined && !url.includes('://')) return fail(`is not a valid URL, got ${shown} — expected ${example}`);
+    const use = engine === 'sqlite' ? 'a sqlite: URL' : `a ${accepted.map((s) => `${s}://`).join(' or ')} URL`;
+    return fail(`scheme "${scheme}:" does not match engine "${engine}" — use ${use}${owner === undefined ? '' : `, or set engine to "${owner}"`}`);
+  }
+  return engine === 'sqlite' ? parseSqliteUrl(url.slice(scheme.length + 1)) : parseNetworkUrl(url, engine, shown, example);
+}
+
+function parseNetworkUrl(url: string, engine: Engine, shown: string, example: string): UrlParseResult {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // The usual cause with credentials: a "#", "/", "?" or "%" in the password cuts the URL short.
+    const encode = url.includes('@') ? ' (percent-encode special characters in the user name and password, e.g. "#" as %23)' : '';
+    return fail(`is not a valid URL, got ${shown} — expected ${example}${encode}`);
+  }
+  const problems: string[] = [];
+  if (parsed.hash !== '') problems.push('must not contain a "#" fragment — write a "#" in the password as %23');
+  const decode = (text: string, part: string): string | undefined => {
+    try {
+      return text === '' ? undefined : decodeURIComponent(text);
+    } catch {
+      problems.push(`has an invalid percent-encoding in the ${part} — write a "%" as %25`);
+      return undefined;
+    }
+  };
+  const user = decode(parsed.username, 'user name');
+  const password = decode(parsed.password, 'password');
+  const hostname = decode(parsed.hostname.replace(/^\[(.*)\]$/, '$1'), 'host');
+  const port = parsed.port === '' ? undefined : Number(parsed.port);
+  if (port === 0) problems.push('has port 0 — use a port between 1 and 65535');
+
+  const path = parsed.pathname.replace(/^\//, '');
+  if (engine !== 'oracle' && path.includes('/')) problems.push(`has the path "/${path}" — expected only the database name: ${example}`);
+  const database = decode(path, 'database name');
+
+  const query = readUrlQuery(engine, [...parsed.searchParams], hostname !== undefined, example);
+  problems.push(...query.problems);
+  const host = hostname ?? query.host;
+  if (host === undefined) problems.push(`has no host, got ${shown} — expected ${example}`);
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    url: {
+      host,
+      ...(port === undefined ? {} : { port }),
+      ...(database === undefined ? {} : { database }),
+      ...(user === undefined ? {} : { user }),
+      ...(password === undefined ? {} : { password }),
+      ...(query.ssl === undefined ? {} : { ssl: query.ssl, sslParameter: query.sslParameter }),
+      options: query.options,
+    },
+  };
+}
+
+function parseSqliteUrl(rest: string): UrlParseResult {
+  const queryStart = rest.indexOf('?');
+  let path = queryStart < 0 ? rest : rest.slice(0, queryStart);
+  const search = queryStart < 0 ? '' : rest.slice(queryStart);
+  if (path.startsWith('//')) {
+    // sqlite://:memory:, sqlite:///abs/path.db (empty authority) or sqlite://localhost/abs/path.db.
+    const afterSlashes = path.slice(2);
+    if (afterSlashes === ':memory:' || afterSlashes.startsWith('/')) path = afterSlashes;
+    else if (afterSlashes.startsWith('localhost/')) path = afterSlashes.slice('localhost'.length);
+    else return fail(`a sqlite URL has no host — write sqlite:relative/path.db, sqlite:/absolute/path.db or sqlite:///absolute/path.db`);
+  }
+  let database: string;
+  try {
+    database = decodeURIComponent(path);
+  } catch {
+    return fail('has an invalid percent-encoding in the file path — write a "%" as %25');
+  }
+  if (database === '') return fail(`has no file path — expected ${EXAMPLES.sqlite}`);
+  const query = readUrlQuery('sqlite', [...new URLSearchParams(search)], false, EXAMPLES.sqlite);
+  if (query.problems.length > 0) return { ok: false, problems: query.problems };
+  return { ok: true, url: { database, options: query.options } };
+}
+
+function fail(problem: string): UrlParseResult {
+  return { ok: false, problems: [problem] };
+}

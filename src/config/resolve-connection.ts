@@ -1,0 +1,128 @@
+import type { ConnectionSettings, Engine } from '../adapter.js';
+import type { ConfigIssue } from '../errors.js';
+import { configPath } from './config-path.js';
+import { createConnectionSettings } from './connection-settings.js';
+import { didYouMean } from './did-you-mean.js';
+import { OPTION_SYNONYMS } from './option-synonyms.js';
+import { parseDatabaseUrl, type ParsedUrl } from './parse-url.js';
+import { schemaFacts } from './schema-facts.js';
+
+/** Where a database connects, or why it cannot be worked out. */
+export interface ConnectionResolution {
+  /** Undefined when a problem was found (then `issues` says what). */
+  readonly settings: ConnectionSettings | undefined;
+  /** An in-memory SQLite database: exactly one connection, never closed while the pool lives. */
+  readonly memory: boolean;
+  readonly issues: readonly ConfigIssue[];
+}
+
+/** Default ports, filled in so that the resolved settings (and `unipool doctor`) show the real one. */
+export const DEFAULT_PORTS: Readonly<Record<Exclude<Engine, 'sqlite'>, number>> = { postgres: 5432, mysql: 3306, oracle: 1521 };
+
+/** SQLite's in-memory database name. */
+export const MEMORY_DATABASE = ':memory:';
+
+const URL_EXCLUSIVE = ['host', 'port', 'database', 'user'] as const;
+const NOT_FOR_SQLITE = ['host', 'port', 'user', 'password', 'ssl'] as const;
+// Driver options that say where to connect instead of `host` (documented per engine).
+const LOCATION_OPTIONS: Readonly<Record<Engine, readonly string[]>> = {
+  postgres: [],
+  mysql: ['socketPath'],
+  sqlite: [],
+  oracle: ['connectString', 'connectionString'],
+};
+const ENV_HINT = 'must be a string, got undefined — is the environment variable set?';
+
+/**
+ * Works out the `ConnectionSettings` of one database from its `url` or its discrete fields, and
+ * reports the contradictions a schema cannot express: `url` together with host/port/database/user,
+ * a password in both places, TLS set twice, a URL scheme of another engine, SQLite given network
+ * fields, no location at all. `db` is the snapshot of one database (already type-checked by the
+ * schema; values of the wrong type are skipped here, the schema has reported them).
+ */
+export function resolveConnection(alias: string, engine: Engine, db: Readonly<Record<string, unknown>>): ConnectionResolution {
+  const issues: ConfigIssue[] = [];
+  const report = (path: readonly string[], message: string): void => {
+    issues.push({ path: configPath([alias, ...path]), message });
+  };
+  const reportMissing = (missing: [readonly string[], string] | undefined): void => {
+    if (missing !== undefined) report(...missing);
+  };
+  const has = (key: string): boolean => Object.hasOwn(db, key) && db[key] !== undefined;
+  const text = (key: string): string | undefined => (typeof db[key] === 'string' ? db[key] : undefined);
+  const options = isRecord(db['options']) ? db['options'] : {};
+  const locationOptions = LOCATION_OPTIONS[engine].filter((key) => Object.hasOwn(options, key) && options[key] !== undefined);
+
+  if (engine === 'sqlite') {
+    for (const key of NOT_FOR_SQLITE) if (has(key)) report([key], 'is not used by sqlite — remove it (sqlite opens the file named in "database")');
+  }
+
+  let fromUrl: ParsedUrl | undefined;
+  const url = text('url');
+  if (has('url')) {
+    // For sqlite, host/port/user are already reported as unused.
+    for (const key of engine === 'sqlite' ? ['database'] : URL_EXCLUSIVE) if (has(key)) report([key], 'cannot be combined with "url" — put it in the URL, or remove "url"');
+    for (const key of locationOptions) report(['options', key], 'cannot be combined with "url" — use one');
+    if (url !== undefined && url !== '') {
+      const parsed = parseDatabaseUrl(url, engine);
+      if (parsed.ok) fromUrl = parsed.url;
+      else for (const problem of parsed.problems) report(['url'], problem);
+    }
+  } else if (engine === 'sqlite') {
+    if (!has('database')) reportMissing(missingLocation(db, ['url', 'database'], 'needs a "database" (a file path or ":memory:") or a "url"'));
+  } else if (has('host')) {
+    for (const key of locationOptions) report(['options', key], 'cannot be combined with "host" — use one');
+  } else if (locationOptions.length === 0) {
+    const alternatives = LOCATION_OPTIONS[engine].length > 0 ? ` (or "options.${LOCATION_OPTIONS[engine][0] ?? ''}")` : '';
+    reportMissing(missingLocation(db, ['url', 'host'], `needs a "url" or a "host"${alternatives}`));
+  }
+
+  if (fromUrl !== undefined) {
+    if (fromUrl.password !== undefined && has('password')) report(['password'], 'cannot be combined with a URL that has a password — keep one');
+    if (fromUrl.ssl !== undefined && has('ssl')) report(['ssl'], `cannot be combined with "${fromUrl.sslParameter ?? 'ssl'}" in the URL — set TLS in one place`);
+    for (const key of Object.keys(fromUrl.options)) {
+      if (Object.hasOwn(options, key)) report(['options', key], `is also set by the URL (?${key}=…) — set it in one place`);
+    }
+  }
+
+  const database = fromUrl === undefined ? text('database') : fromUrl.database;
+  if (engine === 'sqlite' && database !== undefined && /^file:/i.test(database)) {
+    report([fromUrl === undefined ? 'database' : 'url'], 'SQLite URI filenames ("file:…") are not supported: better-sqlite3 is built without URI support and would create a file with that literal name — use a plain path or ":memory:"');
+  }
+  const memory = engine === 'sqlite' && database === MEMORY_DATABASE;
+  if (issues.length > 0) return { settings: undefined, memory, issues };
+
+  // Merged only when the URL has options, so that the copy of the user's object (cycles and all) is kept.
+  const urlOptions = fromUrl?.options ?? {};
+  const mergedOptions = Object.keys(urlOptions).length > 0 ? { ...urlOptions, ...options } : options;
+  const settings = createConnectionSettings(
+    engine === 'sqlite'
+      ? { database, options: mergedOptions }
+      : {
+          host: fromUrl?.host ?? text('host'),
+          port: fromUrl?.port ?? (typeof db['port'] === 'number' ? db['port'] : DEFAULT_PORTS[engine]),
+          database,
+          user: fromUrl?.user ?? text('user'),
+          password: fromUrl?.password ?? text('password'),
+          ssl: fromUrl?.ssl ?? (typeof db['ssl'] === 'boolean' || isRecord(db['ssl']) ? db['ssl'] : false),
+          options: mergedOptions,
+        },
+  );
+  return { settings, memory, issues };
+}
+
+/**
+ * "needs a url or a host" — or, when a key is present but undefined, the environment-variable hint.
+ * Nothing when a misspelt key (already reported as unknown, e.g. `connectionString`) was meant to be one.
+ */
+function missingLocation(db: Readonly<Record<string, unknown>>, keys: readonly string[], message: string): [readonly string[], string] | undefined {
+  const unset = keys.find((key) => Object.hasOwn(db, key));
+  if (unset !== undefined) return [[unset], ENV_HINT];
+  const known = schemaFacts().databaseOptions;
+  const misspelt = Object.keys(db).some((key) => !known.includes(key) && didYouMean(key, keys, OPTION_SYNONYMS.database) !== undefined);
+  return misspelt ? undefined : [[], message];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,338 @@
+import type { ResolvedPoolOptions } from '../config/resolved-config.js';
+import { PoolClosedError } from '../errors.js';
+import { defaultLogger } from '../logger.js';
+import type { PoolStats } from '../metrics/pool-stats.js';
+import { acquireTimeoutError, connectTimeoutError, foreignConnectionError, leaseReleasedError, queueFullError, type PoolCounts } from './acquire-errors.js';
+import { Connector } from './connector.js';
+import { InnerPool } from './inner-pool.js';
+import { LeakDetector, type AcquireSite } from './leak-detector.js';
+import { PoolCounters, type PoolIdentity } from './pool-counters.js';
+import type { ConnectionFactory, DestroyReason, PoolEngine, PoolEngineOptions, PoolHistograms, PooledConnection } from './pool-engine.js';
+import { PooledRecord } from './pooled-record.js';
+import { Retirement } from './retirement.js';
+import { SafeObserver } from './safe-observer.js';
+import { settledWithin } from './settled-within.js';
+
+/** How long `close()` waits for checked-out connections when no `timeoutMs` is given. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * The pool engine over generic-pool 3.9.0, with what generic-pool lacks or gets wrong: an acquire
+ * timeout that always applies and names its cause, backoff on failing connects, connect timeouts,
+ * idle eviction that respects `min`, lifetime with jitter, `maxUses`, ping after idle, a queue
+ * limit, leak detection, histograms and a bounded `close()`. See docs/explanation/pool-engine.md.
+ */
+export class GenericPoolEngine<C> implements PoolEngine<C> {
+  readonly #alias: string;
+  readonly #identity: PoolIdentity;
+  readonly #pool: ResolvedPoolOptions;
+  readonly #factory: ConnectionFactory<C>;
+  readonly #now: () => number;
+  readonly #observer: SafeObserver;
+  readonly #retirement: Retirement;
+  readonly #connector: Connector<C>;
+  readonly #inner: InnerPool<PooledRecord<C>>;
+  readonly #counters = new PoolCounters();
+  /** Destroys in flight, awaited by close(). */
+  readonly #destroying = new Set<Promise<void>>();
+  readonly #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #leaks: LeakDetector;
+  /** Never 0: an acquire always has a timeout. */
+  readonly #acquireTimeoutMs: number;
+  #nextId = 1;
+  #state: 'open' | 'closing' | 'closed' = 'open';
+  #closePromise: Promise<void> | undefined = undefined;
+  /** While close() waits for connections to come back: resolves that wait. */
+  #drained: (() => void) | undefined = undefined;
+
+  constructor(options: PoolEngineOptions<C>) {
+    this.#alias = options.alias;
+    this.#identity = { alias: options.alias, engine: options.engine, min: options.pool.min, max: options.pool.max };
+    this.#pool = options.pool;
+    this.#factory = options.factory;
+    this.#now = options.now ?? (() => performance.now());
+    this.#acquireTimeoutMs = Math.max(1, options.pool.acquireTimeoutMs);
+    const random = options.random ?? Math.random;
+    this.#observer = new SafeObserver(options.observer, options.alias, options.logger ?? defaultLogger);
+    this.#leaks = new LeakDetector(options.alias, options.pool.leakDetectionMs, this.#now, (record, heldMs, stack) => {
+      this.#counters.leaks += 1;
+      this.#observer.leaked(record, heldMs, stack);
+    });
+    this.#retirement = new Retirement(options.pool, random);
+    this.#connector = new Connector<C>({
+      factory: options.factory,
+      connectTimeoutMs: options.pool.connectTimeoutMs,
+      now: this.#now,
+      random,
+      timeoutError: () => connectTimeoutError(options.alias, options.pool.connectTimeoutMs),
+      closedError: () => new PoolClosedError(options.alias),
+    });
+    this.#inner = new InnerPool<PooledRecord<C>>(
+      {
+        create: () => this.#create(),
+        destroy: (record) => this.#destroyHook(record),
+        validate: (record) => this.#validateOnBorrow(record),
+      },
+      { min: options.pool.min, max: options.pool.max, acquireTimeoutMs: this.#acquireTimeoutMs, fifo: options.pool.order === 'fifo' },
+      () => this.#onCreateError(),
+    );
+    const sweepMs = this.#retirement.sweepIntervalMs();
+    if (sweepMs > 0) {
+      this.#sweepTimer = setInterval(() => this.#sweep(), sweepMs);
+      this.#sweepTimer.unref();
+    }
+    // Warm-up starts on the next microtask, so whoever built the engine has finished wiring it
+    // (factory closures, observers) before the first create runs; an early acquire starts it anyway.
+    queueMicrotask(() => {
+      if (this.#state === 'open') this.#inner.start();
+    });
+  }
+
+  get closed(): boolean {
+    return this.#state !== 'open';
+  }
+
+  acquire(): Promise<PooledConnection<C>> {
+    if (this.#state !== 'open') {
+      this.#counters.rejected += 1;
+      return Promise.reject(new PoolClosedError(this.#alias));
+    }
+    const maxWaiting = this.#pool.maxWaiting;
+    if (maxWaiting !== null && this.#inner.idle === 0 && this.#inner.spareCapacity < 1 && this.#inner.waiting >= maxWaiting) {
+      this.#counters.rejected += 1;
+      return Promise.reject(queueFullError(this.#alias, maxWaiting, this.#counts()));
+    }
+    return this.#acquire(this.#now(), this.#leaks.capture(GenericPoolEngine.prototype.acquire));
+  }
+
+  release(conn: PooledConnection<C>): void {
+    const record = this.#own(conn, 'release');
+    if (record.state !== 'in-use') {
+      if (record.state === 'forced') return; // close() already took it back
+      throw leaseReleasedError(this.#alias, record.id, 'release');
+    }
+    const now = this.#now();
+    this.#endLease(record, now);
+    const reason = this.#state !== 'open' ? 'closed' : this.#retirement.onRelease(record, now);
+    if (reason === undefined) {
+      record.checkIn(now);
+      this.#inner.release(record);
+    } else {
+      record.retire(reason);
+      this.#inner.destroy(record);
+    }
+  }
+
+  destroy(conn: PooledConnection<C>, reason: DestroyReason): void {
+    const record = this.#own(conn, 'destroy');
+    if (record.state !== 'in-use') {
+      if (record.state === 'forced') return;
+      throw leaseReleasedError(this.#alias, record.id, 'destroy');
+    }
+    this.#endLease(record, this.#now());
+    record.retire(reason);
+    this.#inner.destroy(record);
+  }
+
+  stats(): PoolStats {
+    return this.#counters.snapshot(this.#identity, this.#counts());
+  }
+
+  histograms(): PoolHistograms {
+    return this.#counters.histograms();
+  }
+
+  close(options?: { timeoutMs?: number }): Promise<void> {
+    if (this.#closePromise === undefined) {
+      this.#state = 'closing';
+      this.#closePromise = this.#shutDown(Math.max(0, options?.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS));
+    }
+    return this.#closePromise;
+  }
+
+  async #acquire(startedAt: number, site: AcquireSite | undefined): Promise<PooledConnection<C>> {
+    let record: PooledRecord<C>;
+    try {
+      record = await this.#inner.acquire();
+    } catch (error) {
+      throw this.#acquireFailed(error);
+    }
+    if (this.#state !== 'open') {
+      // Handed over just as close() began: close() wants every connection back, so close it.
+      this.#counters.rejected += 1;
+      record.retire('closed');
+      this.#inner.destroy(record);
+      throw new PoolClosedError(this.#alias);
+    }
+    const now = this.#now();
+    record.checkOut(now);
+    this.#counters.acquired += 1;
+    const waitMs = now - startedAt;
+    this.#counters.waitMs.record(waitMs);
+    if (site !== undefined) this.#leaks.arm(record, site);
+    this.#observer.acquired(record, waitMs);
+    return record;
+  }
+
+  #acquireFailed(error: unknown): unknown {
+    if (this.#state !== 'open') {
+      this.#counters.rejected += 1;
+      return new PoolClosedError(this.#alias);
+    }
+    // generic-pool's ResourceRequest rejects with its own TimeoutError after acquireTimeoutMillis.
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      this.#counters.timeouts += 1;
+      const timeout = acquireTimeoutError(this.#alias, this.#acquireTimeoutMs, this.#counts(), this.#connector.lastError);
+      this.#observer.timedOut(timeout);
+      return timeout;
+    }
+    return error;
+  }
+
+  #endLease(record: PooledRecord<C>, now: number): void {
+    this.#counters.released += 1;
+    const holdMs = now - record.acquiredAt;
+    this.#counters.holdMs.record(holdMs);
+    this.#leaks.disarm(record);
+    this.#observer.released(record, holdMs);
+  }
+
+  async #create(): Promise<PooledRecord<C>> {
+    let opened;
+    try {
+      opened = await this.#connector.open();
+    } catch (error) {
+      if (this.#state === 'open') {
+        this.#counters.errors += 1;
+        this.#observer.connectFailed(error);
+      }
+      throw error;
+    }
+    const now = this.#now();
+    const record = new PooledRecord(this, opened.raw, this.#nextId++, now, this.#retirement.retireAt(now));
+    this.#counters.created += 1;
+    this.#counters.createMs.record(opened.createMs);
+    this.#observer.created(record, opened.createMs);
+    if (this.#state !== 'open') {
+      // It connected just as close() began: close it instead of handing it to generic-pool.
+      record.retire('closed');
+      void this.#destroyHook(record);
+      throw new PoolClosedError(this.#alias);
+    }
+    return record;
+  }
+
+  #onCreateError(): void {
+    // generic-pool only refills `min` when something is destroyed; after a failed create nothing
+    // would, so ask again. The connector's backoff paces the retries.
+    if (this.#state === 'open') this.#inner.ensureMinimum();
+  }
+
+  #destroyHook(record: PooledRecord<C>): Promise<void> {
+    if (record.destroyReason === undefined) record.retire('closed');
+    this.#leaks.disarm(record);
+    this.#counters.destroyed += 1;
+    this.#observer.destroyed(record, record.destroyReason ?? 'closed');
+    // Bounded so a driver whose close hangs cannot hold close() forever; never rejects, so
+    // generic-pool has no destroy error to drop.
+    const done = settledWithin(() => this.#factory.destroy(record.raw), this.#pool.connectTimeoutMs).then(() => {
+      this.#destroying.delete(done);
+    });
+    this.#destroying.add(done);
+    this.#checkDrained();
+    return done;
+  }
+
+  #validateOnBorrow(record: PooledRecord<C>): boolean | Promise<boolean> {
+    if (this.#state !== 'open') {
+      record.retire('closed');
+      return false;
+    }
+    const now = this.#now();
+    if (this.#retirement.expired(record, now)) {
+      record.retire('lifetime');
+      return false;
+    }
+    if (now - record.idleSince < this.#pool.validateAfterIdleMs) return true;
+    return this.#ping(record);
+  }
+
+  async #ping(record: PooledRecord<C>): Promise<boolean> {
+    const alive = await settledWithin(() => this.#factory.ping(record.raw), this.#pool.connectTimeoutMs);
+    if (this.#state !== 'open') {
+      record.retire('closed');
+      return false;
+    }
+    if (!alive) {
+      // generic-pool destroys it and serves the same waiter with another connection, still
+      // within that waiter's acquire timeout.
+      record.retire('validation');
+      return false;
+    }
+    return true;
+  }
+
+  #sweep(): void {
+    if (this.#state !== 'open') return;
+    const now = this.#now();
+    this.#inner.evictIdle((record) => {
+      const reason = this.#retirement.whileIdle(record, now, this.#inner.size);
+      if (reason === undefined) return false;
+      record.retire(reason);
+      return true;
+    });
+    this.#inner.ensureMinimum();
+  }
+
+  async #shutDown(timeoutMs: number): Promise<void> {
+    if (this.#sweepTimer !== undefined) clearInterval(this.#sweepTimer);
+    // Order matters: waiting callers leave the queue before creates are cancelled, or generic-pool
+    // would answer every cancelled create by starting another for them.
+    this.#inner.stop();
+    this.#inner.rejectWaiting(new PoolClosedError(this.#alias));
+    this.#connector.close();
+    await this.#inner.createsSettled();
+    this.#inner.destroyIdle();
+    await this.#returned(timeoutMs);
+    while (this.#destroying.size > 0) await Promise.all([...this.#destroying]);
+    this.#state = 'closed';
+  }
+
+  /** Resolves when every connection is closed; after `timeoutMs`, closes those still checked out. */
+  #returned(timeoutMs: number): Promise<void> {
+    if (this.#inner.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.#force(), timeoutMs);
+      timer.unref();
+      this.#drained = () => {
+        clearTimeout(timer);
+        this.#drained = undefined;
+        resolve();
+      };
+    });
+  }
+
+  #checkDrained(): void {
+    if (this.#drained !== undefined && this.#inner.size === 0) this.#drained();
+  }
+
+  #force(): void {
+    for (const record of this.#inner.borrowed()) {
+      if (record.state !== 'in-use') continue;
+      record.retire('forced');
+      this.#inner.destroy(record);
+    }
+    // Connections being pinged are not on loan; they are closed when their ping settles.
+  }
+
+  #own(conn: PooledConnection<C>, action: 'release' | 'destroy'): PooledRecord<C> {
+    if (conn instanceof PooledRecord && conn.owner === this) return conn as PooledRecord<C>;
+    throw foreignConnectionError(this.#alias, action);
+  }
+
+  #counts(): PoolCounts {
+    const size = this.#inner.size;
+    const idle = this.#inner.idle;
+    return { size, inUse: size - idle, idle, waiting: this.#inner.waiting };
+  }
+}

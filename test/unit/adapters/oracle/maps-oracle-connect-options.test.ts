@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import type { ConnectionSettings } from '../../../../src/adapter.js';
+import { UnipoolError } from '../../../../src/errors.js';
+import { createOracleAdapter, createOracleDriverLoader, oracleConnectOptions } from '../../../../adapters/oracle/index.js';
+import { FakeOracledb, oracleError } from '../../../support/fake-oracledb.js';
+
+const PASSWORD = 's3cr3t-P@ss';
+
+function settings(fields: Partial<Omit<ConnectionSettings, 'password'>> = {}): ConnectionSettings {
+  const value = { host: 'db.example.com', port: 1521, database: 'FREEPDB1', user: 'app', options: {}, ...fields };
+  Object.defineProperty(value, 'password', { value: PASSWORD, enumerable: false });
+  return value as ConnectionSettings;
+}
+
+function adapterWith(fake: FakeOracledb) {
+  return createOracleAdapter({ loadDriver: async () => fake });
+}
+
+const context = { timeoutMs: 1500, onBroken: () => undefined };
+
+/** Everything an error could show when logged: message, stack, and the same of its cause. */
+function printed(error: Error): string {
+  const cause = error.cause as Error | undefined;
+  return [error.message, error.stack, cause?.message, cause?.stack, JSON.stringify(error)].join('\n');
+}
+
+describe('oracle adapter: connect options', () => {
+  it('builds an Easy Connect string host:port/service and passes user and password', async () => {
+    const fake = new FakeOracledb();
+    await adapterWith(fake).connect(settings(), context);
+    expect(fake.connectOptions).to.have.length(1);
+    expect(fake.connectOptions[0]).to.include({ user: 'app', password: PASSWORD, connectString: 'db.example.com:1521/FREEPDB1' });
+  });
+
+  it('converts connectTimeoutMs to whole seconds, rounding up, for connectTimeout and transportConnectTimeout', () => {
+    expect(oracleConnectOptions(settings(), 1500)).to.include({ connectTimeout: 2, transportConnectTimeout: 2 });
+    expect(oracleConnectOptions(settings(), 10_000)).to.include({ connectTimeout: 10 });
+    expect(oracleConnectOptions(settings(), 100)).to.include({ connectTimeout: 1 });
+  });
+
+  it('uses options.connectString as given, and passes the other options through', () => {
+    const options = oracleConnectOptions(settings({ options: { connectString: 'sales_alias', stmtCacheSize: 40 } }), 5000);
+    expect(options).to.include({ connectString: 'sales_alias', stmtCacheSize: 40 });
+  });
+
+  it('selects TCPS when ssl is set, passing an ssl object\'s keys as connection attributes', () => {
+    expect(oracleConnectOptions(settings({ ssl: true, port: undefined }), 5000)).to.include({ connectString: 'tcps://db.example.com:2484/FREEPDB1' });
+    expect(oracleConnectOptions(settings({ ssl: { sslServerDNMatch: true } }), 5000)).to.include({ connectString: 'tcps://db.example.com:1521/FREEPDB1', sslServerDNMatch: true });
+  });
+
+  it('brackets an IPv6 host and defaults the port to 1521', () => {
+    expect(oracleConnectOptions(settings({ host: '::1', port: undefined }), 5000)).to.include({ connectString: '[::1]:1521/FREEPDB1' });
+  });
+
+  it('takes the database as a TNS alias when there is no host', () => {
+    expect(oracleConnectOptions(settings({ host: undefined, database: 'SALES' }), 5000)).to.include({ connectString: 'SALES' });
+  });
+
+  it('refuses settings with neither host, database nor connectString', () => {
+    expect(() => oracleConnectOptions(settings({ host: undefined, database: undefined }), 5000)).to.throw(
+      UnipoolError,
+      'oracle: no connect string: set host (and database = the service name), or options.connectString (a TNS alias, an Easy Connect string or a connect descriptor).',
+    );
+  });
+});
+
+describe('oracle adapter: connect failures', () => {
+  it('turns a driver connect timeout into UNIPOOL_CONNECT_TIMEOUT', async () => {
+    const fake = new FakeOracledb();
+    fake.connectError = oracleError('NJS-510', 'connection to host db.example.com port 1521 timed out. Request exceeded "connectTimeout" of 2 seconds.');
+    const error = await adapterWith(fake).connect(settings(), context).catch((e: unknown) => e);
+    expect(error).to.have.property('code', 'UNIPOOL_CONNECT_TIMEOUT');
+    expect((error as Error).message).to.equal(
+      'oracle: connecting to db.example.com:1521/FREEPDB1 (user "app") took longer than connectTimeoutMs (1500 ms; oracledb counts whole seconds: 2 s). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.',
+    );
+    expect((error as Error).cause).to.equal(fake.connectError);
+  });
+
+  it('turns a refused login into UNIPOOL_CONNECT_FAILED with a hint, never showing the password', async () => {
+    const fake = new FakeOracledb();
+    fake.connectError = oracleError('ORA-01017', 'invalid credential or not authorized; logon denied\nHelp: https://docs.oracle.com/error-help/db/ora-01017/');
+    const error = (await adapterWith(fake).connect(settings(), context).catch((e: unknown) => e)) as Error;
+    expect(error).to.have.property('code', 'UNIPOOL_CONNECT_FAILED');
+    expect(error.message).to.equal(
+      'oracle: could not connect to db.example.com:1521/FREEPDB1 (user "app"): ORA-01017: invalid credential or not authorized; logon denied. Check the user and password.',
+    );
+    expect(printed(error)).not.to.contain(PASSWORD);
+  });
+
+  it('redacts the password even when a driver message echoes it', async () => {
+    const fake = new FakeOracledb();
+    fake.connectError = oracleError('NJS-515', `error in Easy Connect string: app/${PASSWORD}@db`);
+    const error = (await adapterWith(fake).connect(settings(), context).catch((e: unknown) => e)) as Error;
+    expect(error.message).to.contain('app/***@db');
+    expect(error.message).not.to.contain(PASSWORD);
+  });
+
+  it('turns a missing oracledb package into UNIPOOL_DRIVER_MISSING with the install command', async () => {
+    const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'oracledb'"), { code: 'ERR_MODULE_NOT_FOUND' }));
+    const adapter = createOracleAdapter({ loadDriver: createOracleDriverLoader(missing) });
+    const error = await adapter.connect(settings(), context).catch((e: unknown) => e);
+    expect(error).to.have.property('code', 'UNIPOOL_DRIVER_MISSING');
+    expect((error as Error).message).to.equal('engine "oracle" needs the package "oracledb": npm install oracledb');
+  });
+
+  it('imports oracledb once, and only when the first connection opens', async () => {
+    let calls = 0;
+    const fake = new FakeOracledb();
+    const adapter = createOracleAdapter({
+      loadDriver: createOracleDriverLoader(async () => {
+        calls += 1;
+        return { default: fake };
+      }),
+    });
+    expect(calls).to.equal(0);
+    await adapter.connect(settings(), context);
+    await adapter.connect(settings(), context);
+    expect(calls).to.equal(1);
+    expect(fake.connections).to.have.length(2);
+  });
+});

@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Capabilities } from '../../../src/adapter.js';
+import { ErrorCodes } from '../../../src/errors.js';
+import { CHANNELS, METRICS } from '../../../src/metrics/metric-definitions.js';
+import { renderBenchmarks } from '../../../scripts/docs/render-benchmarks.js';
+import { renderCapabilities } from '../../../scripts/docs/render-capabilities.js';
+import { renderConfiguration, type SchemaNode } from '../../../scripts/docs/render-configuration.js';
+import { renderErrors } from '../../../scripts/docs/render-errors.js';
+import { renderMetrics } from '../../../scripts/docs/render-metrics.js';
+import { table, text } from '../../../scripts/docs/markdown.js';
+
+const capabilities: Capabilities = {
+  transactionStateSource: 'status()',
+  transactionStateAccuracy: 'exact',
+  savepoints: true,
+  isolationLevels: ['serializable'],
+  readOnlyTransactions: false,
+  serverSideCursors: true,
+  streamSource: 'cursor',
+  sessionReset: 'RESET ALL',
+  sessionStateDetection: 'tags',
+  notifications: false,
+  placeholders: '?',
+  namedParameters: false,
+  maxIdentifierLength: 64,
+  concurrentConnections: true,
+  manualTransactions: true,
+  notes: ['Uses <angle> brackets | and a pipe.'],
+};
+
+describe('docs: reference page generators', () => {
+  it('write a table per object of the schema, following $ref into $defs, with type, default and description', () => {
+    const schema: SchemaNode = {
+      description: 'Aliases.',
+      type: 'object',
+      required: ['default'],
+      properties: { default: { $ref: '#/$defs/database' } },
+      additionalProperties: { $ref: '#/$defs/database' },
+      $defs: {
+        database: {
+          title: 'DatabaseConfig',
+          type: 'object',
+          required: ['engine'],
+          properties: {
+            engine: { enum: ['postgres', 'sqlite'], description: 'Which engine.' },
+            url: { type: 'string', description: 'Like sqlite:<path>.' },
+            pool: { $ref: '#/$defs/pool' },
+          },
+        },
+        pool: {
+          title: 'PoolConfig',
+          type: 'object',
+          properties: { max: { type: 'integer', minimum: 1, maximum: 100, default: 10, description: 'Upper limit.' } },
+        },
+      },
+    };
+    const md = renderConfiguration(schema);
+    expect(md).to.include('## DatabaseConfig {#database}');
+    expect(md).to.include('## PoolConfig {#pool}');
+    expect(md).to.include('| `engine` | `"postgres"`, `"sqlite"` | — | **Required.** Which engine. |');
+    expect(md).to.include('| `pool` | object — see [PoolConfig](#pool) |');
+    expect(md).to.include('| `max` | integer ≥ 1, ≤ 100 | `10` | Upper limit. |');
+    expect(md, 'angle brackets must not reach Vue as a tag').to.include('sqlite:&lt;path&gt;');
+  });
+
+  it('refuse a $ref that is not in $defs, naming it', () => {
+    expect(() => renderConfiguration({ properties: { a: { $ref: '#/$defs/missing' } } })).to.throw('"#/$defs/missing" is not in the schema\'s $defs');
+  });
+
+  it('write a capability row per engine, mark Oracle as not verified in CI, and list the notes', () => {
+    const md = renderCapabilities([
+      { engine: 'postgres', driverPackage: 'pg', capabilities },
+      { engine: 'oracle', driverPackage: 'oracledb', capabilities },
+      { engine: 'mysql', missing: 'not written' },
+    ]);
+    const matrices = md.split('\n## ').filter((section) => section.includes('| Engine |'));
+    expect(matrices, 'two matrices: transactions, queries and connections').to.have.length(2);
+    for (const matrix of matrices) {
+      const rows = matrix.split('\n').filter((l) => l.startsWith('| **'));
+      expect(rows.map((r) => /\(`(\w+)`\)/.exec(r)?.[1])).to.deep.equal(['postgres', 'oracle', 'mysql']);
+      expect(rows[1]).to.include('<Badge type="warning" text="not verified in CI" />');
+      expect(rows[2]).to.include('adapter not available yet');
+    }
+    expect(md).to.include('- Uses &lt;angle&gt; brackets | and a pipe.');
+    expect(md).to.include('`mysql` (not written)');
+  });
+
+  it('write one row per error code', () => {
+    const md = renderErrors();
+    for (const code of Object.keys(ErrorCodes)) expect(md).to.include(`| \`${code}\` |`);
+  });
+
+  it('write every metric and channel', () => {
+    const md = renderMetrics();
+    for (const m of METRICS) expect(md).to.include(`| \`${m.name}\` | ${m.type} |`);
+    for (const c of CHANNELS) expect(md).to.include(`| \`${c.name}\` |`);
+  });
+
+  it('escape pipes and newlines inside table cells', () => {
+    expect(table(['a'], [['x | y\nz']])).to.equal('| a |\n|---|\n| x \\| y z |');
+    expect(text('a <b> `c <d>`')).to.equal('a &lt;b&gt; `c <d>`');
+  });
+
+  describe('benchmarks page', () => {
+    let root: string;
+    beforeEach(() => {
+      root = mkdtempSync(join(tmpdir(), 'unipool-docs-'));
+    });
+    afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+    it('says plainly that no results are committed when bench/results is empty', () => {
+      const [page, ...rest] = renderBenchmarks(root);
+      expect(page?.path).to.equal('docs/benchmarks.md');
+      expect(String(page?.content)).to.include('No benchmark results are committed to the repository yet');
+      expect(rest).to.deep.equal([]);
+    });
+
+    it('includes latest.md without its title and copies the charts to docs/public/bench', () => {
+      mkdirSync(join(root, 'bench/results'), { recursive: true });
+      writeFileSync(join(root, 'bench/results/latest.md'), '# Results\n\n| workload | ratio |\n|---|---|\n| W2 | 4.1× |\n');
+      writeFileSync(join(root, 'bench/results/w2-external-call.svg'), '<svg/>');
+      const [page, chart] = renderBenchmarks(root);
+      expect(String(page?.content)).to.include('| W2 | 4.1× |');
+      expect(String(page?.content).split('\n'), 'one h1 per page').not.to.include('# Results');
+      expect(String(page?.content)).to.include('![w2 external call](/bench/w2-external-call.svg)');
+      expect(chart?.path).to.equal('docs/public/bench/w2-external-call.svg');
+      expect(String(chart?.content)).to.equal('<svg/>');
+    });
+  });
+});

@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { UnipoolError } from '../../../src/errors.js';
+import { installClock, makeEngine, rejectionOf, type Clock } from './pool-harness.js';
+
+describe('pool engine: connectTimeoutMs bounds one connection attempt', () => {
+  let clock: Clock;
+  beforeEach(() => {
+    clock = installClock();
+  });
+  afterEach(() => {
+    clock.uninstall();
+  });
+
+  it('counts a slow connect as a failure with UNIPOOL_CONNECT_TIMEOUT as the acquire cause', async () => {
+    const { engine, factory } = makeEngine({ connectTimeoutMs: 1000, acquireTimeoutMs: 1500 });
+    factory.createDelayMs = 60_000;
+    const error = await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(1500)]));
+    expect(error.code).to.equal('UNIPOOL_ACQUIRE_TIMEOUT');
+    expect(error.cause).to.be.instanceOf(UnipoolError);
+    const cause = error.cause as UnipoolError;
+    expect(cause.code).to.equal('UNIPOOL_CONNECT_TIMEOUT');
+    expect(cause.message).to.equal(
+      'unipool: opening a connection for pool "main" took longer than connectTimeoutMs (1000 ms); ' +
+        'check that the server is reachable, or raise pool.connectTimeoutMs.',
+    );
+    expect(error.message).to.include('; last connect error: unipool: opening a connection for pool "main" took longer');
+    expect(engine.stats().errors).to.be.greaterThan(0);
+  });
+
+  it('destroys a connection that arrives after its attempt timed out', async () => {
+    const { engine, factory } = makeEngine({ connectTimeoutMs: 1000, acquireTimeoutMs: 1500 });
+    factory.createDelayMs = 5000;
+    await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(1500)]));
+    await clock.tickAsync(10_000);
+    expect(factory.created.length).to.be.greaterThan(0);
+    expect(factory.live, 'every late connection was closed').to.equal(0);
+    expect(engine.stats().size).to.equal(0);
+    expect(engine.stats().created, 'late connections never joined the pool').to.equal(0);
+  });
+
+  it('hands out a connection that opens in time', async () => {
+    const { engine, factory } = makeEngine({ connectTimeoutMs: 1000 });
+    factory.createDelayMs = 999;
+    const conn = await Promise.all([engine.acquire(), clock.tickAsync(999)]).then(([c]) => c);
+    expect(conn.raw.closed).to.equal(false);
+    expect(engine.stats().createMs).to.include({ count: 1, max: 999 });
+    engine.release(conn);
+  });
+});
