@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: drivers.filter((d) => !d.includes('*')), patterns: ['mysql2/*', '../adapters/*/**/*-driver*'] }] },
   },

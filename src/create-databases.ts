@@ -92,12 +92,13 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
     pool: config.pool,
     factory: {
       async create() {
-        let raw: unknown;
-        raw = await adapter.connect(config.connection, {
+        // onBroken fires only after connect() resolved (an idle connection dying), so `opened.raw` is set.
+        const opened: { raw?: unknown } = {};
+        opened.raw = await adapter.connect(config.connection, {
           timeoutMs: config.pool.connectTimeoutMs,
-          onBroken: () => core.markBroken(raw),
+          onBroken: () => core.markBroken(opened.raw),
         });
-        return raw;
+        return opened.raw;
       },
       destroy: (raw) => adapter.close(raw),
       ping: (raw) => adapter.ping(raw),

@@ -1,5 +1,5 @@
 import type { Capabilities, Engine, QueryParams, QueryResult, Row } from './adapter.js';
-import { DatabaseCore, publicResult } from './database-core.js';
+import { publicResult, type DatabaseCore } from './database-core.js';
 import { TransactionError, UnipoolError } from './errors.js';
 import type { PoolStats } from './metrics/pool-stats.js';
 import { compileSql, isSqlStatement, type SqlStatement } from './sql-template.js';

@@ -47,6 +47,10 @@ function queryOptions(conn: MysqlConnection, sql: string, params: QueryParams | 
  */
 async function refreshAfterError(conn: MysqlConnection, error: unknown): Promise<void> {
   if (!isServerError(error) || !isOpen(conn)) return;
+  // Idle with autocommit on, a failed statement cannot leave a transaction open (its own implicit
+  // transaction is rolled back), so the last flags are still right: skip the round trip.
+  const status = connectionState(conn).serverStatus;
+  if ((status & ServerStatus.IN_TRANS) === 0 && (status & ServerStatus.AUTOCOMMIT) !== 0) return;
   await runPing(conn).catch(() => undefined);
 }
 

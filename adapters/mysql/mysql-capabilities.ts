@@ -2,7 +2,7 @@ import type { Capabilities } from '../../src/adapter.js';
 
 /** What the MySQL/MariaDB adapter supports; the docs' capability matrix is generated from this. */
 export const mysqlCapabilities: Capabilities = Object.freeze({
-  transactionStateSource: 'SERVER_STATUS_IN_TRANS flag of the final OK/EOF packet of every reply (COM_PING after an error)',
+  transactionStateSource: 'SERVER_STATUS_IN_TRANS flag of the final OK/EOF packet of every reply (re-read with COM_PING after an error inside a transaction)',
   transactionStateAccuracy: 'exact',
   savepoints: true,
   isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),

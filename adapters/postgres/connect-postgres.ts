@@ -66,8 +66,9 @@ export async function connectPostgres(pg: PgModule, settings: ConnectionSettings
     database: settings.database,
     user: settings.user,
     password: settings.password,
-    // Left out when unset so pg still reads PGSSLMODE from the environment.
-    ...(settings.ssl === undefined ? {} : { ssl: settings.ssl }),
+    // Left out when unset so pg still reads PGSSLMODE from the environment. A copy: pg defines
+    // properties on the ssl object it is given, and resolved settings are frozen.
+    ...(settings.ssl === undefined ? {} : { ssl: typeof settings.ssl === 'object' ? { ...settings.ssl } : settings.ssl }),
     connectionTimeoutMillis: context.timeoutMs,
     ...settings.options,
   });

@@ -11,6 +11,36 @@ export interface ConfigLiteral {
 
 class NotLiteral extends Error {}
 
+/** A bare `process.env.X` in an example: replaced by a plausible value once the surrounding object is known. */
+class EnvValue {
+  constructor(readonly name: string) {}
+}
+
+const SAMPLE_URLS: Readonly<Record<string, string>> = {
+  postgres: 'postgres://app@localhost:5432/app',
+  mysql: 'mysql://app@localhost:3306/app',
+  sqlite: 'sqlite::memory:',
+  oracle: 'oracle://app@localhost:1521/FREEPDB1',
+};
+
+/**
+ * Replaces each `process.env.X` by a value of the right kind: a URL of the database's engine for
+ * `url`, a word for any other string option. The example's own literal values are left alone.
+ */
+function materialize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(materialize);
+  if (value === null || typeof value !== 'object' || value instanceof EnvValue) return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const engine = (value as Record<string, unknown>)['engine'];
+  return Object.fromEntries(
+    entries.map(([key, v]) => {
+      if (!(v instanceof EnvValue)) return [key, materialize(v)];
+      if (key === 'url') return [key, (typeof engine === 'string' ? SAMPLE_URLS[engine] : undefined) ?? 'postgres://app@localhost:5432/app'];
+      return [key, 'example'];
+    }),
+  );
+}
+
 function isProcessEnv(node: ts.Expression): boolean {
   // process.env.X or process.env['X']
   const target = ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) ? node.expression : undefined;
@@ -24,8 +54,9 @@ function propertyName(name: ts.PropertyName, path: string): string {
 
 /**
  * Evaluates a literal expression: objects, arrays, strings, numbers (with `_` separators), booleans,
- * null, `-n`, `x as T` / `x satisfies T`, and `process.env.X ?? <literal>` (the fallback is the
- * example's value). Anything else throws: an example whose config cannot be read cannot be checked.
+ * null, `-n`, `x as T` / `x satisfies T`, `process.env.X ?? <literal>` (the fallback is the
+ * example's value) and a bare `process.env.X` (a plausible value; see `materialize`). Anything else
+ * throws: an example whose config cannot be read cannot be checked.
  */
 export function evaluateLiteral(node: ts.Expression, path = 'config'): unknown {
   if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return evaluateLiteral(node.expression, path);
@@ -38,6 +69,7 @@ export function evaluateLiteral(node: ts.Expression, path = 'config'): unknown {
   if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken) && isProcessEnv(node.left)) {
     return evaluateLiteral(node.right, path);
   }
+  if (isProcessEnv(node)) return new EnvValue(node.getText());
   if (ts.isArrayLiteralExpression(node)) return node.elements.map((e, i) => evaluateLiteral(e, `${path}[${i}]`));
   if (ts.isObjectLiteralExpression(node)) {
     const out: Record<string, unknown> = {};
@@ -48,7 +80,7 @@ export function evaluateLiteral(node: ts.Expression, path = 'config'): unknown {
     }
     return out;
   }
-  throw new NotLiteral(`${path}: "${node.getText()}" is not a literal (write the value, or process.env.X ?? 'value')`);
+  throw new NotLiteral(`${path}: "${node.getText()}" is not a literal (write the value, or process.env.X)`);
 }
 
 /** Every `createDatabases(<object>)` call in a JS/TS source text. */
@@ -63,7 +95,7 @@ export function findConfigLiterals(code: string): ConfigLiteral[] {
         found.push({ line, problem: 'the argument is not an object literal' });
       } else {
         try {
-          found.push({ line, value: evaluateLiteral(arg) });
+          found.push({ line, value: materialize(evaluateLiteral(arg)) });
         } catch (error) {
           if (!(error instanceof NotLiteral)) throw error;
           found.push({ line, problem: error.message });

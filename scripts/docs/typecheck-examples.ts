@@ -26,12 +26,14 @@ export const dbs = createDatabases({
 });
 export const db = dbs.default;
 export const app = express();
+export { createDatabases };
 `;
 
 const GLOBALS = `declare global {
   const dbs: typeof import('./prelude.js').dbs;
   const db: typeof import('./prelude.js').db;
   const app: typeof import('./prelude.js').app;
+  const createDatabases: typeof import('./prelude.js').createDatabases;
 }
 export {};
 `;

@@ -11,7 +11,7 @@ export interface FakeOracleCall {
   readonly method: 'execute' | 'commit' | 'rollback' | 'ping' | 'close';
   readonly sql?: string;
   readonly binds?: unknown;
-  readonly options?: Readonly<Record<string, unknown>>;
+  readonly options?: FakeExecuteOptions;
 }
 
 /** What a scripted statement answers. */
@@ -25,8 +25,16 @@ export interface FakeOracleReply {
   readonly fetchError?: { readonly atFetch: number; readonly error: Error };
 }
 
+/** The `execute()` options the fake understands (those the adapter sets). */
+export interface FakeExecuteOptions {
+  readonly autoCommit?: boolean;
+  readonly outFormat?: number;
+  readonly resultSet?: boolean;
+  readonly fetchArraySize?: number;
+}
+
 /** Decides the reply of each `execute()`; the default answers SELECTs with no rows and DML with 1. */
-export type FakeOracleResponder = (sql: string, binds: unknown, options: Readonly<Record<string, unknown>>) => FakeOracleReply;
+export type FakeOracleResponder = (sql: string, binds: unknown, options: FakeExecuteOptions) => FakeOracleReply;
 
 /** An error shaped like node-oracledb's (`code` ORA-/NJS-/DPI-, `errorNum` for ORA). */
 export function oracleError(code: string, message: string): Error & { code: string; errorNum?: number } {
@@ -101,7 +109,7 @@ export class FakeOracleConnection {
     if (this.closed) throw oracleError('NJS-003', 'invalid or closed connection');
   }
 
-  async execute(sql: string, binds: unknown, options: Readonly<Record<string, unknown>>): Promise<FakeExecuteResult> {
+  async execute(sql: string, binds: unknown, options: FakeExecuteOptions): Promise<FakeExecuteResult> {
     this.calls.push({ method: 'execute', sql, binds, options });
     this.#checkOpen();
     const reply = this.respond(sql, binds, options);

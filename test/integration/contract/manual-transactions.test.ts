@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ENGINES, uniqueTable } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
+import type { Database } from '../../../src/index.js';
 
 for (const engine of ENGINES) {
   describe(`${engine.engine}: manual transactions`, function () {
@@ -13,7 +14,7 @@ for (const engine of ENGINES) {
       table = uniqueTable('manual');
     });
 
-    async function withTable(db: import('../../../src/index.js').Database, body: () => Promise<void>): Promise<void> {
+    async function withTable(db: Database, body: () => Promise<void>): Promise<void> {
       await db.query(`CREATE TABLE ${table} (id INTEGER PRIMARY KEY)`);
       try {
         await body();

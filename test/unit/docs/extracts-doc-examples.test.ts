@@ -57,6 +57,11 @@ describe('docs: example extraction', () => {
     expect(literal).to.deep.equal({ line: 1, value: { default: { engine: 'postgres', url: 'postgres://h/db', pool: { max: 10000 } } } });
   });
 
+  it('gives a bare process.env.X a value of the right kind: a URL of the engine for url, a word otherwise', () => {
+    const [literal] = findConfigLiterals("createDatabases({ default: { engine: 'mysql', url: process.env.DATABASE_URL, password: process.env['PW'] } })");
+    expect(literal?.value).to.deep.equal({ default: { engine: 'mysql', url: 'mysql://app@localhost:3306/app', password: 'example' } });
+  });
+
   it('reports a config it cannot read as a literal instead of skipping it', () => {
     const [literal] = findConfigLiterals('createDatabases({ default: { engine, url: makeUrl() } })');
     expect(literal?.problem).to.equal('config.default: only "key: value" properties are literal, got "engine"');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ConnectionSettings, Row } from '../../../../src/adapter.js';
 import { createOracleAdapter } from '../../../../adapters/oracle/index.js';
-import { FakeOracleConnection, FakeOracledb, oracleError, type FakeOracleResultSet } from '../../../support/fake-oracledb.js';
+import { FakeOracledb, oracleError, type FakeOracleConnection, type FakeOracleResultSet } from '../../../support/fake-oracledb.js';
 
 const settings: ConnectionSettings = { host: 'db', database: 'SVC', user: 'app', options: {} };
 const rows = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ N: i + 1 }));

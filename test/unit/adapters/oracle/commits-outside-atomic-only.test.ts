@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { ConnectionSettings } from '../../../../src/adapter.js';
 import { createOracleAdapter, oracleCapabilities, setTransactionSql } from '../../../../adapters/oracle/index.js';
 import { isConnectionError } from '../../../../adapters/oracle/oracle-errors.js';
-import { FakeOracleConnection, FakeOracledb, oracleError } from '../../../support/fake-oracledb.js';
+import { FakeOracledb, oracleError, type FakeOracleConnection } from '../../../support/fake-oracledb.js';
 
 const settings: ConnectionSettings = { host: 'db', database: 'SVC', user: 'app', options: {} };
 
@@ -110,7 +110,9 @@ describe('oracle adapter: autoCommit and transactions', () => {
     conn.respond = (sql) =>
       sql.startsWith('SELECT')
         ? { rows: [{ ID: 1, NAME: 'a' }], metaData: [{ name: 'ID', dbTypeName: 'NUMBER' }, { name: 'NAME', dbTypeName: 'VARCHAR2' }] }
-        : { rowsAffected: 3 };
+        : sql.startsWith('DELETE')
+          ? { rowsAffected: 3 }
+          : {};
     expect(await adapter.query(conn, 'SELECT id, name FROM t')).to.deep.equal({
       rows: [{ ID: 1, NAME: 'a' }],
       rowCount: 1,
