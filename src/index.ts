@@ -35,3 +35,6 @@ export type {
 } from './adapter.js';
 export type { PoolStats, DurationSummary } from './metrics/pool-stats.js';
 export type { ResolvedDatabaseConfig, ResolvedPoolOptions, ReleaseMode } from './config/resolved-config.js';
+export type { DatabasesConfig, DatabaseConfig, PoolConfig } from './config/databases-config.js';
+export { validateConfig } from './config/validate-config.js';
+export { resolveConfig } from './config/resolve-config.js';

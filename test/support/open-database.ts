@@ -1,4 +1,4 @@
-import { createDatabases, type Database, type DatabaseRegistry, type Databases } from '../../src/index.js';
+import { createDatabases, type Database, type DatabaseConfig, type DatabaseRegistry, type Databases } from '../../src/index.js';
 import type { EngineUnderTest } from './engines.js';
 
 /** Every registry a test opened, closed after each test so no pool outlives its test. */
@@ -6,7 +6,7 @@ const open: DatabaseRegistry[] = [];
 
 /** A registry with one database (`default`) for `engine`; closed automatically after the test. */
 export function openDatabase(engine: EngineUnderTest, extra: Record<string, unknown> = {}): { dbs: Databases<'default'>; db: Database } {
-  const dbs = createDatabases({ default: engine.config(extra) });
+  const dbs = createDatabases({ default: engine.config(extra) as unknown as DatabaseConfig });
   open.push(dbs);
   return { dbs, db: dbs.default };
 }
