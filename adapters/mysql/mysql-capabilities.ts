@@ -15,6 +15,7 @@ export const mysqlCapabilities: Capabilities = Object.freeze({
   notifications: false,
   placeholders: '?',
   namedParameters: true,
+  insertId: true,
   maxIdentifierLength: 64,
   concurrentConnections: true,
   manualTransactions: true,

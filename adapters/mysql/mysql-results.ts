@@ -40,7 +40,10 @@ export function toAdapterResult(entries: readonly MysqlResultEntry[]): AdapterRe
     };
   }
   const affected = entries.reduce((sum, entry) => sum + (entry.kind === 'ok' ? Number(entry.ok.affectedRows) || 0 : 0), 0);
-  return { rows: [], rowCount: affected, fields: [] };
+  const lastOk = entries.findLast((entry) => entry.kind === 'ok');
+  const insertId = lastOk?.kind === 'ok' ? lastOk.ok.insertId : undefined;
+  // Only a generated id is meaningful: the server sends 0 for statements that generated none.
+  return { rows: [], rowCount: affected, fields: [], ...(insertId !== undefined && insertId !== 0 ? { insertId } : {}) };
 }
 
 /** What the server's session tracker says changed, for messages: `USE shop`, `SET time_zone`… */

@@ -14,6 +14,7 @@ export const oracleCapabilities: Capabilities = Object.freeze({
   notifications: false,
   placeholders: ':1',
   namedParameters: true,
+  insertId: false,
   maxIdentifierLength: 128,
   concurrentConnections: true,
   manualTransactions: false,

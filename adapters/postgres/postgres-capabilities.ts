@@ -14,6 +14,7 @@ export const postgresCapabilities: Capabilities = Object.freeze({
   notifications: true,
   placeholders: '$1',
   namedParameters: false,
+  insertId: false,
   maxIdentifierLength: 63,
   concurrentConnections: true,
   manualTransactions: true,

@@ -57,7 +57,8 @@ function run(conn: SqliteConnection, statement: SqliteStatement, params: QueryPa
     return { rows, rowCount: rows.length, fields: statement.columns().map((c) => ({ name: c.name, ...(c.type === null ? {} : { type: c.type }) })) };
   }
   const info = statement.run(...bind(params));
-  return { rows: [], rowCount: info.changes };
+  // lastInsertRowid is the connection's last insert: meaningful only when this statement inserted.
+  return info.changes > 0 && /^\s*(INSERT|REPLACE)\b/i.test(statement.source) ? { rows: [], rowCount: info.changes, insertId: info.lastInsertRowid } : { rows: [], rowCount: info.changes };
 }
 
 async function execute(conn: SqliteConnection, sql: string, params?: QueryParams): Promise<AdapterResult> {

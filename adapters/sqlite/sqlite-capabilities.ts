@@ -14,6 +14,7 @@ export const sqliteCapabilities: Capabilities = Object.freeze({
   notifications: false,
   placeholders: '?',
   namedParameters: true,
+  insertId: true,
   maxIdentifierLength: 0,
   concurrentConnections: true,
   manualTransactions: true,

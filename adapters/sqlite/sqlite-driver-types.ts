@@ -16,6 +16,8 @@ export interface SqliteColumn {
 export interface SqliteStatement {
   /** True when the statement does not write to the database file (sqlite3_stmt_readonly). */
   readonly readonly: boolean;
+  /** The SQL text it was prepared from. */
+  readonly source: string;
   /** True when the statement returns rows. */
   readonly reader: boolean;
   all(...params: unknown[]): Record<string, unknown>[];

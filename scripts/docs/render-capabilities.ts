@@ -79,19 +79,15 @@ export function renderCapabilities(entries: readonly EngineCapabilities[]): stri
       columns.map((c) => `- **${c.title}** — ${c.explain}.`).join('\n'),
     ]).trimEnd();
 
-  const details = table(
-    ['', ...present.map((e) => ENGINE_TITLES[e.engine])],
-    DETAILS.map((d) => [d.title, ...present.map((e) => text(String(e.capabilities[d.key])))]),
-  );
-
   const notes = present.map((e) => {
     const header = `### ${ENGINE_TITLES[e.engine]}`;
     const driver = e.driverPackage ? `Driver: ${code(e.driverPackage)} (install it next to unipool). See also the [${ENGINE_TITLES[e.engine]} engine page](../engines/${e.engine}.md).` : '';
     const ci = NOT_VERIFIED_IN_CI.has(e.engine)
       ? '::: warning Not verified in CI\nThere is no Oracle server in the project\'s CI. The adapter is written against the `oracledb` Thin-mode documentation and unit-tested, but the contract suite does not run against a real Oracle Database. Please report anything that differs.\n:::'
       : '';
+    const details = table(['Aspect', ENGINE_TITLES[e.engine]], DETAILS.map((d) => [`**${d.title}**`, text(String(e.capabilities[d.key]))]));
     const list = e.capabilities.notes.length > 0 ? e.capabilities.notes.map((n) => `- ${text(n)}`).join('\n') : '_No notes._';
-    return page([header, driver, ci, list]).trimEnd();
+    return page([header, driver, ci, details, list]).trimEnd();
   });
 
   return page([
@@ -105,8 +101,6 @@ export function renderCapabilities(entries: readonly EngineCapabilities[]): stri
     matrix(QUERY_COLUMNS),
     missing.length > 0 && `::: info Not generated yet\nThe adapter for ${missing.map((m) => `${code(m.engine)} (${m.missing ?? 'not found'})`).join(', ')} could not be loaded when this page was generated.\n:::`,
     present.length > 0 && '## How each engine is handled',
-    present.length > 0 && details,
-    present.length > 0 && '## Notes',
     ...notes,
   ]);
 }

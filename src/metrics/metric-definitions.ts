@@ -70,6 +70,14 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     description: 'The most connections the pool may open (`pool.max`).',
   },
   {
+    name: 'db_client_connection_idle_min',
+    otelName: 'db.client.connection.idle.min',
+    type: 'gauge',
+    unit: '{connection}',
+    labels: ['pool', 'engine'],
+    description: 'The connections the pool keeps open even when idle (`pool.min`).',
+  },
+  {
     name: 'db_client_connection_pending_requests',
     otelName: 'db.client.connection.pending_requests',
     type: 'gauge',
@@ -128,25 +136,29 @@ export interface ChannelDefinition {
   readonly message: string;
 }
 
-/** Every `diagnostics_channel` channel unipool publishes to. Nothing is published without subscribers. */
+/**
+ * Every `diagnostics_channel` channel unipool publishes to. Nothing is built or published without
+ * subscribers. `connectionId` is unique within one pool; `connectionId` plus `uses` (that
+ * connection's checkout count, this one included) identifies one lease. No message carries a password.
+ */
 export const CHANNELS: readonly ChannelDefinition[] = Object.freeze([
   {
     name: 'unipool:acquire',
     kind: 'channel',
     description: 'A caller obtained a connection (after waiting, if it had to).',
-    message: '{ alias: string; engine: Engine; leaseId: number; connectionId: number; waitMs: number }',
+    message: '{ alias: string; engine: Engine; connectionId: number; uses: number; waitMs: number }',
   },
   {
     name: 'unipool:release',
     kind: 'channel',
-    description: 'A lease ended and its connection went back to the pool (or was destroyed, see `destroyed`).',
-    message: '{ alias: string; engine: Engine; leaseId: number; connectionId: number; holdMs: number; destroyed: boolean }',
+    description: 'A lease ended: the connection goes back to the pool, or is closed (then `unipool:destroy` follows).',
+    message: '{ alias: string; engine: Engine; connectionId: number; uses: number; holdMs: number }',
   },
   {
     name: 'unipool:create',
     kind: 'channel',
-    description: 'A connection attempt finished; `error` is set when it failed.',
-    message: '{ alias: string; engine: Engine; connectionId?: number; createMs: number; error?: unknown }',
+    description: 'A connection attempt finished: `connectionId` and `createMs` when it opened, `error` (the driver error) when it failed.',
+    message: '{ alias: string; engine: Engine; connectionId?: number; createMs?: number; error?: unknown }',
   },
   {
     name: 'unipool:destroy',
@@ -157,21 +169,21 @@ export const CHANNELS: readonly ChannelDefinition[] = Object.freeze([
   {
     name: 'unipool:timeout',
     kind: 'channel',
-    description: 'An acquire gave up after `acquireTimeoutMs`, with the pool numbers at that moment.',
-    message: '{ alias: string; engine: Engine; waitMs: number; size: number; inUse: number; idle: number; waiting: number; cause?: unknown }',
+    description: 'An acquire gave up after `acquireTimeoutMs`, with the pool numbers at that moment; `error` is the `AcquireTimeoutError` thrown to the caller (its `cause` is the last connect error, if any).',
+    message: '{ alias: string; engine: Engine; acquireTimeoutMs: number; size: number; inUse: number; idle: number; waiting: number; error: Error }',
   },
   {
     name: 'unipool:leak',
     kind: 'channel',
-    description: 'A lease has been held longer than `leakDetectionMs`; `stack` is where it was acquired.',
-    message: '{ alias: string; engine: Engine; leaseId: number; heldMs: number; stack: string }',
+    description: 'A lease has been held longer than `leakDetectionMs` (published once per lease); `stack` is where it was acquired, starting at the first frame outside unipool.',
+    message: '{ alias: string; engine: Engine; connectionId: number; uses: number; heldMs: number; leakDetectionMs: number; stack: string }',
   },
   {
     name: 'unipool:query',
     kind: 'tracing',
     description:
-      'Every statement, as a `TracingChannel` (`tracing:unipool:query:start`, `:end`, `:asyncStart`, `:asyncEnd`, `:error`). Parameter values are never published.',
+      'Every `db.query()` statement, as a `TracingChannel` (`tracing:unipool:query:start`, `:end`, `:asyncStart`, `:asyncEnd`, `:error`); `result` or `error` is set on the same context object when the statement settles. `sql` is the statement text as sent (placeholders, not values); parameter values are never published, only their count. Transaction control (BEGIN, COMMIT, savepoints) and `stream()` are not traced.',
     message:
-      "{ alias: string; engine: Engine; sql: string; paramCount: number; held: 'none' | 'atomic' | 'session' | 'scope' | 'stream'; result?: { rowCount: number }; error?: unknown }",
+      "{ alias: string; engine: Engine; connectionId: number; sql: string; paramCount: number; held: 'none' | 'atomic' | 'session' | 'scope'; result?: QueryResult; error?: unknown }",
   },
 ]);

@@ -14,6 +14,8 @@ export interface EngineUnderTest {
   readonly dual: string;
   /** `SELECT <exprs>` with no table (Oracle needs FROM dual). */
   readonly select: (exprs: string) => string;
+  /** What makes an INTEGER PRIMARY KEY generate ids ('' where it does by itself). */
+  readonly autoIncrement: string;
   /** CREATE TEMP TABLE in this dialect. */
   readonly createTemp: (name: string) => string;
   /** A row-generating query of `n` rows with one column `n`. */
@@ -28,6 +30,7 @@ let sqliteFiles = 0;
 const all: Record<Engine, EngineUnderTest | undefined> = {
   postgres: {
     engine: 'postgres',
+    autoIncrement: 'GENERATED ALWAYS AS IDENTITY',
     config: (extra = {}) => ({ engine: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', ...extra }),
     p: (n) => `$${n}`,
     dual: '',
@@ -38,16 +41,19 @@ const all: Record<Engine, EngineUnderTest | undefined> = {
   },
   mysql: {
     engine: 'mysql',
+    autoIncrement: 'AUTO_INCREMENT',
     config: (extra = {}) => ({ engine: 'mysql', url: 'mysql://root@127.0.0.1:3306/test', ...extra }),
     p: () => '?',
     dual: '',
     select: (exprs) => `SELECT ${exprs}`,
     createTemp: (name) => `CREATE TEMPORARY TABLE ${name} (id INTEGER)`,
-    series: (n) => `WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${n}) SELECT n FROM s`,
+    // MariaDB's Sequence engine (the test server caps recursive CTEs at 1000 iterations).
+    series: (n) => `SELECT seq AS n FROM seq_1_to_${n}`,
     cleanup() {},
   },
   sqlite: {
     engine: 'sqlite',
+    autoIncrement: '',
     // A fresh file per database config, so suites never see each other's tables.
     config: (extra = {}) => ({ engine: 'sqlite', database: join(sqliteDir, `db-${++sqliteFiles}.sqlite3`), ...extra }),
     p: () => '?',
@@ -62,6 +68,7 @@ const all: Record<Engine, EngineUnderTest | undefined> = {
   oracle: process.env.UNIPOOL_ORACLE_URL
     ? {
         engine: 'oracle',
+        autoIncrement: 'GENERATED ALWAYS AS IDENTITY',
         config: (extra = {}) => ({ engine: 'oracle', url: process.env.UNIPOOL_ORACLE_URL, ...extra }),
         p: (n) => `:${n}`,
         dual: ' FROM dual',

@@ -63,3 +63,25 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+for (const engine of ENGINES) {
+  describe(`${engine.engine}: insert ids`, () => {
+    closeDatabasesAfterEach();
+
+    it('reports the generated id on the INSERT result where the engine has one (a later LAST_INSERT_ID() may use another connection)', async function () {
+      const { db } = openDatabase(engine);
+      if (!db.capabilities.insertId) return void this.skip();
+      const table = uniqueTable('insertid');
+      await db.query(`CREATE TABLE ${table} (id INTEGER PRIMARY KEY ${engine.autoIncrement}, name VARCHAR(20))`);
+      try {
+        const first = await db.query(`INSERT INTO ${table} (name) VALUES ('a')`);
+        const second = await db.query(`INSERT INTO ${table} (name) VALUES ('b')`);
+        expect(Number(second.insertId)).to.equal(Number(first.insertId) + 1);
+        const update = await db.query(`UPDATE ${table} SET name = 'c'`);
+        expect(update.insertId).to.equal(undefined);
+      } finally {
+        await db.query(`DROP TABLE ${table}`);
+      }
+    });
+  });
+}

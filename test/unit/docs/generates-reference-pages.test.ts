@@ -18,6 +18,7 @@ const capabilities: Capabilities = {
   savepoints: true,
   isolationLevels: ['serializable'],
   readOnlyTransactions: false,
+  insertId: false,
   serverSideCursors: true,
   streamSource: 'cursor',
   sessionReset: 'RESET ALL',
