@@ -8,7 +8,11 @@ import { adapters } from './engines.js';
 import { UnipoolError } from './errors.js';
 import { defaultLogger, type Logger } from './logger.js';
 import type { PoolStats } from './metrics/pool-stats.js';
+import { DiagnosticsObserver } from './metrics/diagnostics-observer.js';
+import { poolSource, registerPoolSource } from './metrics/pool-sources.js';
+import { prometheusText } from './metrics/prometheus-text.js';
 import { createPoolEngine } from './pool/create-pool-engine.js';
+import type { PoolEngine } from './pool/pool-engine.js';
 import { runScope, scopeMiddleware, type Middleware } from './transaction/scope.js';
 
 /** Options of `createDatabases()` beyond the config itself. */
@@ -56,6 +60,16 @@ export class DatabaseRegistry {
   }
 
   /**
+   * Every pool's metrics in the Prometheus text exposition format (version 0.0.4), with the
+   * OpenTelemetry connection-pool names (`db_client_connection_*`), labelled by `pool` and `engine`.
+   * Serve it with the content type `text/plain; version=0.0.4`.
+   * @example app.get('/metrics', (_req, res) => res.type('text/plain; version=0.0.4').send(dbs.metrics()));
+   */
+  metrics(): string {
+    return prometheusText([...this.#databases.values()].map((db) => poolSource(db)));
+  }
+
+  /**
    * Runs `fn` as one request scope: a manual transaction may hold its connection across statements,
    * and with `release: 'request'` the scope's first statement acquires the connection it keeps.
    * Everything held is released when `fn` settles.
@@ -87,10 +101,21 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
   const adapter: Adapter<unknown> = adapters[config.engine];
   // eslint-disable-next-line prefer-const -- the factory closes over the core built from the engine
   let core: DatabaseCore;
-  const engine = createPoolEngine<unknown>({
+  const observer = new DiagnosticsObserver({
+    alias: config.alias,
+    engine: config.engine,
+    acquireTimeoutMs: config.pool.acquireTimeoutMs,
+    leakDetectionMs: config.pool.leakDetectionMs,
+    logger,
+    // Read only when an acquire times out with a subscriber listening, long after `engine` is set.
+    numbers: (): PoolStats => engine.stats(),
+  });
+  const engine: PoolEngine<unknown> = createPoolEngine<unknown>({
     alias: config.alias,
     engine: config.engine,
     pool: config.pool,
+    observer,
+    logger,
     factory: {
       async create() {
         // onBroken fires only after connect() resolved (an idle connection dying), so `opened.raw` is set.
@@ -106,7 +131,9 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
     },
   });
   core = new DatabaseCore(config, adapter, engine, logger);
-  return new Database(core);
+  const database = new Database(core);
+  registerPoolSource(database, engine);
+  return database;
 }
 
 /**

@@ -2,6 +2,10 @@ import type { Adapter, AdapterResult, QueryParams, QueryResult } from './adapter
 import type { ResolvedDatabaseConfig } from './config/resolved-config.js';
 import type { PoolEngine, PooledConnection } from './pool/pool-engine.js';
 import type { Logger } from './logger.js';
+import { queryChannel } from './metrics/pool-channels.js';
+import { queryTraceContext } from './metrics/query-trace.js';
+import { context } from './transaction/context.js';
+import { findHeld } from './transaction/find-held.js';
 
 /**
  * What every part of one database shares: its adapter, its pool engine, and the rules for handing a
@@ -42,8 +46,20 @@ export class DatabaseCore {
     }
   }
 
-  /** Runs one statement; a fatal error marks the connection broken so it is never reused. */
-  async run(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
+  /**
+   * Runs one statement; a fatal error marks the connection broken so it is never reused. With a
+   * `unipool:query` tracer subscribed it runs inside the tracing channel; without one the hot path
+   * pays a single boolean read.
+   */
+  run(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
+    if (!queryChannel.hasSubscribers) return this.#run(conn, sql, params);
+    const held = findHeld(this, context.getStore())?.holder;
+    const kind = held !== undefined && held.conn === conn ? held.kind : 'none';
+    const trace = queryTraceContext(this.config.alias, this.config.engine, conn.id, sql, params, kind);
+    return queryChannel.tracePromise(() => this.#run(conn, sql, params), trace);
+  }
+
+  async #run(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
     try {
       const result = await this.adapter.query(conn.raw, sql, params);
       if (result.sessionState !== undefined) conn.dirty = true;

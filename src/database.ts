@@ -100,7 +100,7 @@ export class Database {
     }
     await core.giveBack(conn);
     if (change.outsideSession === 'error') {
-      throw new UnipoolError('UNIPOOL_SESSION_STATE_OUTSIDE_SESSION', `unipool: pool "${this.alias}": ${change.statement} changes session state, but outside db.session() the next query may run on another connection; the connection was reset. Run it inside db.session(async () => { … }) or set it in the connection options.`);
+      throw new UnipoolError('UNIPOOL_SESSION_STATE_OUTSIDE_SESSION', `unipool: pool "${this.alias}": the statement changed session state (${change.statement}), but outside db.session() the next query may run on another connection, so the connection was reset. Run it inside db.session(async () => { … }), or set it in the connection options.`);
     }
     return publicResult(result);
   }

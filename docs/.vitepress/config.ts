@@ -30,6 +30,7 @@ const sidebar = [
     text: 'Explanation',
     items: [
       { text: 'Why release-ASAP', link: '/explanation/release-asap' },
+      { text: 'The release policy in full', link: '/explanation/release-policy' },
       { text: 'Session state', link: '/explanation/session-state' },
       { text: 'Configuration rules', link: '/explanation/configuration-rules' },
       { text: 'The pool engine', link: '/explanation/pool-engine' },

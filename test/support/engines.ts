@@ -16,6 +16,12 @@ export interface EngineUnderTest {
   readonly select: (exprs: string) => string;
   /** What makes an INTEGER PRIMARY KEY generate ids ('' where it does by itself). */
   readonly autoIncrement: string;
+  /** A query returning the server-side id of the connection it runs on (column `id`); undefined without a server. */
+  readonly backendId?: string;
+  /** SQL that kills the server connection with that id, from another connection. */
+  readonly kill?: (id: number) => string;
+  /** A statement that takes `seconds` on the server. */
+  readonly sleep: (seconds: number) => string;
   /** CREATE TEMP TABLE in this dialect. */
   readonly createTemp: (name: string) => string;
   /** A row-generating query of `n` rows with one column `n`. */
@@ -31,6 +37,9 @@ const all: Record<Engine, EngineUnderTest | undefined> = {
   postgres: {
     engine: 'postgres',
     autoIncrement: 'GENERATED ALWAYS AS IDENTITY',
+    backendId: 'SELECT pg_backend_pid() AS id',
+    sleep: (seconds) => `SELECT pg_sleep(${seconds})`,
+    kill: (id) => `SELECT pg_terminate_backend(${id})`,
     config: (extra = {}) => ({ engine: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', ...extra }),
     p: (n) => `$${n}`,
     dual: '',
@@ -42,6 +51,9 @@ const all: Record<Engine, EngineUnderTest | undefined> = {
   mysql: {
     engine: 'mysql',
     autoIncrement: 'AUTO_INCREMENT',
+    backendId: 'SELECT CONNECTION_ID() AS id',
+    sleep: (seconds) => `SELECT SLEEP(${seconds})`,
+    kill: (id) => `KILL ${id}`,
     config: (extra = {}) => ({ engine: 'mysql', url: 'mysql://root@127.0.0.1:3306/test', ...extra }),
     p: () => '?',
     dual: '',
@@ -54,6 +66,7 @@ const all: Record<Engine, EngineUnderTest | undefined> = {
   sqlite: {
     engine: 'sqlite',
     autoIncrement: '',
+    sleep: () => `WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 3000000) SELECT count(*) FROM s`,
     // A fresh file per database config, so suites never see each other's tables.
     config: (extra = {}) => ({ engine: 'sqlite', database: join(sqliteDir, `db-${++sqliteFiles}.sqlite3`), ...extra }),
     p: () => '?',
@@ -69,6 +82,8 @@ const all: Record<Engine, EngineUnderTest | undefined> = {
     ? {
         engine: 'oracle',
         autoIncrement: 'GENERATED ALWAYS AS IDENTITY',
+        backendId: "SELECT sys_context('USERENV', 'SID') AS id FROM dual",
+        sleep: (seconds) => `BEGIN DBMS_SESSION.SLEEP(${seconds}); END;`,
         config: (extra = {}) => ({ engine: 'oracle', url: process.env.UNIPOOL_ORACLE_URL, ...extra }),
         p: (n) => `:${n}`,
         dual: ' FROM dual',
