@@ -4,7 +4,7 @@
  * each private server lives in its own temp directory on a free loopback port, and is stopped and
  * deleted by `destroy()` — or, if the test process dies first, by an exit hook.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,9 +46,11 @@ function freePort(): Promise<number> {
 }
 
 /** Resolves once something accepts TCP connections on `port` (the server is up). */
-async function untilListening(port: number, what: string, timeoutMs = 30_000): Promise<void> {
+async function untilListening(port: number, what: string, died: () => string | undefined = () => undefined, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const death = died();
+    if (death !== undefined) throw new Error(`${what} exited while starting: ${death}`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = new Socket();
       socket.once('connect', () => {
@@ -64,11 +66,24 @@ async function untilListening(port: number, what: string, timeoutMs = 30_000): P
   }
 }
 
-function run(command: string, args: readonly string[], what: string): void {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0) {
-    throw new Error(`${what} failed (${command} ${args.join(' ')}): ${result.error?.message ?? ''}${result.stderr}${result.stdout}`);
-  }
+/** Runs a command to its end without blocking the event loop (the pools under test keep running). */
+function run(command: string, args: readonly string[], what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+    proc.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} could not run (${command}): ${error.message}`));
+    });
+    proc.once('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${what} failed (${command} ${args.join(' ')}), exit ${code}: ${output.slice(-2000)}`));
+    });
+  });
 }
 
 /** The newest PostgreSQL server binaries installed, e.g. /usr/lib/postgresql/15/bin. */
@@ -99,9 +114,9 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   }
   chmodSync(dir, 0o700);
   const port = await freePort();
-  const pgCtl = (...args: string[]): void => {
+  const pgCtl = (...args: string[]): Promise<void> => {
     const [command, argv] = asPostgres(join(bin, 'pg_ctl'), ['-D', data, ...args]);
-    run(command, argv, 'pg_ctl');
+    return run(command, argv, 'pg_ctl');
   };
   const [initCommand, initArgs] = asPostgres(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   let running = false;
@@ -119,19 +134,19 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   };
   alive.add(killNow);
   try {
-    run(initCommand, initArgs, 'initdb');
+    await run(initCommand, initArgs, 'initdb');
     const server: PrivateServer = {
       engine: 'postgres',
       port,
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       async stop(mode) {
         if (!running) return;
-        pgCtl('-m', mode, '-w', 'stop');
+        await pgCtl('-m', mode, '-w', 'stop');
         running = false;
       },
       async start() {
         if (running) return;
-        pgCtl('-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, '-l', join(dir, 'log'), '-w', 'start');
+        await pgCtl('-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, '-l', join(dir, 'log'), '-w', 'start');
         running = true;
         await untilListening(port, 'private PostgreSQL');
       },
@@ -185,10 +200,19 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
     rmSync(dir, { recursive: true, force: true });
   };
   alive.add(killNow);
-  const exited = (proc: ChildProcess): Promise<void> =>
-    proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((resolve) => proc.once('exit', () => resolve()));
+  const exited = (proc: ChildProcess): Promise<void> => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+    // The child is unref'd: a timer keeps the process alive until its exit is seen.
+    const keepAlive = setInterval(() => {}, 1000);
+    return new Promise((resolve) =>
+      proc.once('exit', () => {
+        clearInterval(keepAlive);
+        resolve();
+      }),
+    );
+  };
   try {
-    run('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, ...asRoot, '--auth-root-authentication-method=normal', '--skip-test-db'], 'mariadb-install-db');
+    await run('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, ...asRoot, '--auth-root-authentication-method=normal', '--skip-test-db'], 'mariadb-install-db');
     const server: PrivateServer = {
       engine: 'mysql',
       port,
@@ -214,7 +238,10 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
         // The test process must be able to end while the server runs; destroy() stops it.
         proc.unref();
         child = proc;
-        await untilListening(port, 'private MariaDB');
+        const log = join(dir, 'err.log');
+        await untilListening(port, 'private MariaDB', () =>
+          proc.exitCode !== null || proc.signalCode !== null ? (existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : `exit ${proc.exitCode ?? proc.signalCode}`) : undefined,
+        );
       },
       async destroy() {
         if (!alive.delete(killNow)) return;

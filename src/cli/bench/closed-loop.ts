@@ -23,6 +23,8 @@ export interface ClosedLoopOptions {
   readonly op: BenchOp;
   /** Stop early (the whole run) after this many failed operations; default 100. */
   readonly maxErrors?: number;
+  /** Record latencies here (to merge several runs); default: a new histogram. */
+  readonly latency?: Histogram;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface ClosedLoopOptions {
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoopResult> {
   const { concurrency, durationMs, op } = options;
   const maxErrors = options.maxErrors ?? 100;
-  const latency = new Histogram();
+  const latency = options.latency ?? new Histogram();
   let ops = 0;
   let errors = 0;
   let firstError: string | undefined;

@@ -1,0 +1,66 @@
+import type { Histogram } from '../../metrics/histogram.js';
+import type { BenchOp, LoopResult } from './closed-loop.js';
+import { runClosedLoop } from './closed-loop.js';
+import { PeakSampler } from './peak-sampler.js';
+import type { ContenderSpec, PoolUnderTest } from './pool-under-test.js';
+import type { ServerConnections } from './server-connections.js';
+
+/** How often the pool's own in-use count is sampled. */
+const IN_USE_SAMPLE_MS = 10;
+/** How often the server is asked (a query each time: kept rare so it does not load the server). */
+const SERVER_SAMPLE_MS = 100;
+
+/** One measurement of one contender. */
+export interface Measurement extends LoopResult {
+  readonly peakInUse: number;
+  readonly peakServerConnections: number | null;
+  readonly peakServerBusy: number | null;
+}
+
+/** What `measure()` needs. */
+export interface MeasureOptions {
+  readonly contender: ContenderSpec;
+  readonly max: number;
+  readonly concurrency: number;
+  readonly durationMs: number;
+  /** Run the workload this long first, unmeasured: connections open, statements get prepared, JIT warms. */
+  readonly warmupMs: number;
+  readonly op: (pool: PoolUnderTest) => BenchOp;
+  readonly server?: ServerConnections | undefined;
+  /** Record latencies here (to merge rounds). */
+  readonly latency?: Histogram;
+}
+
+/** Tag the server lists a contender's connections under: unique per process and contender. */
+export function serverTag(contenderId: string): string {
+  return `unipool-bench-${process.pid}-${contenderId}`.slice(0, 63);
+}
+
+/**
+ * Opens a fresh pool of the contender, warms it up, measures it (with the in-use and server samplers
+ * running) and closes it again — so no contender's idle connections are counted in another's run.
+ */
+export async function measure(options: MeasureOptions): Promise<Measurement> {
+  const { contender, max, concurrency, server } = options;
+  const tag = serverTag(contender.id);
+  const pool = await contender.open({ max, tag });
+  try {
+    const op = options.op(pool);
+    if (options.warmupMs > 0) await runClosedLoop({ concurrency, durationMs: options.warmupMs, op });
+    const inUse = new PeakSampler(() => ({ inUse: pool.inUse() }), IN_USE_SAMPLE_MS);
+    const serverSampler = server === undefined ? undefined : new PeakSampler(() => server.count(tag), SERVER_SAMPLE_MS);
+    inUse.start();
+    serverSampler?.start();
+    const result = await runClosedLoop({ concurrency, durationMs: options.durationMs, op, ...(options.latency === undefined ? {} : { latency: options.latency }) });
+    const peaks = await inUse.stop();
+    const serverPeaks = await serverSampler?.stop();
+    return {
+      ...result,
+      peakInUse: peaks.inUse ?? 0,
+      peakServerConnections: serverPeaks?.open ?? null,
+      peakServerBusy: serverPeaks?.busy ?? null,
+    };
+  } finally {
+    await pool.close();
+  }
+}

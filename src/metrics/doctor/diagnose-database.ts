@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Adapter, Capabilities, ConnectionSettings } from '../../adapter.js';
+import type { ResolvedDatabaseConfig } from '../../config/resolved-config.js';
+import { checkLimit, sizePool, type LimitCheck, type SizingAdvice, type Verdict } from './pool-sizing.js';
+import { probeServer, type ServerFacts } from './server-facts.js';
+
+/** Pings timed per database; the median is reported, so one slow first round trip does not skew it. */
+export const PING_SAMPLES = 5;
+
+/** What `unipool doctor` was asked to check beyond the config. */
+export interface DoctorOptions {
+  /** Application instances sharing each server (`--instances`). */
+  readonly instances: number;
+  /** Requests per second across all instances (`--rate`), with `holdMs` (`--hold-ms`). */
+  readonly ratePerSecond: number | undefined;
+  readonly holdMs: number | undefined;
+}
+
+/** The doctor's findings for one database. Never holds a password. */
+export interface DatabaseDiagnosis {
+  readonly alias: string;
+  readonly engine: string;
+  /** Where it connects, without the password: `postgres://app@db:5432/app`, or the SQLite file. */
+  readonly target: string;
+  readonly reachable: boolean;
+  /** Why it could not be reached (redacted). */
+  readonly error: string | undefined;
+  readonly server: ServerFacts | undefined;
+  /** Median of `PING_SAMPLES` round trips, in ms. */
+  readonly pingMs: number | undefined;
+  readonly pool: { readonly min: number; readonly max: number };
+  readonly connections: (LimitCheck & { readonly instances: number; readonly inUse: number | undefined; readonly source: string }) | undefined;
+  readonly sizing: SizingAdvice | undefined;
+  readonly capabilities: Capabilities;
+  readonly verdict: Verdict;
+  readonly advice: readonly string[];
+}
+
+/** Connects to one database through its adapter (one connection, closed at the end) and checks it. */
+export async function diagnoseDatabase(config: ResolvedDatabaseConfig, adapter: Adapter<unknown>, options: DoctorOptions): Promise<DatabaseDiagnosis> {
+  const base = {
+    alias: config.alias,
+    engine: config.engine,
+    target: describeTarget(config),
+    pool: { min: config.pool.min, max: config.pool.max },
+    capabilities: adapter.capabilities,
+    sizing: options.ratePerSecond !== undefined && options.holdMs !== undefined ? sizePool(options.ratePerSecond, options.holdMs, options.instances, config.pool.max) : undefined,
+  };
+  const advice: string[] = [];
+  let settings = config.connection;
+  const missingFile = sqliteFileMissing(config);
+  if (missingFile !== undefined) {
+    // Opening it would create it; the version comes from an in-memory database instead.
+    advice.push(`The SQLite file ${missingFile} does not exist yet; it will be created on the first connection (check the path if that is unexpected).`);
+    settings = { ...settings, database: ':memory:' };
+  }
+  let conn: unknown;
+  try {
+    conn = await adapter.connect(settings, { timeoutMs: config.pool.connectTimeoutMs, onBroken: () => undefined });
+  } catch (error) {
+    return { ...base, reachable: false, error: errorText(error), server: undefined, pingMs: undefined, connections: undefined, verdict: 'error', advice: [`Fix the connection first: ${hintFor(config)}`] };
+  }
+  try {
+    const pingMs = await medianPing(adapter, conn);
+    const server = await probeServer(config.engine, async (sql) => (await adapter.query(conn, sql)).rows);
+    const connections = server.limit === undefined ? undefined : { ...checkLimit(config.pool.max, options.instances, server.limit.limit), instances: options.instances, inUse: server.limit.inUse, source: server.limit.source };
+    advice.push(...limitAdvice(config, connections), ...idleAdvice(config, server));
+    if (base.sizing !== undefined) advice.push(base.sizing.advice);
+    const verdicts: Verdict[] = [connections?.verdict ?? 'ok', base.sizing?.verdict ?? 'ok', missingFile === undefined ? 'ok' : 'warning'];
+    return { ...base, reachable: true, error: undefined, server, pingMs, connections, verdict: worst(verdicts), advice };
+  } catch (error) {
+    return { ...base, reachable: true, error: errorText(error), server: undefined, pingMs: undefined, connections: undefined, verdict: 'error', advice: ['Connected, but a diagnostic query failed; see the error.'] };
+  } finally {
+    await adapter.close(conn).catch(() => undefined);
+  }
+}
+
+async function medianPing(adapter: Adapter<unknown>, conn: unknown): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < PING_SAMPLES; i++) {
+    const started = performance.now();
+    await adapter.ping(conn);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] ?? 0;
+}
+
+function limitAdvice(config: ResolvedDatabaseConfig, check: DatabaseDiagnosis['connections']): string[] {
+  if (check === undefined || check.verdict === 'ok') return [];
+  const fleet = `pool.max ${config.pool.max} × ${check.instances} instance${check.instances === 1 ? '' : 's'} = ${check.demand}`;
+  const fix = `Lower pool.max to ${check.maxPerInstance} or less (release-ASAP needs few connections), raise the server's limit, or put a pooler such as PgBouncer in front.`;
+  if (check.verdict === 'error') return [`${fleet} exceeds the server's limit of ${check.limit} (${check.source}): under load connections will be refused. ${fix}`];
+  return [`${fleet} is ${Math.round(check.share * 100)} % of the server's limit of ${check.limit} (${check.source}), leaving little for admin tools, migrations and other clients. ${fix}`];
+}
+
+function idleAdvice(config: ResolvedDatabaseConfig, server: ServerFacts): string[] {
+  const serverMs = server.idleTimeoutMs;
+  if (serverMs === undefined) return [];
+  const poolMs = config.pool.idleTimeoutMs;
+  if (poolMs > 0 && poolMs < serverMs && config.pool.min === 0) return [];
+  const why = config.pool.min > 0 ? `the ${config.pool.min} connection${config.pool.min === 1 ? '' : 's'} kept by pool.min` : 'idle connections';
+  return [
+    `The server closes sessions idle for ${serverMs / 1000} s (${server.idleTimeoutSetting ?? 'server setting'}); ${why} may be closed under the pool. ` +
+      `They are replaced on borrow (validateAfterIdleMs ${config.pool.validateAfterIdleMs} ms pings them first), but keep pool.idleTimeoutMs (${poolMs === 0 ? 'off' : `${poolMs} ms`}) below the server's timeout.`,
+  ];
+}
+
+function worst(verdicts: readonly Verdict[]): Verdict {
+  return verdicts.includes('error') ? 'error' : verdicts.includes('warning') ? 'warning' : 'ok';
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}
+
+function hintFor(config: ResolvedDatabaseConfig): string {
+  return config.engine === 'sqlite' ? 'check the file path and its permissions.' : 'check the host, port, user, password and database, and that the server is running.';
+}
+
+/** The SQLite file path when it is a plain file that does not exist; undefined otherwise. */
+function sqliteFileMissing(config: ResolvedDatabaseConfig): string | undefined {
+  const database = config.connection.database;
+  if (config.engine !== 'sqlite' || database === undefined || database === '' || database === ':memory:' || database.startsWith('file:')) return undefined;
+  return existsSync(resolve(database)) ? undefined : database;
+}
+
+/** `engine://user@host:port/database` without the password; the file for SQLite. */
+export function describeTarget(config: ResolvedDatabaseConfig): string {
+  const c: ConnectionSettings = config.connection;
+  if (config.engine === 'sqlite') return c.database ?? ':memory:';
+  const user = c.user === undefined ? '' : `${encodeURIComponent(c.user)}@`;
+  const host = c.host ?? 'localhost';
+  return `${config.engine}://${user}${host.includes(':') ? `[${host}]` : host}${c.port === undefined ? '' : `:${c.port}`}/${c.database ?? ''}`;
+}
