@@ -11,6 +11,12 @@ if ! command -v chromium >/dev/null 2>&1 && [ -d test/browser ]; then
     echo "test: could not install Chromium: run apt-get update && apt-get install -y chromium" >&2; exit 1; }
 fi
 
+if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
+  echo "test: installing PgBouncer for the transaction-mode tests (apt-get)…"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null) || {
+    echo "test: could not install PgBouncer: run apt-get update && apt-get install -y pgbouncer" >&2; exit 1; }
+fi
+
 echo "test: typecheck"; npm run --silent typecheck
 echo "test: lint"; npm run --silent lint
 echo "test: mocha"

@@ -210,11 +210,14 @@ export class Database {
     await scope.pending.get(core)?.catch(() => undefined);
     const holder = scope.holders.get(core);
     if (holder === undefined) return;
-    scope.holders.delete(core);
     await holder.settle();
     holder.markReleased();
     if (core.adapter.transactionState(holder.conn.raw) !== 'idle') {
+      // Kept (released) in the scope: code still running for this request (a client that aborted
+      // ends the scope early) must not run its next statement outside the transaction it began.
       core.logger.warn(`unipool: pool "${this.alias}": a scope ended inside a manual transaction; it was rolled back`);
+    } else {
+      scope.holders.delete(core);
     }
     await core.giveBack(holder.conn);
   }

@@ -78,7 +78,10 @@ export class DiagnosticsObserver implements PoolObserver {
     timeoutChannel.publish({ alias: this.#alias, engine: this.#engine, acquireTimeoutMs: this.#acquireTimeoutMs, size, inUse, idle, waiting, error });
   }
 
-  leaked(conn: PooledConnection<unknown>, heldMs: number, stack: string): void {
+  leaked(conn: PooledConnection<unknown>, measuredMs: number, stack: string): void {
+    // libuv checks timers against a loop time cached at the start of each turn, so the timer can
+    // fire a fraction of a millisecond before performance.now() says the threshold has passed.
+    const heldMs = Math.max(measuredMs, this.#leakDetectionMs);
     const trimmed = callerStack(stack);
     if (leakChannel.hasSubscribers) {
       leakChannel.publish({ alias: this.#alias, engine: this.#engine, connectionId: conn.id, uses: conn.uses, heldMs, leakDetectionMs: this.#leakDetectionMs, stack: trimmed });

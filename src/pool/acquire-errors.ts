@@ -29,7 +29,10 @@ export function acquireTimeoutError(alias: string, timeoutMs: number, counts: Po
   let message =
     `unipool: timed out after ${timeoutMs} ms waiting for a connection from pool "${alias}" ` +
     `(size=${counts.size} inUse=${counts.inUse} idle=${counts.idle} waiting=${counts.waiting})`;
-  if (cause !== undefined) message += `; last connect error: ${redactUserinfo(messageOf(cause))}`;
+  message +=
+    cause === undefined
+      ? '. Every connection stayed busy: raise pool.max or pool.acquireTimeoutMs, or find what holds connections too long (stats().holdMs, pool.leakDetectionMs).'
+      : `; last connect error: ${redactUserinfo(messageOf(cause))}. Fix the connection problem (see error.cause).`;
   return new AcquireTimeoutError(message, cause);
 }
 

@@ -10,5 +10,8 @@ export function findHeld(db: object, frame: Frame | undefined): HeldConnection |
   if (own !== undefined && !own.holder.released) return own;
   const scoped = frame.scope?.holders.get(db);
   if (scoped !== undefined && !scoped.released && !frame.scope?.ended) return { holder: scoped, block: scoped.atomic };
+  // A scope that ended inside a manual transaction keeps its released holder, so a statement the
+  // request runs afterwards fails with UNIPOOL_TX_ENDED instead of autocommitting half a transaction.
+  if (own === undefined && scoped !== undefined && scoped.released) return { holder: scoped, block: undefined };
   return own;
 }

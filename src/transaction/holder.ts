@@ -43,7 +43,12 @@ export class Holder {
   /** Throws when the block that held the connection has ended (a promise not awaited inside it). */
   assertHeld(): void {
     if (this.#released) {
-      throw new TransactionError('UNIPOOL_TX_ENDED', `unipool: a statement ran after the ${this.kind === 'scope' ? 'scope' : `${this.kind}() block`} that held its connection had ended — await every query inside the block`);
+      throw new TransactionError(
+        'UNIPOOL_TX_ENDED',
+        this.kind === 'scope'
+          ? 'unipool: a statement ran after the request scope holding its transaction had ended (the response finished or the client went away); the transaction was rolled back, so this statement was not run'
+          : `unipool: a statement ran after the ${this.kind}() block that held its connection had ended — await every query inside the block`,
+      );
     }
   }
 

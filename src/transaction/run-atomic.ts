@@ -54,6 +54,7 @@ export async function runAtomic<T>(core: DatabaseCore, options: AtomicOptions, f
   if (held?.block !== undefined) return runNested(core, frame, held.holder, held.block, options, fn);
 
   if (held !== undefined) {
+    held.holder.assertHeld();
     // A session or scope connection: the transaction runs on it, and it stays held afterwards.
     if (core.adapter.transactionState(held.holder.conn.raw) !== 'idle') {
       throw new TransactionError('UNIPOOL_TX_MANUAL_ACTIVE', `unipool: pool "${core.config.alias}": atomic() cannot start inside a manual transaction (BEGIN …) on the held connection — COMMIT or ROLLBACK it first, or run the whole transaction in atomic()`);
@@ -109,10 +110,10 @@ async function finish(core: DatabaseCore, holder: Holder): Promise<void> {
 
 async function runNested<T>(core: DatabaseCore, frame: Frame | undefined, holder: Holder, parent: AtomicBlock, options: AtomicOptions, fn: () => T | Promise<T>): Promise<T> {
   if (options.durable === true) {
-    throw new TransactionError('UNIPOOL_TX_NESTED_DURABLE', `unipool: pool "${core.config.alias}": atomic({ durable: true }) must be the outermost block, but it runs inside another atomic() block`);
+    throw new TransactionError('UNIPOOL_TX_NESTED_DURABLE', `unipool: pool "${core.config.alias}": atomic({ durable: true }) must be the outermost block, but it runs inside another atomic() block — remove durable, or call it outside any transaction so its COMMIT is final`);
   }
   if (options.isolation !== undefined || options.readOnly !== undefined) {
-    throw new TransactionError('UNIPOOL_TX_OPTIONS_NESTED', `unipool: pool "${core.config.alias}": a nested atomic() block cannot set isolation or readOnly — they belong to the outermost block`);
+    throw new TransactionError('UNIPOOL_TX_OPTIONS_NESTED', `unipool: pool "${core.config.alias}": a nested atomic() block cannot set isolation or readOnly — they belong to the outermost block; set them there, or drop them from the nested call`);
   }
   if (!core.adapter.capabilities.savepoints) {
     throw new UnipoolError('UNIPOOL_UNSUPPORTED', `engine "${core.config.engine}" has no savepoints, so atomic() blocks cannot be nested`);

@@ -152,7 +152,7 @@ async function startOnce(binary: string, options: PgBouncerOptions): Promise<Run
 
   const deadline = Date.now() + 5000;
   for (;;) {
-    const failed = await Promise.race([spawnError, new Promise<undefined>((resolve) => setTimeout(resolve, 25))]);
+    const failed = await Promise.race([spawnError, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 25))]);
     if (failed !== undefined) {
       await stop();
       throw new Error(`could not start ${binary}: ${failed.message}. Install it: ${PGBOUNCER_INSTALL}`);

@@ -75,7 +75,7 @@ export async function sweepMax(options: SweepOptions): Promise<{ points: SweepPo
   for (const max of options.maxes ?? SWEEP_MAXES) {
     if (max > options.maxAllowed) break;
     options.progress.start(`W2 sweep: ${contender.label}, max ${max}`, options.warmupMs + options.durationMs);
-    const result = await measure({ contender, max, concurrency: W2_CONCURRENCY, durationMs: options.durationMs, warmupMs: options.warmupMs, op: externalCallOp(options.select), server: undefined });
+    const result = await measure({ contender, max, concurrency: W2_CONCURRENCY, durationMs: options.durationMs, warmupMs: options.warmupMs, op: externalCallOp(options.select), server: options.server });
     const opsPerSec = result.elapsedMs > 0 ? (result.ops * 1000) / result.elapsedMs : 0;
     points.push({ contender: contender.id, max, opsPerSec, p99Ms: result.latency.quantile(0.99), peakInUse: result.peakInUse });
     largestTried = max;

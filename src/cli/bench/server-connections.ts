@@ -1,3 +1,4 @@
+import type { DatabaseConfig } from '../../config/databases-config.js';
 import { createDatabases, type Databases } from '../../create-databases.js';
 
 /** Connections the server sees for one contender. */
@@ -15,10 +16,10 @@ export interface ServerCount {
  * connection to the same database — run the benchmark in a database nothing else uses.
  */
 export class ServerConnections {
-  readonly #dbs: Databases<'monitor'>;
+  readonly #dbs: Databases<'default'>;
   readonly #engine: 'postgres' | 'mysql';
 
-  private constructor(dbs: Databases<'monitor'>, engine: 'postgres' | 'mysql') {
+  private constructor(dbs: Databases<'default'>, engine: 'postgres' | 'mysql') {
     this.#dbs = dbs;
     this.#engine = engine;
   }
@@ -28,13 +29,14 @@ export class ServerConnections {
     const engine = config['engine'];
     if (engine !== 'postgres' && engine !== 'mysql') return undefined;
     const options = engine === 'postgres' ? { ...(config['options'] as object | undefined), application_name: 'unipool-bench-monitor' } : config['options'];
-    const dbs = createDatabases({ monitor: { ...config, options, release: 'asap', pool: { min: 0, max: 1 } } });
+    const monitor = { ...config, ...(options === undefined ? {} : { options }), release: 'asap', pool: { min: 0, max: 1 } };
+    const dbs = createDatabases({ default: monitor as unknown as DatabaseConfig });
     return new ServerConnections(dbs, engine);
   }
 
   /** Connections tagged `tag` (PostgreSQL), or to this database (MySQL), right now. */
   async count(tag: string): Promise<ServerCount> {
-    const db = this.#dbs.monitor;
+    const db = this.#dbs.default;
     const { rows } =
       this.#engine === 'postgres'
         ? await db.query("SELECT count(*)::int AS open, (count(*) FILTER (WHERE state IS DISTINCT FROM 'idle'))::int AS busy FROM pg_stat_activity WHERE application_name = $1", [tag])
@@ -45,7 +47,7 @@ export class ServerConnections {
 
   /** The server's connection limit and the connections open now (by anyone), to size a sweep over `max`. */
   async capacity(): Promise<{ limit: number; used: number }> {
-    const db = this.#dbs.monitor;
+    const db = this.#dbs.default;
     const { rows } =
       this.#engine === 'postgres'
         ? await db.query(
@@ -58,7 +60,7 @@ export class ServerConnections {
 
   /** The server's version string. */
   async version(): Promise<string> {
-    const { rows } = await this.#dbs.monitor.query(this.#engine === 'postgres' ? 'SELECT version() AS v' : 'SELECT VERSION() AS v');
+    const { rows } = await this.#dbs.default.query(this.#engine === 'postgres' ? 'SELECT version() AS v' : 'SELECT VERSION() AS v');
     return String(rows[0]?.['v'] ?? 'unknown');
   }
 

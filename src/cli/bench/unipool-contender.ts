@@ -1,4 +1,5 @@
 import { createDatabases } from '../../create-databases.js';
+import type { DatabaseConfig } from '../../config/databases-config.js';
 import type { ReleaseMode } from '../../config/resolved-config.js';
 import type { ContenderSpec, PoolUnderTest, QueryFn, Statement } from './pool-under-test.js';
 
@@ -22,10 +23,9 @@ export function unipoolContender(config: BaseConfig, release: ReleaseMode): Cont
     label: `unipool (${release})`,
     async open({ max, tag }): Promise<PoolUnderTest> {
       const options = tagOptions(config, tag);
-      const dbs = createDatabases({
-        bench: { ...config, ...(options === undefined ? {} : { options }), release, pool: { min: 0, max, acquireTimeoutMs: 60_000 } },
-      });
-      const db = dbs.bench;
+      const bench = { ...config, ...(options === undefined ? {} : { options }), release, pool: { min: 0, max, acquireTimeoutMs: 60_000 } };
+      const dbs = createDatabases({ default: bench as unknown as DatabaseConfig });
+      const db = dbs.default;
       const query: QueryFn = (sql, params) => db.query(sql, params as unknown[] | undefined);
       const request = (body: (q: QueryFn) => Promise<void>): Promise<void> => dbs.scope(() => body(query));
       return {

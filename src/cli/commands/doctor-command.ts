@@ -13,9 +13,12 @@ import { UsageError } from '../usage-error.js';
 /** `unipool doctor [config] [--instances N] [--rate R --hold-ms H] [--json]`: check each database's server. */
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  synopsis: '[config] [--instances N] [--rate R --hold-ms H] [--json]',
+  // Options are listed in the help; a longer synopsis would widen the whole command list.
+  synopsis: '[config]',
   summary: "Connect to each database; report version, ping, the server's connection limit against max × instances, and advice",
-  help: `Opens one connection per configured database through unipool's adapter (closed at the end) and
+  help: `Full form: unipool doctor [config] [--instances N] [--rate R --hold-ms H] [--json]
+
+Opens one connection per configured database through unipool's adapter (closed at the end) and
 reports: reachable or not, server version, ping latency (median of 5), the server's connection
 limit and how many connections are open now, pool.max × --instances against that limit, the
 engine's capabilities, and advice.

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Adapter, Capabilities, ConnectionSettings } from '../../adapter.js';
 import type { ResolvedDatabaseConfig } from '../../config/resolved-config.js';
-import { checkLimit, sizePool, type LimitCheck, type SizingAdvice, type Verdict } from './pool-sizing.js';
+import { checkLimit, sizePool, WARNING_SHARE, type LimitCheck, type SizingAdvice, type Verdict } from './pool-sizing.js';
 import { probeServer, type ServerFacts } from './server-facts.js';
 
 /** Pings timed per database; the median is reported, so one slow first round trip does not skew it. */
@@ -39,14 +39,26 @@ export interface DatabaseDiagnosis {
 
 /** Connects to one database through its adapter (one connection, closed at the end) and checks it. */
 export async function diagnoseDatabase(config: ResolvedDatabaseConfig, adapter: Adapter<unknown>, options: DoctorOptions): Promise<DatabaseDiagnosis> {
-  const base = {
+  const sizing = options.ratePerSecond !== undefined && options.holdMs !== undefined ? sizePool(options.ratePerSecond, options.holdMs, options.instances, config.pool.max) : undefined;
+  // One key order for every outcome, so the JSON reads the same way whatever happened.
+  const diagnosis = (found: Pick<DatabaseDiagnosis, 'reachable' | 'verdict' | 'error' | 'server' | 'pingMs' | 'connections' | 'advice'>): DatabaseDiagnosis => ({
     alias: config.alias,
     engine: config.engine,
     target: describeTarget(config),
+    reachable: found.reachable,
+    verdict: found.verdict,
+    error: found.error,
+    server: found.server,
+    pingMs: found.pingMs,
     pool: { min: config.pool.min, max: config.pool.max },
+    connections: found.connections,
+    sizing,
+    advice: found.advice,
     capabilities: adapter.capabilities,
-    sizing: options.ratePerSecond !== undefined && options.holdMs !== undefined ? sizePool(options.ratePerSecond, options.holdMs, options.instances, config.pool.max) : undefined,
-  };
+  });
+  const failed = (reachable: boolean, error: unknown, advice: string): DatabaseDiagnosis =>
+    diagnosis({ reachable, verdict: 'error', error: errorText(error), server: undefined, pingMs: undefined, connections: undefined, advice: [advice] });
+
   const advice: string[] = [];
   let settings = config.connection;
   const missingFile = sqliteFileMissing(config);
@@ -59,18 +71,20 @@ export async function diagnoseDatabase(config: ResolvedDatabaseConfig, adapter: 
   try {
     conn = await adapter.connect(settings, { timeoutMs: config.pool.connectTimeoutMs, onBroken: () => undefined });
   } catch (error) {
-    return { ...base, reachable: false, error: errorText(error), server: undefined, pingMs: undefined, connections: undefined, verdict: 'error', advice: [`Fix the connection first: ${hintFor(config)}`] };
+    return failed(false, error, `Fix the connection first: ${hintFor(config)}`);
   }
   try {
     const pingMs = await medianPing(adapter, conn);
-    const server = await probeServer(config.engine, async (sql) => (await adapter.query(conn, sql)).rows);
+    const probed = await probeServer(config.engine, async (sql) => (await adapter.query(conn, sql)).rows);
+    // Facts of the stand-in in-memory database (its journal mode) say nothing about the missing file.
+    const server = missingFile === undefined ? probed : { ...probed, notes: [] };
     const connections = server.limit === undefined ? undefined : { ...checkLimit(config.pool.max, options.instances, server.limit.limit), instances: options.instances, inUse: server.limit.inUse, source: server.limit.source };
     advice.push(...limitAdvice(config, connections), ...idleAdvice(config, server));
-    if (base.sizing !== undefined) advice.push(base.sizing.advice);
-    const verdicts: Verdict[] = [connections?.verdict ?? 'ok', base.sizing?.verdict ?? 'ok', missingFile === undefined ? 'ok' : 'warning'];
-    return { ...base, reachable: true, error: undefined, server, pingMs, connections, verdict: worst(verdicts), advice };
+    if (sizing !== undefined) advice.push(sizing.advice, ...fleetSizingAdvice(sizing, connections));
+    const verdict = worst([connections?.verdict ?? 'ok', sizing?.verdict ?? 'ok', missingFile === undefined ? 'ok' : 'warning']);
+    return diagnosis({ reachable: true, verdict, error: undefined, server, pingMs, connections, advice });
   } catch (error) {
-    return { ...base, reachable: true, error: errorText(error), server: undefined, pingMs: undefined, connections: undefined, verdict: 'error', advice: ['Connected, but a diagnostic query failed; see the error.'] };
+    return failed(true, error, 'Connected, but a diagnostic query failed; see the error.');
   } finally {
     await adapter.close(conn).catch(() => undefined);
   }
@@ -90,9 +104,20 @@ async function medianPing(adapter: Adapter<unknown>, conn: unknown): Promise<num
 function limitAdvice(config: ResolvedDatabaseConfig, check: DatabaseDiagnosis['connections']): string[] {
   if (check === undefined || check.verdict === 'ok') return [];
   const fleet = `pool.max ${config.pool.max} × ${check.instances} instance${check.instances === 1 ? '' : 's'} = ${check.demand}`;
-  const fix = `Lower pool.max to ${check.maxPerInstance} or less (release-ASAP needs few connections), raise the server's limit, or put a pooler such as PgBouncer in front.`;
+  const fix =
+    check.maxPerInstance * check.instances <= check.limit * WARNING_SHARE
+      ? `Lower pool.max to ${check.maxPerInstance} or less (release-ASAP needs few connections), raise the server's limit, or put a pooler such as PgBouncer in front.`
+      : `Even pool.max 1 on every instance would not fit: put a pooler such as PgBouncer in front (docs: beyond one machine), or raise the server's limit.`;
   if (check.verdict === 'error') return [`${fleet} exceeds the server's limit of ${check.limit} (${check.source}): under load connections will be refused. ${fix}`];
   return [`${fleet} is ${Math.round(check.share * 100)} % of the server's limit of ${check.limit} (${check.source}), leaving little for admin tools, migrations and other clients. ${fix}`];
+}
+
+/** The suggested size must fit the server too; when it does not, no pool size can fix it. */
+function fleetSizingAdvice(sizing: SizingAdvice, check: DatabaseDiagnosis['connections']): string[] {
+  if (check === undefined) return [];
+  const fleet = sizing.suggestedMax * sizing.instances;
+  if (fleet <= check.limit * WARNING_SHARE) return [];
+  return [`The suggested pool.max ${sizing.suggestedMax} × ${sizing.instances} instances = ${fleet} is more than ${Math.round(WARNING_SHARE * 100)} % of the server's limit of ${check.limit}: shorten the hold time, put a pooler in front, or raise the limit.`];
 }
 
 function idleAdvice(config: ResolvedDatabaseConfig, server: ServerFacts): string[] {

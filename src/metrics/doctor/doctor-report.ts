@@ -49,7 +49,7 @@ export function renderHuman(report: DoctorReport): string {
 function details(db: DatabaseDiagnosis): string[] {
   const lines = [`${db.alias} — ${db.target}`];
   const field = (name: string, text: string): void => {
-    lines.push(`  ${`${name}:`.padEnd(14)}${text}`);
+    lines.push(`  ${(name === '' ? '' : `${name}:`).padEnd(14)}${text}`);
   };
   if (db.error !== undefined) field('error', db.error);
   if (db.server !== undefined) {

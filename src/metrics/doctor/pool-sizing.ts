@@ -78,5 +78,6 @@ export function sizePool(ratePerSecond: number, holdMs: number, instances: numbe
 
 /** A count for humans: whole numbers as they are, others with two significant decimals at most. */
 function formatCount(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(value < 10 ? 2 : 1)));
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value < 1 ? value.toPrecision(2) : value.toFixed(value < 10 ? 2 : 1)));
 }

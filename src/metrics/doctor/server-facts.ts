@@ -67,7 +67,8 @@ async function probePostgres(query: RunQuery): Promise<ServerFacts> {
   const max = toNumber(row['max_connections']) ?? 0;
   const superuserReserved = toNumber(row['superuser_reserved']) ?? 0;
   const reserved = toNumber(row['reserved']) ?? 0;
-  // Superusers may also use the reserved slots; everyone else stops short of them.
+  // Superusers may also use the reserved slots and are exempt from role and database CONNECTION
+  // LIMITs (InitPostgres); everyone else is bound by the lowest of them.
   let limit = max;
   let source = `max_connections ${max}`;
   if (row['superuser'] !== true) {
@@ -75,9 +76,9 @@ async function probePostgres(query: RunQuery): Promise<ServerFacts> {
     source += ` − superuser_reserved_connections ${superuserReserved}${reserved > 0 ? ` − reserved_connections ${reserved}` : ''}`;
     const roleLimit = toNumber(row['role_limit']) ?? -1;
     if (roleLimit >= 0 && roleLimit < limit) [limit, source] = [roleLimit, `the role's CONNECTION LIMIT ${roleLimit}`];
+    const databaseLimit = toNumber(row['database_limit']) ?? -1;
+    if (databaseLimit >= 0 && databaseLimit < limit) [limit, source] = [databaseLimit, `the database's CONNECTION LIMIT ${databaseLimit}`];
   }
-  const databaseLimit = toNumber(row['database_limit']) ?? -1;
-  if (databaseLimit >= 0 && databaseLimit < limit) [limit, source] = [databaseLimit, `the database's CONNECTION LIMIT ${databaseLimit}`];
   const idle = toNumber(row['idle_session_timeout_ms']);
   return {
     version: `PostgreSQL ${String(row['version'] ?? '?')}`,

@@ -164,12 +164,12 @@ describe('postgres: atomic() as the server sees it', () => {
       const durable = await caught(db.atomic({ durable: true }, async () => undefined));
       expect(durable).to.include({
         code: 'UNIPOOL_TX_NESTED_DURABLE',
-        message: 'unipool: pool "default": atomic({ durable: true }) must be the outermost block, but it runs inside another atomic() block',
+        message: 'unipool: pool "default": atomic({ durable: true }) must be the outermost block, but it runs inside another atomic() block — remove durable, or call it outside any transaction so its COMMIT is final',
       });
       const options = await caught(db.atomic({ isolation: 'serializable' }, async () => undefined));
       expect(options).to.include({
         code: 'UNIPOOL_TX_OPTIONS_NESTED',
-        message: 'unipool: pool "default": a nested atomic() block cannot set isolation or readOnly — they belong to the outermost block',
+        message: 'unipool: pool "default": a nested atomic() block cannot set isolation or readOnly — they belong to the outermost block; set them there, or drop them from the nested call',
       });
     });
   });

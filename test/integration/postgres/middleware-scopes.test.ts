@@ -109,9 +109,9 @@ describe('postgres: dbs.middleware() on a real node:http server', () => {
     await server().waitFor(name, (backends) => backends.length === 1 && backends[0]?.state === 'idle');
     resume.open();
     await outcome.wait;
-    expect(results.map((r) => r.code)).to.deep.equal(['UNIPOOL_TX_ENDED', 'UNIPOOL_TX_ENDED']);
     // Row 2 without row 1 would be half a transaction committed.
     expect(await committed()).to.deep.equal([]);
+    expect(results.map((r) => r.code)).to.deep.equal(['UNIPOOL_TX_ENDED', 'UNIPOOL_TX_ENDED']);
     expect(db.stats().inUse).to.equal(0);
   });
 

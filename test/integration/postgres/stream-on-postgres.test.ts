@@ -43,10 +43,11 @@ describe('postgres: stream() over a pg-cursor portal, as the server sees it', ()
     expect(db.stats().inUse).to.equal(0);
     expect(await server().states(name)).to.deep.equal(['idle']);
 
-    const error = await (async () => {
+    const error = await (async (): Promise<Error | undefined> => {
       for await (const row of db.stream<{ n: number }>(SERIES, [], { batchSize: 10 })) if (row.n === 15) throw new Error('consumer failed');
+      return undefined;
     })().catch((e: unknown) => e as Error);
-    expect(error.message).to.equal('consumer failed');
+    expect(error?.message).to.equal('consumer failed');
     expect(db.stats().inUse).to.equal(0);
     expect(await server().states(name)).to.deep.equal(['idle']);
     expect(db.stats().destroyed).to.equal(0);
@@ -56,10 +57,11 @@ describe('postgres: stream() over a pg-cursor portal, as the server sees it', ()
     const { db, name } = openPool({ pool: { max: 1 } });
     const pid = await backendPid(db);
     let count = 0;
-    const error = await (async () => {
+    const error = await (async (): Promise<Caught | undefined> => {
       for await (const _row of db.stream('SELECT 1 / (250 - g) AS x FROM generate_series(1, 1000) AS g', [], { batchSize: 100 })) count++;
+      return undefined;
     })().catch((e: unknown) => e as Caught);
-    expect(error.code).to.equal('22012');
+    expect(error?.code).to.equal('22012');
     expect(count).to.equal(200);
     expect(db.stats().inUse).to.equal(0);
     expect((await server().backends(name)).map((b) => [b.pid, b.state])).to.deep.equal([[pid, 'idle']]);

@@ -1,0 +1,31 @@
+import type { BenchReport } from './bench-result.js';
+import { boundSentence, neededText, workloadHeading, workloadTable } from './report-tables.js';
+import { renderMarkdownTable, renderTextTable } from './render-table.js';
+
+/** The report for a terminal: a heading and an aligned table per workload. */
+export function renderReportText(report: BenchReport): string {
+  const sections = report.workloads.map((w) => {
+    const lines = [workloadHeading(w), renderTextTable(workloadTable(w))];
+    const bound = boundSentence(w);
+    if (bound !== undefined) lines.push(bound);
+    for (const n of w.connectionsNeeded ?? []) lines.push(`Connections needed for 95 % of the bound, ${n.label}: ${neededText(n)}`);
+    for (const s of w.skipped) lines.push(`Skipped ${s.id}: ${s.reason}`);
+    return lines.join('\n');
+  });
+  const m = report.machine;
+  const footer = `${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, load ${m.loadAverage} at the start. Compare ratios, not absolute numbers.`;
+  return `${[...sections, ...report.notes, footer].join('\n\n')}\n`;
+}
+
+/** The same tables in Markdown. */
+export function renderReportMarkdownTables(report: BenchReport): string {
+  return report.workloads
+    .map((w) => {
+      const lines = [`### ${workloadHeading(w)}`, '', renderMarkdownTable(workloadTable(w))];
+      const bound = boundSentence(w);
+      if (bound !== undefined) lines.push('', bound);
+      for (const s of w.skipped) lines.push('', `Skipped ${s.id}: ${s.reason}`);
+      return lines.join('\n');
+    })
+    .join('\n\n');
+}

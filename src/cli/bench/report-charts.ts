@@ -1,0 +1,96 @@
+import type { BenchReport, ContenderResult, WorkloadResult } from './bench-result.js';
+import { formatRate, formatRatio } from './format-number.js';
+import { neededText } from './report-tables.js';
+import { barChart, lineChart, type Bar, type Tone } from './svg-chart.js';
+
+/** A chart to write: its file name (`w1-throughput.svg`) and content. */
+export interface ChartFile {
+  readonly file: string;
+  readonly svg: string;
+}
+
+function tone(id: string): Tone {
+  return id === 'unipool-asap' ? 'ours' : id.startsWith('unipool') ? 'ours-alt' : 'peer';
+}
+
+function throughputBar(c: ContenderResult, workload: WorkloadResult, per: string): Bar {
+  const ratio = c.id === workload.baseline ? '' : ` (${formatRatio(c.ratio)})`;
+  return { label: c.label, value: c.opsPerSec, valueText: `${formatRate(c.opsPerSec)} ${per}${ratio}`, tone: tone(c.id) };
+}
+
+function subtitle(report: BenchReport): string {
+  const m = report.machine;
+  return `${report.date.slice(0, 10)} · ${m.cpus} CPUs (${m.cpuModel}) · Node ${m.node} · ratios vs the raw driver; higher is better`;
+}
+
+function throughputChart(report: BenchReport, kind: 'w1' | 'w3', title: string, per: string): ChartFile | undefined {
+  const workloads = report.workloads.filter((w) => w.workload === kind);
+  if (workloads.length === 0) return undefined;
+  return {
+    file: `${kind}-throughput.svg`,
+    svg: barChart({
+      title,
+      subtitle: subtitle(report),
+      groups: workloads.map((w) => ({ name: `${w.engine} — ${w.concurrency} loops, max ${w.max}`, bars: w.contenders.map((c) => throughputBar(c, w, per)) })),
+    }),
+  };
+}
+
+function w2Charts(report: BenchReport): ChartFile[] {
+  const workloads = report.workloads.filter((w) => w.workload === 'w2');
+  if (workloads.length === 0) return [];
+  const charts: ChartFile[] = [
+    {
+      file: 'w2-throughput.svg',
+      svg: barChart({
+        title: 'W2 external call: requests/s at max 10 (higher is better)',
+        subtitle: `${workloads[0]?.concurrency ?? 200} concurrent requests, each a query, a 50 ms outside call, a query`,
+        groups: workloads.map((w) => ({
+          name: `${w.engine}${w.bound === undefined ? '' : ` — bound ${formatRate(w.bound.requestsPerSec)} req/s`}`,
+          bars: w.contenders.map((c) => ({ label: c.label, value: c.opsPerSec, valueText: `${formatRate(c.opsPerSec)} req/s, peak ${c.peakInUse} in use`, tone: tone(c.id) })),
+        })),
+      }),
+    },
+  ];
+  const withNeeded = workloads.filter((w) => (w.connectionsNeeded ?? []).length > 0);
+  if (withNeeded.length > 0) {
+    charts.push({
+      file: 'w2-connections-needed.svg',
+      svg: barChart({
+        title: 'W2: connections needed for 95 % of the concurrency bound (lower is better)',
+        subtitle: 'smallest pool max that served 95 % of the requests/s possible with no waiting for a connection',
+        groups: withNeeded.map((w) => ({
+          name: w.engine,
+          bars: (w.connectionsNeeded ?? []).map((n) => ({ label: n.label, value: n.max ?? n.atLeast ?? n.largestTried, valueText: neededText(n), tone: tone(n.contender) })),
+        })),
+      }),
+    });
+  }
+  for (const w of workloads) {
+    const sweep = w.sweep ?? [];
+    if (sweep.length === 0) continue;
+    const ids = [...new Set(sweep.map((p) => p.contender))];
+    charts.push({
+      file: `w2-sweep-${w.engine}.svg`,
+      svg: lineChart({
+        title: `W2 on ${w.engine}: requests/s by pool max`,
+        subtitle: 'each sweep stops at the first max that reaches 95 % of the bound',
+        xLabel: 'pool max (log scale)',
+        yLabel: 'requests/s',
+        logX: true,
+        series: ids.map((id) => ({ name: w.contenders.find((c) => c.id === id)?.label ?? id, points: sweep.filter((p) => p.contender === id).map((p) => ({ x: p.max, y: p.opsPerSec })) })),
+        references: w.bound === undefined ? [] : [{ y: w.bound.targetPerSec, label: `95 % of the bound (${formatRate(w.bound.targetPerSec)} req/s)` }],
+      }),
+    });
+  }
+  return charts;
+}
+
+/** Every chart the report has data for. */
+export function reportCharts(report: BenchReport): ChartFile[] {
+  return [
+    throughputChart(report, 'w1', 'W1 hot path: one-row SELECTs per second (higher is better)', 'q/s'),
+    ...w2Charts(report),
+    throughputChart(report, 'w3', 'W3 transactions: SELECT … FOR UPDATE + UPDATE per second (higher is better)', 'tx/s'),
+  ].filter((chart): chart is ChartFile => chart !== undefined);
+}

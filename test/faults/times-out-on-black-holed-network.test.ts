@@ -1,0 +1,150 @@
+import { expect } from 'chai';
+import { isConnectionError as isMysqlConnectionError } from '../../adapters/mysql/mysql-errors.js';
+import { isConnectionError as isPostgresConnectionError } from '../../adapters/postgres/postgres-errors.js';
+import { createDatabases, UnipoolError, type Database, type Databases, type PoolStats } from '../../src/index.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { Outcomes, errorKind, report } from './support/outcomes.js';
+import { expectConsistent, expectQuiet, pause } from './support/pool-invariants.js';
+import { guardProcess } from './support/process-guard.js';
+import { ServerSide } from './support/server-side.js';
+
+const MAX = 4;
+const ACQUIRE_TIMEOUT_MS = 1500;
+const CONNECT_TIMEOUT_MS = 500;
+/** pg's client-side read timeout (`options.query_timeout`); MySQL has no equivalent (see the docs). */
+const QUERY_TIMEOUT_MS = 1000;
+const HANG_BOUND_MS = ACQUIRE_TIMEOUT_MS + CONNECT_TIMEOUT_MS + QUERY_TIMEOUT_MS + 5000;
+
+for (const engine of ['postgres', 'mysql'] as const) {
+  describe(`${engine}: black-holed and reset network (TCP proxy)`, function () {
+    this.timeout(40_000);
+    const guard = guardProcess();
+    let side: ServerSide;
+    let proxy: TcpProxy;
+    let dbs: Databases<'default'>;
+    let db: Database;
+
+    before(async () => {
+      side = await ServerSide.open(engine, 'net');
+    });
+    beforeEach(async () => {
+      proxy = new TcpProxy({ host: '127.0.0.1', port: engine === 'postgres' ? 5432 : 3306 });
+      const port = await proxy.start();
+      const base = side.config({
+        pool: { max: MAX, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, validateAfterIdleMs: 200 },
+        ...(engine === 'postgres' ? { options: { query_timeout: QUERY_TIMEOUT_MS } } : {}),
+      });
+      // The same database, reached through the proxy.
+      const url = String(base.url).replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`);
+      dbs = createDatabases({ default: { ...base, url } }, { logger: { warn: () => undefined } });
+      db = dbs.default;
+    });
+    afterEach(async () => {
+      proxy.forward();
+      await dbs.close({ timeoutMs: 2000 });
+      await proxy.close();
+    });
+    after(() => side?.close());
+
+    const isClear = (error: unknown): boolean =>
+      error instanceof UnipoolError ? ['UNIPOOL_ACQUIRE_TIMEOUT', 'UNIPOOL_CONNECT_TIMEOUT', 'UNIPOOL_CONNECTION_BROKEN'].includes(error.code) : engine === 'postgres' ? isPostgresConnectionError(error) : isMysqlConnectionError(error);
+
+    it('times out connects and queries per config while black-holed, keeps its numbers consistent, and recovers', async () => {
+      await Promise.all(Array.from({ length: MAX }, () => db.query('SELECT 1 AS one')));
+      const samples: PoolStats[] = [];
+      const sampler = setInterval(() => samples.push(db.stats()), 25);
+
+      proxy.blackhole();
+      // Sent on an idle connection too fresh to be pinged: the query itself meets the black hole.
+      const inFlight = new Outcomes();
+      const stuck = inFlight.track(() => db.query('SELECT 1 AS one'));
+      await pause(300);
+      // Every idle connection is now old enough to be pinged on borrow; pings and connects hang.
+      const during = new Outcomes();
+      await Promise.all(Array.from({ length: 20 }, () => during.track(() => db.query('SELECT 1 AS one'))));
+      const timeoutCause = (during.examples.get('UNIPOOL_ACQUIRE_TIMEOUT') as Error | undefined)?.cause;
+
+      proxy.forward();
+      const resumedAt = performance.now();
+      await stuck;
+      const after = new Outcomes();
+      let recoveredAfterMs = -1;
+      while (recoveredAfterMs < 0 && performance.now() - resumedAt < 15_000) {
+        if (await after.track(() => db.query('SELECT 1 AS one'))) recoveredAfterMs = performance.now() - resumedAt;
+      }
+      const verify = new Outcomes();
+      await Promise.all(Array.from({ length: 50 }, () => verify.track(() => db.query('SELECT 1 AS one'))));
+      clearInterval(sampler);
+      const stats = db.stats();
+      const server = await side.settledConnections(stats.size);
+
+      report(engine, 'black-hole', {
+        inFlight: inFlight.ok === 1 ? 'completed-after-resume' : inFlight.errorSummary(),
+        during: `${during.ok}/${during.started}`,
+        errors: during.errorSummary(),
+        cause: timeoutCause === undefined ? 'none' : errorKind(timeoutCause),
+        samples: samples.length,
+        recoveredAfterMs: Math.round(recoveredAfterMs),
+        verify: `${verify.ok}/${verify.started}`,
+        slowestMs: Math.round(during.slowestMs),
+        inFlightMs: Math.round(inFlight.slowestMs),
+        serverConnections: server,
+        poolSize: stats.size,
+        uncaught: guard.caught.length,
+        lost: inFlight.lost + during.lost + after.lost + verify.lost,
+      });
+
+      expect(guard.caught, guard.describe()).to.deep.equal([]);
+      for (const [i, sample] of samples.entries()) expectConsistent(sample, `sample ${i}`);
+      // Nobody got through the black hole; everybody got a clear error in bounded time.
+      expect(during.ok).to.equal(0);
+      expect(during.unexpected((_, error) => isClear(error))).to.deep.equal([]);
+      expect(during.slowestMs, 'a call outlived every timeout (a hang)').to.be.below(HANG_BOUND_MS);
+      expect(during.errors.get('UNIPOOL_ACQUIRE_TIMEOUT'), 'callers waiting for a connection').to.be.greaterThan(0);
+      // The acquire timeout says why no connection came: the connect timed out.
+      expect(timeoutCause).to.be.instanceOf(UnipoolError);
+      expect((timeoutCause as UnipoolError).code).to.equal('UNIPOOL_CONNECT_TIMEOUT');
+      if (engine === 'postgres') {
+        // pg gives up on the statement at query_timeout; the connection is destroyed, not reused.
+        expect(inFlight.errorSummary()).to.equal('{Error(Query read timeout):1}');
+      } else {
+        // mysql2 has no read timeout: the statement waits for the network and completes when it returns.
+        expect(inFlight.ok).to.equal(1);
+      }
+      expect(recoveredAfterMs, 'the pool never recovered').to.be.at.least(0);
+      expect(verify.ok).to.equal(verify.started);
+      expectQuiet(stats, 'after the black hole');
+      expect(server, 'server-side connections of the pool').to.equal(stats.size);
+    });
+
+    it('evicts every connection a middlebox resets at once, fails only the busy ones, and serves on', async () => {
+      await Promise.all(Array.from({ length: MAX }, () => db.query('SELECT 1 AS one')));
+      const busy = new Outcomes();
+      const running = Promise.all(Array.from({ length: 2 }, () => busy.track(() => db.query(side.sleepSql(5)))));
+      while ((await side.connections()).filter((conn) => conn.busy).length < 2) await pause(10);
+      proxy.dropAll();
+      await running;
+      // The busy callers learn of the reset in the same instant the idle sockets do; a statement
+      // sent before the idle sockets' resets are read would fail like the busy ones (see the docs).
+      await pause(20);
+      const after = new Outcomes();
+      await Promise.all(Array.from({ length: 40 }, () => after.track(() => db.query('SELECT 1 AS one'))));
+      const stats = db.stats();
+      report(engine, 'network-reset', {
+        dropped: proxy.counts.dropped,
+        busyFailed: `${busy.failed}/${busy.started}`,
+        errors: busy.errorSummary(),
+        after: `${after.ok}/${after.started}`,
+        destroyed: stats.destroyed,
+        uncaught: guard.caught.length,
+        lost: busy.lost + after.lost,
+      });
+      expect(guard.caught, guard.describe()).to.deep.equal([]);
+      expect(busy.failed).to.equal(2);
+      expect(busy.unexpected((_, error) => isClear(error))).to.deep.equal([]);
+      expect(after.ok, after.errorSummary()).to.equal(after.started);
+      expect(stats.destroyed).to.be.at.least(MAX);
+      expectQuiet(stats, 'after the reset');
+    });
+  });
+}
