@@ -8,6 +8,8 @@ export const MYSQL_BENCH_DATABASE = 'unipool_bench';
 const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
 
+const adminConfigs = new WeakMap<BenchTarget, Readonly<Record<string, unknown>>>();
+
 /** Runs `statements` on `config` with a one-connection pool of its own. */
 export async function runStatements(config: Readonly<Record<string, unknown>>, statements: readonly string[]): Promise<void> {
   const dbs = createDatabases({ default: { ...config, pool: { max: 1, connectTimeoutMs: 3000, acquireTimeoutMs: 5000 } } as unknown as DatabaseConfig });
@@ -32,10 +34,10 @@ export async function openSuiteTarget(engine: BenchEngine): Promise<BenchTarget 
     const url = new URL(String(admin.config['url']));
     url.pathname = `/${MYSQL_BENCH_DATABASE}`;
     const target = urlTarget(url.toString());
-    return {
-      ...target,
-      dispose: () => undefined,
-    };
+    // The database is dropped from the admin connection: dropping the one a connection is using
+    // changes that connection's session (its current database), which unipool rightly refuses.
+    adminConfigs.set(target, admin.config);
+    return target;
   } catch (error) {
     return `its server is not reachable (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
   }
@@ -44,5 +46,6 @@ export async function openSuiteTarget(engine: BenchEngine): Promise<BenchTarget 
 /** Drops what `openSuiteTarget` created on the server (the MySQL database) and removes temp files. */
 export async function closeSuiteTarget(target: BenchTarget): Promise<void> {
   target.dispose();
-  if (target.engine === 'mysql') await runStatements(target.config, [`DROP DATABASE IF EXISTS ${MYSQL_BENCH_DATABASE}`]);
+  const admin = adminConfigs.get(target);
+  if (admin !== undefined) await runStatements(admin, [`DROP DATABASE IF EXISTS ${MYSQL_BENCH_DATABASE}`]);
 }

@@ -1,30 +1,47 @@
 import { UnipoolError } from './errors.js';
 
-/**
- * Loads a driver package on first use, so `src/` and the adapters never import one at module load
- * and an app only needs the drivers of the engines it configures. The result is cached per package.
- */
-const cache = new Map<string, Promise<unknown>>();
+/** Imports a package; injectable so tests can simulate a missing, broken or fake driver. */
+export type ModuleLoader = () => Promise<unknown>;
 
-/** Import `packageName` once; a missing package becomes `UNIPOOL_DRIVER_MISSING` with the install command. */
-export function loadDriver<T>(engine: string, packageName: string, load: () => Promise<unknown> = () => import(packageName)): Promise<T> {
-  let pending = cache.get(packageName);
-  if (pending === undefined) {
-    pending = load().then(
-      (module) => (module as { default?: unknown }).default ?? module,
+function isNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+/**
+ * A lazy, cached driver import: adapters never import their driver at module load, so an app only
+ * needs the drivers of the engines it configures. A failed import is not cached (install the
+ * package and retry, no restart); a missing package becomes `UNIPOOL_DRIVER_MISSING` with the
+ * install command.
+ */
+export function createDriverLoader<T>(engine: string, packageName: string, loadModule: ModuleLoader): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= loadModule().then(
+      (module) => ((module as { default?: unknown }).default ?? module) as T,
       (error: unknown) => {
-        cache.delete(packageName);
-        const notFound = (error as { code?: string } | null)?.code === 'ERR_MODULE_NOT_FOUND';
+        pending = undefined;
         throw new UnipoolError(
           'UNIPOOL_DRIVER_MISSING',
-          notFound
+          isNotFound(error)
             ? `engine "${engine}" needs the package "${packageName}": npm install ${packageName}`
-            : `engine "${engine}": loading the package "${packageName}" failed: ${(error as Error)?.message ?? String(error)}`,
+            : `engine "${engine}": loading the package "${packageName}" failed: ${error instanceof Error ? error.message : String(error)}`,
           { cause: error },
         );
       },
     );
-    cache.set(packageName, pending);
+    return pending;
+  };
+}
+
+const shared = new Map<string, () => Promise<unknown>>();
+
+/** `createDriverLoader` with one shared cache per package, for code outside the adapters (bench, doctor). */
+export function loadDriver<T>(engine: string, packageName: string, load: ModuleLoader = () => import(packageName)): Promise<T> {
+  let loader = shared.get(packageName);
+  if (loader === undefined) {
+    loader = createDriverLoader<unknown>(engine, packageName, load);
+    shared.set(packageName, loader);
   }
-  return pending as Promise<T>;
+  return loader() as Promise<T>;
 }

@@ -68,6 +68,14 @@ function transactionStateOf(conn: MysqlConnection): TransactionState {
   return (connectionState(conn).serverStatus & ServerStatus.IN_TRANS) !== 0 ? 'active' : 'idle';
 }
 
+/** The error of a statement whose connection was closed while it ran (a forced close()). */
+function closedUnderStatement(): UnipoolError {
+  return new UnipoolError(
+    'UNIPOOL_CONNECTION_BROKEN',
+    'mysql: the connection was closed while this statement was running — the pool closed it by force (dbs.close() reached its timeoutMs) or destroyed it; the statement may or may not have completed on the server.',
+  );
+}
+
 /** Idle from the adapter's side: no reply outstanding, nothing left unread. */
 function isIdle(conn: MysqlConnection): boolean {
   const state = connectionState(conn);
@@ -103,6 +111,10 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
         // stop sending it.
         conn.destroy();
         conn.stream?.destroy?.();
+        // mysql2 tells the commands in flight nothing once it is closing itself: fail them here.
+        const aborts = [...state.inFlight];
+        state.inFlight.clear();
+        for (const abort of aborts) abort(closedUnderStatement());
         return;
       }
       await new Promise<void>((resolve) => {

@@ -34,6 +34,12 @@ export interface MysqlConnectionState {
   closing: boolean;
   /** `onBroken` was already called (mysql2 can emit `error` twice for one death). */
   reportedBroken: boolean;
+  /**
+   * Fails a command or stream still in flight. mysql2's `destroy()` sets its closing flag before the
+   * socket closes, so it never tells those commands: without these, a statement running when the
+   * pool closes the connection by force would never settle.
+   */
+  readonly inFlight: Set<(error: Error) => void>;
 }
 
 // Keyed by the connection so the object handed to the core stays the plain mysql2 connection.
@@ -53,6 +59,7 @@ export function connectionState(conn: MysqlConnection): MysqlConnectionState {
       broken: false,
       closing: false,
       reportedBroken: false,
+      inFlight: new Set(),
     };
     states.set(conn, state);
   }

@@ -28,8 +28,20 @@ function run<T>(
   const state = connectionState(conn);
   return new Promise<T>((resolve, reject) => {
     let reader: ServerStatusReader | undefined;
+    let settled = false;
     state.pending += 1;
+    // Called by close() when it destroys the connection under this command (see `inFlight`).
+    const abort = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      state.pending -= 1;
+      reject(error);
+    };
+    state.inFlight.add(abort);
     const command = start((error, rows, fields) => {
+      state.inFlight.delete(abort);
+      if (settled) return;
+      settled = true;
       state.pending -= 1;
       if (reader?.status !== undefined) state.serverStatus = reader.status;
       if (error) reject(withCallerStack(error));

@@ -36,9 +36,12 @@ export async function* streamRows(conn: MysqlConnection, options: MysqlQueryOpti
     if (!rows.destroyed) rows.destroy(error);
   };
   conn.on('error', onConnectionError);
+  // Nor when the connection is destroyed under the stream (close() by force): see `inFlight`.
+  state.inFlight.add(onConnectionError);
   try {
     for await (const row of rows) yield row as Row;
   } finally {
+    state.inFlight.delete(onConnectionError);
     conn.removeListener('error', onConnectionError);
     state.pending -= 1;
     state.streaming = false;

@@ -3,10 +3,11 @@ import { TransactionError, UnipoolError } from '../../src/errors.js';
 import { connectPostgres } from './connect-postgres.js';
 import { postgresDriver } from './load-postgres-driver.js';
 import { postgresCapabilities } from './postgres-capabilities.js';
-import { connectionState, forgetNamedStatements, inTurn, isOpen, untilReadyForQuery } from './postgres-connection-state.js';
-import type { PgClient, PgModule, PgResult } from './postgres-driver-types.js';
+import { connectionState, forgetNamedStatements, inTurn, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
+import type { PgClient, PgFieldDescription, PgModule, PgResult } from './postgres-driver-types.js';
 import { isConnectionError } from './postgres-errors.js';
-import { dropsAllPreparedStatements, recordStatementTags, sessionStateOfAll, type StatementTag } from './postgres-session-state.js';
+import { dropsAllPreparedStatements, sessionStateOfAll } from './postgres-session-state.js';
+import { taggedQueryClass, type TaggedQuery } from './postgres-tagged-query.js';
 import { streamRows } from './postgres-stream.js';
 
 /** A PostgreSQL connection as unipool holds it: the plain `pg.Client` (typed structurally). */
@@ -40,25 +41,34 @@ function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Runs one query and records the full command tag of each statement (tags fill even when it fails). */
-async function run(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, tags: { list: StatementTag[] }): Promise<PgResult[]> {
-  try {
-    return await new Promise<PgResult[]>((resolve, reject) => {
-      const query = new pg.Query({ text: sql, values }, undefined, (error, result) => {
-        if (error) reject(error);
-        else resolve(Array.isArray(result) ? result : result === undefined ? [] : [result]);
-      });
-      tags.list = recordStatementTags(query);
-      client.query(query);
+/**
+ * Runs one query in the caller's turn and records the full command tag of each statement. The turn
+ * ends (`done`) only once the connection is ready again: after an error, pg rejects on the
+ * ErrorResponse, and the ReadyForQuery that follows — carrying the new transaction status, E
+ * inside a transaction — may arrive in a later packet. Not after a connection error: after pg's
+ * query_timeout the statement may still be running, and waiting for it would defeat the timeout.
+ * Callbacks rather than awaits: this is the path every statement takes.
+ */
+function run(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, sent: { query?: TaggedQuery }): Promise<PgResult | PgResult[] | undefined> {
+  return new Promise((resolve, reject) => {
+    const Tagged = taggedQueryClass(pg.Query);
+    const query = new Tagged(sql, values, (error, result) => {
+      if (!error) {
+        done();
+        resolve(result);
+      } else if (isConnectionError(error)) {
+        done();
+        reject(error);
+      } else {
+        void untilReadyForQuery(client).then(() => {
+          done();
+          reject(error);
+        });
+      }
     });
-  } catch (error) {
-    // pg rejects on the ErrorResponse; the ReadyForQuery that follows carries the new transaction
-    // status (E inside a transaction) and may arrive in a later packet. Not after a connection
-    // error: after pg's query_timeout the statement may still be running, and waiting for it would
-    // defeat the timeout.
-    if (!isConnectionError(error)) await untilReadyForQuery(client);
-    throw error;
-  }
+    sent.query = query;
+    client.query(query);
+  });
 }
 
 /** A statement the adapter issues itself (transaction control, reset); the caller holds the turn. */
@@ -84,16 +94,18 @@ function transactionStateOf(conn: PgClient): TransactionState {
   return status === 'T' ? 'active' : status === 'E' ? 'failed' : 'idle';
 }
 
-function toAdapterResult(results: readonly PgResult[]): AdapterResult {
+function toAdapterResult(result: PgResult | readonly PgResult[] | undefined): AdapterResult {
   // A multi-statement simple query answers with one result per statement; like most drivers'
   // single-result APIs we return the last one.
-  const last = results[results.length - 1];
+  const last = Array.isArray(result) ? (result[result.length - 1] as PgResult | undefined) : (result as PgResult | undefined);
   if (last === undefined) return { rows: [], rowCount: 0, fields: [] };
-  return {
-    rows: last.rows,
-    rowCount: last.rowCount ?? last.rows.length,
-    fields: last.fields.map((field) => ({ name: field.name, type: field.dataTypeID })),
-  };
+  const fields = last.fields;
+  const described = new Array<{ name: string; type: number }>(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as PgFieldDescription;
+    described[i] = { name: field.name, type: field.dataTypeID };
+  }
+  return { rows: last.rows, rowCount: last.rowCount ?? last.rows.length, fields: described };
 }
 
 /** The PostgreSQL adapter, on `pg` (and `pg-cursor` for `stream()`), both loaded on first use. */
@@ -117,23 +129,25 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   async query(conn, sql, params) {
     const pg = loadedPg ?? (await pgModule());
     const values = toValues(params, 'query()');
-    const tags = { list: [] as StatementTag[] };
-    let results: PgResult[];
+    const sent: { query?: TaggedQuery } = {};
+    let result: PgResult | PgResult[] | undefined;
     try {
-      results = await inTurn(conn, () => run(conn, pg, sql, values, tags));
+      result = await takeTurn(conn, (done) => run(conn, pg, sql, values, done, sent));
     } catch (error) {
       // Statements before the failing one in a multi-statement query may have changed session
       // state; no result can report it, so the connection must be reset before reuse.
-      const change = sessionStateOfAll(tags.list);
+      const change = sent.query === undefined ? undefined : sessionStateOfAll(sent.query.tags);
       if (change !== undefined) connectionState(conn).unreportedSessionState ??= change.statement;
       // pg's error carries the socket-read stack; capture one that leads back to the caller.
       if (error instanceof Error) Error.captureStackTrace(error);
       throw error;
     }
-    if (dropsAllPreparedStatements(tags.list)) forgetNamedStatements(conn);
-    const result = toAdapterResult(results);
-    const sessionState = sessionStateOfAll(tags.list);
-    return sessionState === undefined ? result : { ...result, sessionState };
+    const tags = sent.query?.tags ?? [];
+    if (dropsAllPreparedStatements(tags)) forgetNamedStatements(conn);
+    const adapterResult = toAdapterResult(result);
+    const sessionState = sessionStateOfAll(tags);
+    if (sessionState !== undefined) adapterResult.sessionState = sessionState;
+    return adapterResult;
   },
 
   async ping(conn) {

@@ -13,8 +13,8 @@ export interface PgConnectionState {
   unreportedSessionState: string | undefined;
   /** Adapter calls started and not yet finished (running or waiting their turn). */
   pending: number;
-  /** Settles when the last call started so far has finished; never rejects. */
-  tail: Promise<void>;
+  /** Starts of the calls waiting for their turn, oldest first. */
+  readonly waiting: (() => void)[];
 }
 
 // Keyed by the client so the connection object handed to the core stays the plain `pg.Client`.
@@ -24,7 +24,7 @@ const states = new WeakMap<PgClient, PgConnectionState>();
 export function connectionState(client: PgClient): PgConnectionState {
   let state = states.get(client);
   if (state === undefined) {
-    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, tail: Promise.resolve() };
+    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, waiting: [] };
     states.set(client, state);
   }
   return state;
@@ -38,21 +38,16 @@ export function connectionState(client: PgClient): PgConnectionState {
  */
 export function takeTurn<T>(client: PgClient, task: (done: () => void) => Promise<T>): Promise<T> {
   const state = connectionState(client);
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => {
-    let called = false;
-    done = () => {
-      if (called) return;
-      called = true;
-      state.pending--;
-      resolve();
-    };
-  });
-  const ahead = state.pending === 0 ? undefined : state.tail;
-  state.pending++;
-  state.tail = finished;
-  // The common case (nobody ahead) starts at once, without a microtask hop.
-  return ahead === undefined ? task(done) : ahead.then(() => task(done));
+  let called = false;
+  const done = (): void => {
+    if (called) return;
+    called = true;
+    state.pending--;
+    state.waiting.shift()?.();
+  };
+  // The common case (nobody ahead) starts at once, with no promise of its own: this is on every query's path.
+  if (state.pending++ === 0) return task(done);
+  return new Promise<void>((start) => state.waiting.push(start)).then(() => task(done));
 }
 
 /** Runs a one-shot `task` in turn (see `takeTurn`); the turn ends when the task settles. */

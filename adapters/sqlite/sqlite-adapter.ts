@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Adapter, AdapterResult, BeginOptions, ConnectionSettings, QueryParams, Row, TransactionState } from '../../src/adapter.js';
 import { UnipoolError } from '../../src/errors.js';
-import { loadDriver } from '../../src/load-driver.js';
+import { createDriverLoader } from '../../src/load-driver.js';
 import { sqliteCapabilities } from './sqlite-capabilities.js';
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './sqlite-driver-types.js';
 import { writeLockFor, type WriteLock } from './write-lock.js';
@@ -22,6 +22,7 @@ export interface SqliteConnection {
 /** better-sqlite3's default busy timeout is 5 s too; we set it explicitly so the docs can promise it. */
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const STATEMENT_CACHE_SIZE = 200;
+const loadBetterSqlite3 = createDriverLoader<SqliteDatabaseConstructor>('sqlite', 'better-sqlite3', () => import('better-sqlite3'));
 
 function isMemory(database: string): boolean {
   return database === ':memory:' || database === '';
@@ -94,7 +95,7 @@ export const sqliteAdapter: Adapter<SqliteConnection> = {
   placeholder: () => '?',
 
   async connect(settings: ConnectionSettings): Promise<SqliteConnection> {
-    const Database = await loadDriver<SqliteDatabaseConstructor>('sqlite', 'better-sqlite3');
+    const Database = await loadBetterSqlite3();
     const database = settings.database ?? ':memory:';
     const { pragmas, ...driverOptions } = settings.options as { pragmas?: Record<string, unknown> };
     const db = new Database(database, { timeout: DEFAULT_BUSY_TIMEOUT_MS, ...driverOptions });

@@ -1,15 +1,18 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
- * unipool's own source directory (`src/` here, `dist/src/` once built, or inside node_modules), as
- * a path and as a `file:` URL, because V8 prints ESM frames with URLs and CommonJS ones with paths.
+ * unipool's own code: `src/` and `adapters/` (under `dist/` once built, wherever the package is
+ * installed), each as a path and as a `file:` URL, because V8 prints ESM frames with URLs and
+ * CommonJS ones with paths.
  */
-const SOURCE_DIR = fileURLToPath(new URL('../', import.meta.url));
-const SOURCE_URL = pathToFileURL(SOURCE_DIR).href;
+const OWN_DIRS = [new URL('../', import.meta.url), new URL('../../adapters/', import.meta.url)].flatMap((url) => {
+  const path = fileURLToPath(url);
+  return [path, pathToFileURL(path).href];
+});
 
 /** True for a frame of unipool itself or of Node's internals (`AsyncLocalStorage.run` and the like). */
 function isInternalFrame(line: string): boolean {
-  return line.includes(SOURCE_DIR) || line.includes(SOURCE_URL) || /\(node:|at node:|\(<anonymous>\)/.test(line);
+  return OWN_DIRS.some((dir) => line.includes(dir)) || /\(node:|at node:|\(<anonymous>\)/.test(line);
 }
 
 /**

@@ -10,9 +10,6 @@ export interface PoolMetricsSource {
   histograms?(): PoolHistograms;
 }
 
-/** The `Content-Type` of `dbs.metrics()`: the Prometheus text exposition format, version 0.0.4. */
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
 /** One pool read once: every family is written from the same numbers. */
 interface PoolSample {
   readonly labels: string;
@@ -81,8 +78,7 @@ function writeFamily(lines: string[], metric: MetricDefinition, sample: PoolSamp
 }
 
 function writeHistogram(lines: string[], name: string, labels: string, histogram: DurationHistogram, bucketsSeconds: readonly number[]): void {
-  // Read once: the buckets, `_sum` and `_count` must agree even if the pool records meanwhile
-  // (it cannot here — this runs synchronously — but the +Inf bucket must equal `_count` regardless).
+  // `_count` and the +Inf bucket are the same number by construction, read once.
   const count = histogram.count;
   let previous = 0;
   for (const le of bucketsSeconds) {

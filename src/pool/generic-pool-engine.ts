@@ -3,6 +3,7 @@ import { PoolClosedError } from '../errors.js';
 import { defaultLogger } from '../logger.js';
 import type { PoolStats } from '../metrics/pool-stats.js';
 import { acquireTimeoutError, connectTimeoutError, foreignConnectionError, leaseReleasedError, queueFullError, type PoolCounts } from './acquire-errors.js';
+import { closeTimeoutMs, MAX_TIMER_MS } from './close-timeout.js';
 import { Connector } from './connector.js';
 import { InnerPool } from './inner-pool.js';
 import { LeakDetector, type AcquireSite } from './leak-detector.js';
@@ -13,8 +14,7 @@ import { Retirement } from './retirement.js';
 import { SafeObserver } from './safe-observer.js';
 import { settledWithin } from './settled-within.js';
 
-/** How long `close()` waits for checked-out connections when no `timeoutMs` is given. */
-export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+export { DEFAULT_CLOSE_TIMEOUT_MS } from './close-timeout.js';
 
 /**
  * The pool engine over generic-pool 3.9.0, with what generic-pool lacks or gets wrong: an acquire
@@ -72,6 +72,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
         create: () => this.#create(),
         destroy: (record) => this.#destroyHook(record),
         validate: (record) => this.#validateOnBorrow(record),
+        ready: (record) => this.#readyToLend(record),
       },
       { min: options.pool.min, max: options.pool.max, acquireTimeoutMs: this.#acquireTimeoutMs, fifo: options.pool.order === 'fifo' },
       () => this.#onCreateError(),
@@ -102,7 +103,10 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
       this.#counters.rejected += 1;
       return Promise.reject(queueFullError(this.#alias, maxWaiting, this.#counts()));
     }
-    return this.#acquire(this.#now(), this.#leaks.capture(GenericPoolEngine.prototype.acquire));
+    const startedAt = this.#now();
+    const site = this.#leaks.capture(GenericPoolEngine.prototype.acquire);
+    const idle = this.#inner.acquireIdleNow();
+    return idle === undefined ? this.#acquire(startedAt, site) : Promise.resolve(this.#lent(idle, startedAt, site));
   }
 
   release(conn: PooledConnection<C>): void {
@@ -144,8 +148,15 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
 
   close(options?: { timeoutMs?: number }): Promise<void> {
     if (this.#closePromise === undefined) {
+      let timeoutMs: number;
+      try {
+        timeoutMs = closeTimeoutMs(this.#alias, options);
+      } catch (error) {
+        // Rejected before anything changed: the pool stays open and a valid close() still works.
+        return Promise.reject(error);
+      }
       this.#state = 'closing';
-      this.#closePromise = this.#shutDown(Math.max(0, options?.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS));
+      this.#closePromise = this.#shutDown(timeoutMs);
     }
     return this.#closePromise;
   }
@@ -164,6 +175,11 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
       this.#inner.destroy(record);
       throw new PoolClosedError(this.#alias);
     }
+    return this.#lent(record, startedAt, site);
+  }
+
+  /** Bookkeeping of a checkout that generic-pool has just lent. */
+  #lent(record: PooledRecord<C>, startedAt: number, site: AcquireSite | undefined): PooledRecord<C> {
     const now = this.#now();
     record.checkOut(now);
     this.#counters.acquired += 1;
@@ -257,6 +273,13 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     return this.#ping(record);
   }
 
+  /** What `#validateOnBorrow` would approve without a ping or a retirement (and without side effects). */
+  #readyToLend(record: PooledRecord<C>): boolean {
+    if (this.#state !== 'open') return false;
+    const now = this.#now();
+    return !this.#retirement.expired(record, now) && now - record.idleSince < this.#pool.validateAfterIdleMs;
+  }
+
   async #ping(record: PooledRecord<C>): Promise<boolean> {
     const alive = await settledWithin(() => this.#factory.ping(record.raw), this.#pool.connectTimeoutMs);
     if (this.#state !== 'open') {
@@ -302,8 +325,9 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
   #returned(timeoutMs: number): Promise<void> {
     if (this.#inner.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.#force(), timeoutMs);
-      timer.unref();
+      // Beyond a timer's range (Infinity included) Node would fire after 1 ms: wait without a timer.
+      const timer = timeoutMs <= MAX_TIMER_MS ? setTimeout(() => this.#force(), timeoutMs) : undefined;
+      timer?.unref();
       this.#drained = () => {
         clearTimeout(timer);
         this.#drained = undefined;

@@ -1,4 +1,5 @@
 import genericPool from 'generic-pool';
+import { createRequire } from 'node:module';
 import { UnipoolError } from '../errors.js';
 
 /*
@@ -21,29 +22,53 @@ interface LinkedDeque<T> {
 
 interface GpResource<T> {
   readonly obj: T;
+  allocate(): void;
+  deallocate(): void;
 }
 
 interface GpRequest {
+  readonly state: string;
+  resolve(value: unknown): void;
   reject(reason: unknown): void;
 }
 
+interface GpLoan<T> {
+  readonly pooledResource: GpResource<T>;
+  resolve(): void;
+}
+
+type GpLoanConstructor = new <T>(pooledResource: GpResource<T>, promise: PromiseConstructor) => GpLoan<T>;
+
 interface GpInternals<T> extends genericPool.Pool<T> {
   _draining: boolean;
+  readonly _started: boolean;
+  readonly _Promise: PromiseConstructor;
   readonly _allObjects: Set<GpResource<T>>;
   readonly _availableObjects: LinkedDeque<GpResource<T>>;
-  readonly _waitingClientsQueue: { readonly _slots: LinkedDeque<GpRequest>[] };
+  readonly _waitingClientsQueue: { readonly length: number; readonly _slots: LinkedDeque<GpRequest>[]; dequeue(): GpRequest | undefined };
   readonly _factoryCreateOperations: Set<Promise<unknown>>;
-  readonly _resourceLoans: Map<T, unknown>;
+  readonly _resourceLoans: Map<T, GpLoan<T>>;
   _destroy(resource: GpResource<T>): void;
   _ensureMinimum(): void;
+  _dispense(): void;
   _addPooledResourceToAvailableObjects(resource: GpResource<T>): void;
 }
+
+// generic-pool's loan record, so loans made on the fast paths below are the same objects its own
+// release()/destroy() expect. The package has no exports map; this is its lib/ResourceLoan.js.
+const ResourceLoan = createRequire(import.meta.url)('generic-pool/lib/ResourceLoan.js') as GpLoanConstructor;
+const PENDING = 'PENDING';
 
 /** The generic-pool hooks: `validate` may answer synchronously; none of them may reject. */
 export interface InnerFactory<T> {
   create(): Promise<T>;
   destroy(resource: T): Promise<void>;
   validate(resource: T): boolean | Promise<boolean>;
+  /**
+   * True when `validate` would answer `true` without doing anything (no ping due, nothing to
+   * retire); false when it must run. Must have no side effects: it only picks the fast path.
+   */
+  ready(resource: T): boolean;
 }
 
 /** The generic-pool options the engine sets. */
@@ -63,8 +88,10 @@ function ignore(): void {}
  */
 export class InnerPool<T> {
   readonly #gp: GpInternals<T>;
+  readonly #ready: (resource: T) => boolean;
 
   constructor(factory: InnerFactory<T>, options: InnerOptions, onCreateError: (error: unknown) => void) {
+    this.#ready = factory.ready;
     this.#gp = genericPool.createPool(factory as genericPool.Factory<T>, {
       min: options.min,
       max: options.max,
@@ -78,8 +105,8 @@ export class InnerPool<T> {
       // Eviction is the engine's own sweep: generic-pool's evictor ignores `min` and skips resources.
       evictionRunIntervalMillis: 0,
     }) as GpInternals<T>;
-    for (const name of ['_allObjects', '_availableObjects', '_waitingClientsQueue', '_factoryCreateOperations', '_resourceLoans', '_destroy', '_ensureMinimum', '_addPooledResourceToAvailableObjects'] as const) {
-      if (this.#gp[name] === undefined) {
+    for (const name of ['_allObjects', '_availableObjects', '_waitingClientsQueue', '_factoryCreateOperations', '_resourceLoans', '_destroy', '_ensureMinimum', '_dispense', '_addPooledResourceToAvailableObjects', '_Promise', '_started'] as const) {
+      if (this.#gp[name] === undefined || typeof ResourceLoan !== 'function') {
         throw new UnipoolError(
           'UNIPOOL_UNSUPPORTED',
           `unipool: the installed generic-pool has no "${name}"; unipool needs generic-pool 3.9.x (check with: npm ls generic-pool).`,
@@ -101,9 +128,54 @@ export class InnerPool<T> {
     return this.#gp.acquire();
   }
 
-  /** Back to the idle list (the resource must be on loan). */
+  /**
+   * The next idle resource, lent at once, when nobody is waiting and `ready` approves it; otherwise
+   * undefined (then `acquire()`). generic-pool's own path costs a request object, a timer and
+   * several promise hops even when a resource sits idle — the common case of a quick query.
+   */
+  acquireIdleNow(): T | undefined {
+    const gp = this.#gp;
+    if (gp._draining || !gp._started || gp._waitingClientsQueue.length > 0) return undefined;
+    const head = gp._availableObjects._list.head;
+    if (head === null || !this.#ready(head.data.obj)) return undefined;
+    gp._availableObjects.shift();
+    this.#lend(head.data);
+    return head.data.obj;
+  }
+
+  /**
+   * Back to the pool (the resource must be on loan). With callers waiting and no check due, it goes
+   * straight to the one that waited longest, skipping the idle list and generic-pool's
+   * asynchronous borrow test; otherwise it takes generic-pool's own path.
+   */
   release(resource: T): void {
-    this.#gp.release(resource).catch(ignore);
+    const gp = this.#gp;
+    const loan = gp._resourceLoans.get(resource);
+    if (loan === undefined) {
+      gp.release(resource).catch(ignore);
+      return;
+    }
+    gp._resourceLoans.delete(resource);
+    loan.resolve();
+    const pooled = loan.pooledResource;
+    pooled.deallocate();
+    if (!gp._draining && gp._waitingClientsQueue.length > 0 && this.#ready(resource)) {
+      // A request that timed out has left the queue already; one settled some other way is skipped.
+      for (let request = gp._waitingClientsQueue.dequeue(); request !== undefined; request = gp._waitingClientsQueue.dequeue()) {
+        if (request.state !== PENDING) continue;
+        this.#lend(pooled);
+        request.resolve(resource);
+        return;
+      }
+    }
+    gp._addPooledResourceToAvailableObjects(pooled);
+    gp._dispense();
+  }
+
+  /** Records a loan exactly as generic-pool's dispatch does. */
+  #lend(pooled: GpResource<T>): void {
+    this.#gp._resourceLoans.set(pooled.obj, new ResourceLoan(pooled, this.#gp._Promise));
+    pooled.allocate();
   }
 
   /** Close a resource that is on loan. */

@@ -35,7 +35,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
         ...(engine === 'postgres' ? { options: { query_timeout: QUERY_TIMEOUT_MS } } : {}),
       });
       // The same database, reached through the proxy.
-      const url = String(base.url).replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`);
+      const url = String((base as { url?: string }).url).replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`);
       dbs = createDatabases({ default: { ...base, url } }, { logger: { warn: () => undefined } });
       db = dbs.default;
     });

@@ -32,12 +32,12 @@ export function externalCallOp(select: string): (pool: PoolUnderTest) => BenchOp
  * loop's own lag), with every request waiting at once, and no database work.
  */
 export async function measureBound(calibration: ContenderSpec, select: string, durationMs: number): Promise<ConcurrencyBound> {
-  const outside = await runClosedLoop({ concurrency: W2_CONCURRENCY, durationMs, op: () => sleep(OUTSIDE_CALL_MS) });
+  const outside = await runClosedLoop({ concurrency: W2_CONCURRENCY, durationMs, warmupMs: 2 * OUTSIDE_CALL_MS, op: () => sleep(OUTSIDE_CALL_MS) });
   const outsideCallMs = outside.latency.sum / Math.max(1, outside.latency.count);
   const pool = await calibration.open({ max: 1, tag: 'unipool-bench-calibration' });
   let queryMs: number;
   try {
-    const single = await runClosedLoop({ concurrency: 1, durationMs: Math.min(1000, durationMs), op: (i) => pool.query(select, [i]) });
+    const single = await runClosedLoop({ concurrency: 1, durationMs: Math.min(1000, durationMs), warmupMs: 100, op: (i) => pool.query(select, [i]) });
     queryMs = single.latency.quantile(0.5);
   } finally {
     await pool.close();

@@ -45,15 +45,25 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
   const tag = serverTag(contender.id);
   const pool = await contender.open({ max, tag });
   try {
-    const op = options.op(pool);
-    if (options.warmupMs > 0) await runClosedLoop({ concurrency, durationMs: options.warmupMs, op });
     const inUse = new PeakSampler(() => ({ inUse: pool.inUse() }), IN_USE_SAMPLE_MS);
     const serverSampler = server === undefined ? undefined : new PeakSampler(() => server.count(tag), SERVER_SAMPLE_MS);
-    inUse.start();
-    serverSampler?.start();
-    const result = await runClosedLoop({ concurrency, durationMs: options.durationMs, op, ...(options.latency === undefined ? {} : { latency: options.latency }) });
-    const peaks = await inUse.stop();
-    const serverPeaks = await serverSampler?.stop();
+    let stopped: Promise<[Partial<Record<'inUse', number>>, Partial<Record<'open' | 'busy', number>> | undefined]> | undefined;
+    const result = await runClosedLoop({
+      concurrency,
+      durationMs: options.durationMs,
+      warmupMs: options.warmupMs,
+      op: options.op(pool),
+      // Peaks are taken in the steady state: the first instant, when every loop asks at once, is warm-up.
+      onMeasureStart: () => {
+        inUse.start();
+        serverSampler?.start();
+      },
+      onMeasureEnd: () => {
+        stopped = Promise.all([inUse.stop(), serverSampler?.stop()]);
+      },
+      ...(options.latency === undefined ? {} : { latency: options.latency }),
+    });
+    const [peaks, serverPeaks] = await (stopped ?? Promise.all([inUse.stop(), serverSampler?.stop()]));
     return {
       ...result,
       peakInUse: peaks.inUse ?? 0,

@@ -107,7 +107,7 @@ function limitAdvice(config: ResolvedDatabaseConfig, check: DatabaseDiagnosis['c
   const fix =
     check.maxPerInstance * check.instances <= check.limit * WARNING_SHARE
       ? `Lower pool.max to ${check.maxPerInstance} or less (release-ASAP needs few connections), raise the server's limit, or put a pooler such as PgBouncer in front.`
-      : `Even pool.max 1 on every instance would not fit: put a pooler such as PgBouncer in front (docs: beyond one machine), or raise the server's limit.`;
+      : `Even pool.max 1 on every instance would not fit: put a pooler such as PgBouncer in front (see "Beyond one machine" in the docs), or raise the server's limit.`;
   if (check.verdict === 'error') return [`${fleet} exceeds the server's limit of ${check.limit} (${check.source}): under load connections will be refused. ${fix}`];
   return [`${fleet} is ${Math.round(check.share * 100)} % of the server's limit of ${check.limit} (${check.source}), leaving little for admin tools, migrations and other clients. ${fix}`];
 }

@@ -1,4 +1,4 @@
-import { createDatabases, type Database, type Databases } from '../../../src/index.js';
+import { createDatabases, type Database, type DatabaseConfig, type Databases } from '../../../src/index.js';
 import { engineUnderTest } from '../../support/engines.js';
 
 /** What the server says about the connections of one tagged pool. */
@@ -24,7 +24,7 @@ export class ServerSide {
   private constructor(engine: 'postgres' | 'mysql', tag: string) {
     this.engine = engine;
     this.tag = tag;
-    this.#registry = createDatabases({ default: engineUnderTest(engine).config({ pool: { max: 2 } }) });
+    this.#registry = createDatabases({ default: engineUnderTest(engine).config({ pool: { max: 2 } }) as unknown as DatabaseConfig });
     this.#admin = this.#registry.default;
   }
 
@@ -36,12 +36,12 @@ export class ServerSide {
   }
 
   /** A database config whose connections carry the tag (`extra` merged in, e.g. `pool`). */
-  config(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  config(extra: Record<string, unknown> = {}): DatabaseConfig {
     if (this.engine === 'postgres') {
       const options = { application_name: this.tag, ...((extra.options as Record<string, unknown> | undefined) ?? {}) };
-      return engineUnderTest('postgres').config({ ...extra, options });
+      return engineUnderTest('postgres').config({ ...extra, options }) as unknown as DatabaseConfig;
     }
-    return { engine: 'mysql', url: `mysql://root@127.0.0.1:3306/${this.tag}`, ...extra };
+    return { engine: 'mysql', url: `mysql://root@127.0.0.1:3306/${this.tag}`, ...extra } as DatabaseConfig;
   }
 
   /** The SQL that answers the server-side id of the connection it runs on, as `id`. */

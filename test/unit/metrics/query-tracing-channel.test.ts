@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { tracingChannel } from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
-import { createDatabases, type DatabaseRegistry } from '../../../src/index.js';
+import { createDatabases, type Databases } from '../../../src/index.js';
 
 type Context = Record<string, unknown>;
 type Event = { event: 'start' | 'end' | 'asyncStart' | 'asyncEnd' | 'error'; context: Context; snapshot: string };
@@ -20,7 +20,7 @@ function traceQueries(): { events: Event[]; stop: () => void } {
 
 describe('metrics: unipool:query tracing channel', () => {
   let tracer: ReturnType<typeof traceQueries>;
-  let dbs: DatabaseRegistry;
+  let dbs: Databases<'default'>;
   beforeEach(() => {
     tracer = traceQueries();
     dbs = createDatabases({ default: { engine: 'sqlite', database: ':memory:' } });
