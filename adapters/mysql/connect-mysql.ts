@@ -1,4 +1,5 @@
 import type { ConnectContext, ConnectionSettings } from '../../src/adapter.js';
+import { connectFailure, connectTimeoutFailure, redactPassword } from '../../src/connect-errors.js';
 import { UnipoolError } from '../../src/errors.js';
 import { connectionState, type MysqlBaseline } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlDriver, MysqlError } from './mysql-driver-types.js';
@@ -23,11 +24,6 @@ const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
 
 /** Error codes / numbers → what to check, appended to connect-failure messages. */
 const HINTS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'Is the server running and listening on that host and port?',
-  ENOTFOUND: 'Check the host name.',
-  EAI_AGAIN: 'Check the host name and DNS.',
-  EHOSTUNREACH: 'Check the host and the network route to it.',
-  ECONNRESET: 'The server closed the connection; check ssl settings and the server log.',
   ER_ACCESS_DENIED_ERROR: 'Check the user and password.',
   ER_DBACCESS_DENIED_ERROR: 'The user may not use that database; check its grants.',
   ER_BAD_DB_ERROR: 'Check the database name.',
@@ -51,9 +47,7 @@ export function checkMysqlOptions(options: Readonly<Record<string, unknown>>): v
 }
 
 /** A password must never reach a message, even if a driver message happened to echo it. */
-export function redact(text: string, password: string | undefined): string {
-  return password ? text.split(password).join('***') : text;
-}
+export const redact = redactPassword;
 
 function describeTarget(settings: ConnectionSettings): string {
   const socketPath = settings.options.socketPath;
@@ -67,20 +61,8 @@ function connectError(settings: ConnectionSettings, timeoutMs: number, error: un
   const target = describeTarget(settings);
   const code = (error as { code?: unknown } | null)?.code;
   // mysql2's connectTimeout timer destroys the socket with this error (base/connection.js).
-  if (code === 'ETIMEDOUT') {
-    return new UnipoolError(
-      'UNIPOOL_CONNECT_TIMEOUT',
-      `mysql: connecting to ${target} took longer than connectTimeoutMs (${timeoutMs} ms). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.`,
-      { cause: error },
-    );
-  }
-  const hint = (typeof code === 'string' ? HINTS[code] : undefined) ?? 'Check the connection settings.';
-  const detail = error instanceof Error ? error.message : String(error);
-  return new UnipoolError(
-    'UNIPOOL_CONNECT_FAILED',
-    redact(`mysql: could not connect to ${target}: ${detail}${typeof code === 'string' ? ` (${code})` : ''}. ${hint}`, settings.password),
-    { cause: error },
-  );
+  if (code === 'ETIMEDOUT') return connectTimeoutFailure('mysql', target, timeoutMs, error);
+  return connectFailure('mysql', target, error, HINTS, settings.password);
 }
 
 /** mysql2 wants an object (or a profile name) for TLS; `true` means "TLS with a verified certificate". */

@@ -1,4 +1,5 @@
 import type { ConnectContext, ConnectionSettings } from '../../src/adapter.js';
+import { connectFailure, connectTimeoutFailure, redactPassword } from '../../src/connect-errors.js';
 import { UnipoolError } from '../../src/errors.js';
 import type { OracleConnection, OracleDriver } from './oracle-driver-types.js';
 
@@ -22,9 +23,7 @@ const HINTS: Readonly<Record<string, string>> = {
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['NJS-510', 'ORA-12170', 'ETIMEDOUT']);
 
 /** A password must never reach a message, even if a driver message happened to echo it. */
-export function redact(text: string, password: string | undefined): string {
-  return password ? text.split(password).join('***') : text;
-}
+export const redact = redactPassword;
 
 /**
  * oracledb's `connectTimeout` is whole seconds; round up so the driver never gives up before
@@ -83,16 +82,10 @@ function connectError(settings: ConnectionSettings, connectString: string, timeo
   const target = redact(describeTarget(connectString, settings), settings.password);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
-    return new UnipoolError(
-      'UNIPOOL_CONNECT_TIMEOUT',
-      `oracle: connecting to ${target} took longer than connectTimeoutMs (${timeoutMs} ms; oracledb counts whole seconds: ${toTimeoutSeconds(timeoutMs)} s). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.`,
-      { cause: error },
-    );
+    return connectTimeoutFailure('oracle', target, timeoutMs, error, `; oracledb counts whole seconds: ${toTimeoutSeconds(timeoutMs)} s`);
   }
-  const hint = (typeof code === 'string' ? HINTS[code] : undefined) ?? 'Check the connection settings.';
   // oracledb messages run over several lines (cause, help URL): the first says what happened.
-  const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-  return new UnipoolError('UNIPOOL_CONNECT_FAILED', redact(`oracle: could not connect to ${target}: ${detail}. ${hint}`, settings.password), { cause: error });
+  return connectFailure('oracle', target, error, HINTS, settings.password, { showCode: false, firstLineOnly: true });
 }
 
 /** Opens one standalone oracledb connection (Thin mode unless the app initialised Thick mode). */

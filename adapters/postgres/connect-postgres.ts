@@ -1,26 +1,17 @@
 import type { ConnectContext, ConnectionSettings } from '../../src/adapter.js';
+import { connectFailure, connectTimeoutFailure } from '../../src/connect-errors.js';
 import { UnipoolError } from '../../src/errors.js';
 import { connectionState } from './postgres-connection-state.js';
 import type { PgClient, PgModule } from './postgres-driver-types.js';
 
-/** SQLSTATE / Node error codes → what to check, appended to connect-failure messages. */
+/** SQLSTATE codes → what to check, appended to connect-failure messages (network codes: NETWORK_HINTS). */
 const HINTS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'Is the server running and listening on that host and port?',
-  ENOTFOUND: 'Check the host name.',
-  EAI_AGAIN: 'Check the host name and DNS.',
-  EHOSTUNREACH: 'Check the host and the network route to it.',
-  ECONNRESET: 'The server closed the connection; check ssl settings and the server log.',
   '28P01': 'Check the user and password.',
   '28000': 'Check the user, password and pg_hba.conf.',
   '3D000': 'Check the database name.',
   '53300': 'The server has no free connection slots; lower pool.max or raise max_connections.',
   '57P03': 'The server is starting up or shutting down; retry later.',
 };
-
-/** A password must never reach a message, even if a driver message happened to echo it. */
-function redact(text: string, password: string | undefined): string {
-  return password ? text.split(password).join('***') : text;
-}
 
 function describeTarget(client: PgClient): string {
   const target = client.host?.startsWith('/') ? `socket ${client.host}` : `${client.host ?? 'localhost'}:${client.port ?? 5432}`;
@@ -31,21 +22,8 @@ function describeTarget(client: PgClient): string {
 function connectError(client: PgClient, settings: ConnectionSettings, timeoutMs: number, error: unknown): UnipoolError {
   const target = describeTarget(client);
   // pg destroys the socket with exactly this error when connectionTimeoutMillis elapses (client.js).
-  if (error instanceof Error && error.message === 'timeout expired') {
-    return new UnipoolError(
-      'UNIPOOL_CONNECT_TIMEOUT',
-      `postgres: connecting to ${target} took longer than connectTimeoutMs (${timeoutMs} ms). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.`,
-      { cause: error },
-    );
-  }
-  const code = (error as { code?: unknown } | null)?.code;
-  const hint = (typeof code === 'string' ? HINTS[code] : undefined) ?? 'Check the connection settings.';
-  const detail = error instanceof Error ? error.message : String(error);
-  return new UnipoolError(
-    'UNIPOOL_CONNECT_FAILED',
-    redact(`postgres: could not connect to ${target}: ${detail}${typeof code === 'string' ? ` (${code})` : ''}. ${hint}`, settings.password),
-    { cause: error },
-  );
+  if (error instanceof Error && error.message === 'timeout expired') return connectTimeoutFailure('postgres', target, timeoutMs, error);
+  return connectFailure('postgres', target, error, HINTS, settings.password);
 }
 
 /**

@@ -34,7 +34,22 @@ function bind(params: QueryParams | undefined): unknown[] {
   return [params];
 }
 
+/**
+ * A statement on a connection the pool already closed — `dbs.close()` reached its timeoutMs while a
+ * session or transaction still held it — would meet better-sqlite3's TypeError "The database
+ * connection is not open"; say what happened instead, as the network engines do.
+ */
+function assertOpen(conn: SqliteConnection): void {
+  if (!conn.db.open) {
+    throw new UnipoolError(
+      'UNIPOOL_CONNECTION_BROKEN',
+      'sqlite: the connection is closed — the pool closed it by force (dbs.close() reached its timeoutMs) or destroyed it — so this statement did not run.',
+    );
+  }
+}
+
 function prepare(conn: SqliteConnection, sql: string): SqliteStatement {
+  assertOpen(conn);
   let statement = conn.statements.get(sql);
   if (statement === undefined) {
     statement = conn.db.prepare(sql);
@@ -153,6 +168,7 @@ export const sqliteAdapter: Adapter<SqliteConnection> = {
   },
 
   async begin(conn, options: BeginOptions) {
+    assertOpen(conn);
     if (options.isolation !== undefined && options.isolation !== 'serializable') {
       throw new UnipoolError('UNIPOOL_UNSUPPORTED', `engine "sqlite" supports only isolation "serializable" (SQLite transactions are always serializable), got "${options.isolation}"`);
     }
@@ -176,6 +192,7 @@ export const sqliteAdapter: Adapter<SqliteConnection> = {
   },
 
   async commit(conn) {
+    assertOpen(conn);
     try {
       conn.db.exec('COMMIT');
     } finally {
@@ -192,14 +209,17 @@ export const sqliteAdapter: Adapter<SqliteConnection> = {
   },
 
   async savepoint(conn, name) {
+    assertOpen(conn);
     conn.db.exec(`SAVEPOINT "${name}"`);
   },
 
   async releaseSavepoint(conn, name) {
+    assertOpen(conn);
     conn.db.exec(`RELEASE SAVEPOINT "${name}"`);
   },
 
   async rollbackToSavepoint(conn, name) {
+    assertOpen(conn);
     conn.db.exec(`ROLLBACK TO SAVEPOINT "${name}"`);
   },
 
@@ -221,6 +241,7 @@ function endTransaction(conn: SqliteConnection): void {
  * The connection is busy (no other statement may run on it) until the iterator closes.
  */
 async function* streamRows(conn: SqliteConnection, sql: string, params: QueryParams | undefined): AsyncIterableIterator<Row> {
+  assertOpen(conn);
   // A fresh statement: a cached one may be iterated elsewhere, and an iterating statement is busy.
   const statement = conn.db.prepare(sql);
   if (!statement.reader) throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'db.stream() needs a statement that returns rows (SELECT … or … RETURNING); use db.query() for others');

@@ -1,0 +1,37 @@
+import { UnipoolError } from './errors.js';
+
+/** Network error codes every TCP driver reports → what to check. Adapters add their own codes. */
+export const NETWORK_HINTS: Readonly<Record<string, string>> = Object.freeze({
+  ECONNREFUSED: 'Is the server running and listening on that host and port?',
+  ENOTFOUND: 'Check the host name.',
+  EAI_AGAIN: 'Check the host name and DNS.',
+  EHOSTUNREACH: 'Check the host and the network route to it.',
+  ECONNRESET: 'The server closed the connection; check ssl settings and the server log.',
+});
+
+/** A password must never reach a message, even if a driver message happened to echo it. */
+export function redactPassword(text: string, password: string | undefined): string {
+  return password ? text.split(password).join('***') : text;
+}
+
+/** `UNIPOOL_CONNECT_TIMEOUT` for one connect attempt; `detail` may add an engine note after the ms. */
+export function connectTimeoutFailure(engine: string, target: string, timeoutMs: number, cause: unknown, detail = ''): UnipoolError {
+  return new UnipoolError(
+    'UNIPOOL_CONNECT_TIMEOUT',
+    `${engine}: connecting to ${target} took longer than connectTimeoutMs (${timeoutMs} ms${detail}). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.`,
+    { cause },
+  );
+}
+
+/**
+ * `UNIPOOL_CONNECT_FAILED`: what failed, the driver's code, and what to check (from `hints`, by the
+ * error's `code`); the driver error is the cause and the password is redacted from the text.
+ */
+export function connectFailure(engine: string, target: string, error: unknown, hints: Readonly<Record<string, string>>, password: string | undefined, options: { showCode?: boolean; firstLineOnly?: boolean } = {}): UnipoolError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const hint = (typeof code === 'string' ? (hints[code] ?? NETWORK_HINTS[code]) : undefined) ?? 'Check the connection settings.';
+  let detail = error instanceof Error ? error.message : String(error);
+  if (options.firstLineOnly === true) detail = detail.split('\n')[0] ?? '';
+  const shownCode = options.showCode !== false && typeof code === 'string' ? ` (${code})` : '';
+  return new UnipoolError('UNIPOOL_CONNECT_FAILED', redactPassword(`${engine}: could not connect to ${target}: ${detail}${shownCode}. ${hint}`, password), { cause: error });
+}
