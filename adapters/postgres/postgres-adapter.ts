@@ -176,13 +176,15 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   },
 
   isUsable(conn) {
+    // Runs twice per query (on borrow and on return): one state lookup, cheapest checks first.
+    const state = connectionState(conn);
     return (
-      isOpen(conn) &&
-      connectionState(conn).pending === 0 &&
+      state.pending === 0 &&
+      state.unreportedSessionState === undefined &&
       conn.readyForQuery === true &&
-      (conn._getActiveQuery?.() ?? null) === null &&
+      isOpen(conn, state) &&
       (conn._queryQueue?.length ?? 0) === 0 &&
-      connectionState(conn).unreportedSessionState === undefined
+      (conn._getActiveQuery?.() ?? null) === null
     );
   },
 

@@ -61,9 +61,9 @@ export function inTurn<T>(client: PgClient, task: () => Promise<T>): Promise<T> 
   });
 }
 
-/** True while pg still considers the client open and able to take queries. */
-export function isOpen(client: PgClient): boolean {
-  return !(client._ending === true || client._ended === true || client._queryable === false || connectionState(client).broken);
+/** True while pg still considers the client open and able to take queries (`state`: the client's, when the caller has it). */
+export function isOpen(client: PgClient, state: PgConnectionState = connectionState(client)): boolean {
+  return !(client._ending === true || client._ended === true || client._queryable === false || state.broken);
 }
 
 /**

@@ -13,6 +13,7 @@ const sidebar = [
       { text: 'Graceful shutdown', link: '/how-to/graceful-shutdown' },
       { text: 'Read replicas', link: '/how-to/read-replicas' },
       { text: 'Debug pool exhaustion and leaks', link: '/how-to/debug-pool-exhaustion' },
+      { text: 'Monitor pools', link: '/how-to/monitor-pools' },
     ],
   },
   {

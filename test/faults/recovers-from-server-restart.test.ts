@@ -128,6 +128,8 @@ for (const target of TARGETS) {
         const { rows } = await db.query<{ id: number }>('SELECT id FROM faults_restart');
         const present = new Set(rows.map((row) => Number(row.id)));
         const missing = [...committed].filter((id) => !present.has(id));
+        // Failed transactions whose COMMIT reached the server anyway (the reply was lost): "in doubt".
+        const failedButStored = [...inDoubt].filter((id) => present.has(id));
         const stats = db.stats();
 
         report(target.engine, `server-restart(${mode})`, {
@@ -137,7 +139,8 @@ for (const target of TARGETS) {
           errors: outcomes.errorSummary(),
           committed: committed.size,
           committedMissing: missing.length,
-          inDoubt: inDoubt.size,
+          atomicsFailed: inDoubt.size,
+          failedButStored: failedButStored.length,
           downMs: DOWN_MS,
           recoveredAfterMs: Math.round(firstOkAfterRestart - restartedAt),
           slowestMs: Math.round(outcomes.slowestMs),

@@ -15,7 +15,7 @@ export const doctorCommand: CliCommand = {
   name: 'doctor',
   // Options are listed in the help; a longer synopsis would widen the whole command list.
   synopsis: '[config]',
-  summary: "Connect to each database; report version, ping, the server's connection limit against max × instances, and advice",
+  summary: 'Connect to each database: version, ping, its connection limit against max × instances, advice',
   help: `Full form: unipool doctor [config] [--instances N] [--rate R --hold-ms H] [--json]
 
 Opens one connection per configured database through unipool's adapter (closed at the end) and
