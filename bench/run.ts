@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_SCHEMA_VERSION, type BenchReport, type WorkloadResult } from '../src/cli/bench/bench-result.js';
+import { enableAsyncContext } from '../src/cli/bench/async-context.js';
 import { createProgress, type BenchProgress } from '../src/cli/bench/bench-progress.js';
 import { DEFAULT_MAX } from '../src/cli/bench/cli-bench.js';
 import { machineInfo, packageVersions } from '../src/cli/bench/machine-info.js';
@@ -20,6 +21,7 @@ import { renderReportText } from '../src/cli/bench/render-report-text.js';
 import { ServerConnections } from '../src/cli/bench/server-connections.js';
 import type { BenchEngine } from '../src/cli/bench/workload-sql.js';
 import { packageVersion } from '../src/cli/package-version.js';
+import { buildAndRun } from './build-and-run.js';
 import { checkReport } from './check-report.js';
 import { PgBouncer } from './pgbouncer.js';
 import { parseSuiteOptions, USAGE, type SuiteOptions } from './suite-options.js';
@@ -27,7 +29,9 @@ import { closeSuiteTarget, openSuiteTarget } from './suite-targets.js';
 import { writeResults } from './write-results.js';
 import { runW1, runW2, runW3, type EngineContext } from './suite-workloads.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const here = fileURLToPath(import.meta.url);
+// Compiled, this file runs from .tmp/bench-build/bench/; the launcher says where the repository is.
+const root = process.env['UNIPOOL_BENCH_ROOT'] ?? resolve(dirname(here), '..');
 
 /** What the engines add to the report as they run. */
 interface PartialReport {
@@ -79,6 +83,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const progress = createProgress(process.stderr, process.stderr.isTTY === true);
   const machine = machineInfo();
   const partial: PartialReport = { workloads: [], notes: [], servers: {} };
+  enableAsyncContext();
   const startedAt = performance.now();
   for (const engine of options.engines) await runEngine(engine, options, partial, progress);
   const report: BenchReport = {
@@ -106,4 +111,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = here.endsWith('.ts') ? await buildAndRun(root, process.argv.slice(2)) : await main(process.argv.slice(2));

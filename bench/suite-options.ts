@@ -17,13 +17,15 @@ export interface SuiteOptions {
   /** Each point of W2's sweep over `max`. */
   readonly sweepDurationMs: number;
   readonly sweepMaxes: readonly number[] | undefined;
+  /** Sweep the contenders that hold a connection per request too (PostgreSQL only; slow: at max 1 their queue takes 10 s to drain). */
+  readonly sweepHolders: boolean;
 }
 
 /** Durations per mode: full ≈ 6–7 minutes, quick ≈ 1 minute, smoke well under a minute (CI: checks output only). */
 const MODES = {
-  full: { rounds: 3, durationMs: 4000, warmupMs: 500, w2Rounds: 2, w2DurationMs: 4000, sweepDurationMs: 3000, sweepMaxes: undefined },
-  quick: { rounds: 2, durationMs: 1000, warmupMs: 200, w2Rounds: 1, w2DurationMs: 1500, sweepDurationMs: 1000, sweepMaxes: [1, 2, 3, 5, 10, 20] },
-  smoke: { rounds: 1, durationMs: 200, warmupMs: 50, w2Rounds: 1, w2DurationMs: 300, sweepDurationMs: 300, sweepMaxes: [1, 10] },
+  full: { rounds: 3, durationMs: 4000, warmupMs: 500, w2Rounds: 2, w2DurationMs: 4000, sweepDurationMs: 2500, sweepMaxes: undefined, sweepHolders: true },
+  quick: { rounds: 2, durationMs: 1000, warmupMs: 200, w2Rounds: 1, w2DurationMs: 1500, sweepDurationMs: 1000, sweepMaxes: [1, 2, 3, 5, 10], sweepHolders: false },
+  smoke: { rounds: 1, durationMs: 200, warmupMs: 50, w2Rounds: 1, w2DurationMs: 300, sweepDurationMs: 300, sweepMaxes: [1, 10], sweepHolders: false },
 } as const;
 
 const ALL_WORKLOADS = ['w1', 'w2', 'w3'] as const;

@@ -2,7 +2,7 @@ import type { ConnectionsNeeded, SweepPoint, WorkloadResult } from '../src/cli/b
 import type { BenchProgress } from '../src/cli/bench/bench-progress.js';
 import type { BenchTarget } from '../src/cli/bench/bench-target.js';
 import { DEFAULT_MAX, rawContender, W1_CONCURRENCY } from '../src/cli/bench/cli-bench.js';
-import { externalCallOp, measureBound, sweepMax, W2_CONCURRENCY } from '../src/cli/bench/external-call.js';
+import { externalCallOp, littlesLawFloor, measureBound, sweepMax, W2_CONCURRENCY } from '../src/cli/bench/external-call.js';
 import type { ContenderSpec } from '../src/cli/bench/pool-under-test.js';
 import { rawPgContender } from '../src/cli/bench/raw-driver-contenders.js';
 import { runRounds } from '../src/cli/bench/run-rounds.js';
@@ -66,19 +66,20 @@ export async function runW2(ctx: EngineContext): Promise<WorkloadResult> {
   const request = unipoolContender(target.config, 'request');
   // SQLite has no pool to check a connection out of: the raw contender would be the shared handle.
   const contenders = target.engine === 'sqlite' ? [asap, request] : [asap, request, raw];
-  const results = await runRounds({ name: `W2 ${target.engine}`, contenders, baseline: request.id, rounds: options.w2Rounds, durationMs: options.w2DurationMs, warmupMs: options.warmupMs, concurrency: W2_CONCURRENCY, max: DEFAULT_MAX, op: externalCallOp(sql.select), server: ctx.server, progress });
+  const results = await runRounds({ name: `W2 ${target.engine}`, contenders, baseline: request.id, rounds: options.w2Rounds, durationMs: options.w2DurationMs, warmupMs: options.warmupMs, concurrency: W2_CONCURRENCY, max: DEFAULT_MAX, op: externalCallOp(sql.select), server: ctx.server, progress, unit: 'req/s' });
 
   progress.start(`W2 ${target.engine}: measuring the concurrency bound`, options.sweepDurationMs + 1000);
   const bound = await measureBound(raw, sql.select, options.sweepDurationMs);
   progress.finish(`${Math.round(bound.requestsPerSec).toLocaleString('en-US')} req/s (outside call ${bound.outsideCallMs.toFixed(1)} ms, query ${bound.queryMs.toFixed(2)} ms)`);
-  // The full sweep (every contender) on PostgreSQL, as DESIGN §8 asks; elsewhere only asap is swept.
-  const swept = target.engine === 'postgres' ? contenders : [asap];
+  // The full sweep (every contender) on PostgreSQL, as DESIGN §8 asks; elsewhere, and in the short
+  // modes, only asap is swept and the holders' needs follow from Little's law.
+  const swept = target.engine === 'postgres' && options.sweepHolders ? contenders : [asap];
   const sweep: SweepPoint[] = [];
   const needed: ConnectionsNeeded[] = [];
   for (const contender of contenders) {
     const holds = contender !== asap;
     if (!swept.includes(contender)) {
-      needed.push({ contender: contender.id, label: contender.label, max: null, largestTried: 0, atLeast: Math.ceil(bound.targetPerSec * (bound.outsideCallMs / 1000)) });
+      needed.push({ contender: contender.id, label: contender.label, max: null, largestTried: 0, atLeast: littlesLawFloor(bound), bestPerSec: results.find((r) => r.id === contender.id)?.opsPerSec ?? 0, plateauMax: null });
       continue;
     }
     const maxAllowed = await spareConnections(ctx);

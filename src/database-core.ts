@@ -2,6 +2,7 @@ import type { Adapter, AdapterResult, QueryParams, QueryResult } from './adapter
 import type { ResolvedDatabaseConfig } from './config/resolved-config.js';
 import type { PoolEngine, PooledConnection } from './pool/pool-engine.js';
 import type { Logger } from './logger.js';
+import { UnipoolError } from './errors.js';
 import { queryChannel } from './metrics/pool-channels.js';
 import { queryTraceContext } from './metrics/query-trace.js';
 import { context } from './transaction/context.js';
@@ -65,9 +66,25 @@ export class DatabaseCore {
       if (result.sessionState !== undefined) conn.dirty = true;
       return result;
     } catch (error) {
-      if (this.adapter.isBroken(conn.raw, error)) this.markBroken(conn.raw);
-      throw error;
+      throw this.failure(conn, error);
     }
+  }
+
+  /**
+   * The error to throw for a statement that failed on `conn`: the driver's own error, unless the
+   * connection itself broke — then one stable code for every driver (pg has several uncoded
+   * messages for it), the connection marked so it is destroyed, and the driver error as `cause`.
+   */
+  failure(conn: PooledConnection<unknown>, error: unknown): unknown {
+    if (error instanceof UnipoolError || !this.adapter.isBroken(conn.raw, error)) return error;
+    this.markBroken(conn.raw);
+    const code = (error as { code?: unknown } | null)?.code;
+    const what = typeof code === 'string' ? code : (error as Error)?.message ?? String(error);
+    return new UnipoolError(
+      'UNIPOOL_CONNECTION_BROKEN',
+      `unipool: pool "${this.config.alias}": the connection broke while the statement ran (${what}); it was destroyed. The statement may or may not have run: retry only if it is idempotent.`,
+      { cause: error },
+    );
   }
 
   /**

@@ -210,8 +210,12 @@ export class Database {
     await scope.pending.get(core)?.catch(() => undefined);
     const holder = scope.holders.get(core);
     if (holder === undefined) return;
-    await holder.settle();
+    // Released before the wait: a statement the request starts from now on (its scope has ended)
+    // fails with UNIPOOL_TX_ENDED. Left usable until the statements in flight settle, it would run
+    // on this connection (a COMMIT would commit what the scope's end is about to roll back), and
+    // once `scope.ended` hides it from findHeld(), on another connection in autocommit.
     holder.markReleased();
+    await holder.settle();
     if (core.adapter.transactionState(holder.conn.raw) !== 'idle') {
       // Kept (released) in the scope: code still running for this request (a client that aborted
       // ends the scope early) must not run its next statement outside the transaction it began.

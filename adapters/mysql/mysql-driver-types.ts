@@ -94,6 +94,8 @@ export interface MysqlConnection {
   readonly config: { charsetNumber?: number };
   query(options: MysqlQueryOptions, callback: MysqlQueryCallback): MysqlQueryCommand;
   query(options: MysqlQueryOptions): MysqlQueryCommand;
+  /** The positional form: mysql2 builds its options object without copying one of ours. */
+  query(sql: string, values: unknown, callback: MysqlQueryCallback): MysqlQueryCommand;
   ping(callback: (error: MysqlError | null) => void): MysqlCommand;
   /** COM_RESET_CONNECTION (mysql2 ≥ 3.x). */
   reset?(callback: (error: MysqlError | null) => void): MysqlCommand;

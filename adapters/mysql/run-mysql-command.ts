@@ -58,7 +58,9 @@ function run<T>(
 export function runQuery(conn: MysqlConnection, options: MysqlQueryOptions): Promise<MysqlReply> {
   return run(
     conn,
-    (done) => conn.query(options, done),
+    // The positional form unless named placeholders need the options object: mysql2 spreads an
+    // options object into a copy of its own on every query, which is a tenth of the query's cost.
+    (done) => (options.namedPlaceholders === true ? conn.query(options, done) : conn.query(options.sql, options.values, done)),
     (reader, rows, fields) => ({ rows, fields, reader }),
   );
 }

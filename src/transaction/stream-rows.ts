@@ -32,6 +32,8 @@ export function streamRows(core: DatabaseCore, text: string, values: QueryParams
         holder.openStreams++;
         try {
           yield* core.adapter.stream(holder.conn.raw, text, values, { batchSize });
+        } catch (error) {
+          throw core.failure(holder.conn, error);
         } finally {
           holder.openStreams--;
         }
@@ -41,8 +43,7 @@ export function streamRows(core: DatabaseCore, text: string, values: QueryParams
       try {
         yield* core.adapter.stream(conn.raw, text, values, { batchSize });
       } catch (error) {
-        if (core.adapter.isBroken(conn.raw, error)) core.markBroken(conn.raw);
-        throw error;
+        throw core.failure(conn, error);
       } finally {
         await core.giveBack(conn);
       }

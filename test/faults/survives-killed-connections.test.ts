@@ -59,8 +59,9 @@ for (const engine of ['postgres', 'mysql'] as const) {
       const ids = await openConnections(POOL_SIZE);
       expect(new Set(ids).size).to.equal(POOL_SIZE);
       for (const id of ids) await side.kill(id);
-      // Give the drivers a moment to see the sockets close (their `error` events fire now).
-      await pause(200);
+      await side.untilGone(ids);
+      // The server has closed them; give the drivers a moment to read the close (their `error` events).
+      await pause(50);
       const work = new Outcomes();
       await Promise.all(Array.from({ length: 50 }, (_, i) => work.track(async () => {
         const { rows } = await db.query<{ n: number }>(engine === 'postgres' ? 'SELECT $1::int AS n' : 'SELECT ? + 0 AS n', [i]);

@@ -77,6 +77,10 @@ export interface ConnectionsNeeded {
    * call: 95 % of the bound × the outside call's duration. Null for unipool `asap`.
    */
   readonly atLeast: number | null;
+  /** The best requests/s the sweep saw (below the bound when the machine's CPU is the limit). */
+  readonly bestPerSec: number;
+  /** Smallest `max` tried that reached 95 % of `bestPerSec`: the connections needed on this machine when it cannot reach the bound. */
+  readonly plateauMax: number | null;
 }
 
 /** One workload on one engine. */

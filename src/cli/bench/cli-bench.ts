@@ -2,7 +2,8 @@ import { packageVersion } from '../package-version.js';
 import { BENCH_SCHEMA_VERSION, type BenchReport, type WorkloadResult } from './bench-result.js';
 import type { BenchProgress } from './bench-progress.js';
 import type { BenchTarget } from './bench-target.js';
-import { externalCallOp, measureBound, sweepMax, W2_CONCURRENCY } from './external-call.js';
+import { enableAsyncContext } from './async-context.js';
+import { externalCallOp, littlesLawFloor, measureBound, sweepMax, W2_CONCURRENCY } from './external-call.js';
 import { machineInfo, packageVersions } from './machine-info.js';
 import type { ContenderSpec } from './pool-under-test.js';
 import { rawMysqlContender, rawPgContender, rawSqliteContender } from './raw-driver-contenders.js';
@@ -46,6 +47,7 @@ export async function runCliBench(options: CliBenchOptions): Promise<BenchReport
   const server = ServerConnections.open(target.config);
   const servers: Record<string, string> = {};
   const warmupMs = Math.min(500, Math.max(100, durationMs / 10));
+  enableAsyncContext();
   try {
     if (server !== undefined) servers[target.engine] = await server.version();
     const raw = rawContender(target);
@@ -62,18 +64,19 @@ export async function runCliBench(options: CliBenchOptions): Promise<BenchReport
       rounds: 2,
       durationMs,
       baseline: raw.id,
-      contenders: await runRounds({ name: 'W1', contenders: w1Contenders, baseline: raw.id, rounds: 2, durationMs, warmupMs, concurrency: W1_CONCURRENCY, max: DEFAULT_MAX, op: (pool) => (i) => pool.query(sql.select, [i]), server, progress }),
+      contenders: await runRounds({ name: 'W1', contenders: w1Contenders, baseline: raw.id, rounds: 2, durationMs, warmupMs, concurrency: W1_CONCURRENCY, max: DEFAULT_MAX, op: (pool) => (i) => pool.query(sql.select, [i]), server, progress, unit: 'q/s' }),
       skipped: [],
     };
 
     // SQLite has no pool of its own to check a connection out of for a request.
     const w2Contenders = target.engine === 'sqlite' ? [asap, request] : [asap, request, raw];
-    const contenders = await runRounds({ name: 'W2', contenders: w2Contenders, baseline: request.id, rounds: 1, durationMs, warmupMs, concurrency: W2_CONCURRENCY, max: DEFAULT_MAX, op: externalCallOp(sql.select), server, progress });
+    const contenders = await runRounds({ name: 'W2', contenders: w2Contenders, baseline: request.id, rounds: 1, durationMs, warmupMs, concurrency: W2_CONCURRENCY, max: DEFAULT_MAX, op: externalCallOp(sql.select), server, progress, unit: 'req/s' });
     progress.start('W2: measuring the concurrency bound', durationMs / 2 + 1000);
     const bound = await measureBound(raw, sql.select, Math.max(1000, durationMs / 2));
     progress.finish(`${Math.round(bound.requestsPerSec).toLocaleString('en-US')} req/s`);
     const sweep = await sweepMax({ contender: asap, holdsThroughCall: false, bound, select: sql.select, maxAllowed: DEFAULT_MAX, durationMs: Math.max(1000, durationMs / 2), warmupMs, server, progress, maxes: CLI_SWEEP_MAXES });
-    const holders = w2Contenders.filter((c) => c !== asap).map((c) => ({ contender: c.id, label: c.label, max: null, largestTried: 0, atLeast: Math.ceil(bound.targetPerSec * (bound.outsideCallMs / 1000)) }));
+    // unipool bench sweeps only asap; what the holders need follows from Little's law.
+    const holders = w2Contenders.filter((c) => c !== asap).map((c) => ({ contender: c.id, label: c.label, max: null, largestTried: 0, atLeast: littlesLawFloor(bound), bestPerSec: contenders.find((r) => r.id === c.id)?.opsPerSec ?? 0, plateauMax: null }));
     const w2: WorkloadResult = {
       workload: 'w2',
       engine: target.engine,

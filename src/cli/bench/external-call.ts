@@ -62,16 +62,23 @@ export interface SweepOptions {
   readonly maxes?: readonly number[];
 }
 
+/** A point counts as an improvement when it beats the best so far by this factor. */
+const IMPROVEMENT = 1.05;
+
 /**
- * Measures W2 at growing `max` until the contender reaches 95 % of the bound (or the server has
- * no connections to spare). For a contender that holds its connection through the outside call,
- * Little's law gives a floor without measuring: connections in use = throughput × hold time.
+ * Measures W2 at growing `max` until the contender reaches 95 % of the bound, stops improving
+ * (two points in a row no better than the best so far: the machine, not the pool, is the limit),
+ * or the server has no connections to spare. For a contender that holds its connection through the
+ * outside call, Little's law gives a floor without measuring: connections in use = throughput ×
+ * hold time.
  */
 export async function sweepMax(options: SweepOptions): Promise<{ points: SweepPoint[]; needed: ConnectionsNeeded }> {
   const { contender, bound } = options;
   const points: SweepPoint[] = [];
   let reached: number | null = null;
   let largestTried = 0;
+  let best = 0;
+  let flat = 0;
   for (const max of options.maxes ?? SWEEP_MAXES) {
     if (max > options.maxAllowed) break;
     options.progress.start(`W2 sweep: ${contender.label}, max ${max}`, options.warmupMs + options.durationMs);
@@ -80,12 +87,21 @@ export async function sweepMax(options: SweepOptions): Promise<{ points: SweepPo
     points.push({ contender: contender.id, max, opsPerSec, p99Ms: result.latency.quantile(0.99), peakInUse: result.peakInUse });
     largestTried = max;
     const enough = opsPerSec >= bound.targetPerSec;
-    options.progress.finish(`${formatRate(opsPerSec)} req/s (${Math.round((100 * opsPerSec) / bound.requestsPerSec)} % of the bound)${enough ? ' — enough' : ''}`);
+    flat = points.length > 1 && opsPerSec <= best * IMPROVEMENT ? flat + 1 : 0;
+    best = Math.max(best, opsPerSec);
+    options.progress.finish(`${formatRate(opsPerSec)} req/s (${Math.round((100 * opsPerSec) / bound.requestsPerSec)} % of the bound)${enough ? ' — enough' : flat >= 2 ? ' — no longer improving' : ''}`);
     if (enough) {
       reached = max;
       break;
     }
+    if (flat >= 2) break;
   }
-  const atLeast = options.holdsThroughCall ? Math.ceil(bound.targetPerSec * (bound.outsideCallMs / 1000)) : null;
-  return { points, needed: { contender: contender.id, label: contender.label, max: reached, largestTried, atLeast } };
+  const plateau = points.find((p) => p.opsPerSec >= best * BOUND_SHARE);
+  const atLeast = options.holdsThroughCall ? littlesLawFloor(bound) : null;
+  return { points, needed: { contender: contender.id, label: contender.label, max: reached, largestTried, atLeast, bestPerSec: best, plateauMax: plateau?.max ?? null } };
+}
+
+/** Connections a contender holding one per request needs for 95 % of the bound: throughput × hold time. */
+export function littlesLawFloor(bound: ConcurrencyBound): number {
+  return Math.ceil(bound.targetPerSec * (bound.outsideCallMs / 1000));
 }

@@ -1,5 +1,5 @@
 import type { BenchReport } from './bench-result.js';
-import { boundSentence, neededText, workloadHeading, workloadTable } from './report-tables.js';
+import { boundSentence, neededSentence, workloadHeading, workloadTable } from './report-tables.js';
 import { renderMarkdownTable, renderTextTable } from './render-table.js';
 
 /** The report for a terminal: a heading and an aligned table per workload. */
@@ -8,7 +8,7 @@ export function renderReportText(report: BenchReport): string {
     const lines = [workloadHeading(w), renderTextTable(workloadTable(w))];
     const bound = boundSentence(w);
     if (bound !== undefined) lines.push(bound);
-    for (const n of w.connectionsNeeded ?? []) lines.push(`Connections needed for 95 % of the bound, ${n.label}: ${neededText(n)}`);
+    for (const n of w.connectionsNeeded ?? []) lines.push(neededSentence(n, w.bound));
     for (const s of w.skipped) lines.push(`Skipped ${s.id}: ${s.reason}`);
     return lines.join('\n');
   });
@@ -24,6 +24,8 @@ export function renderReportMarkdownTables(report: BenchReport): string {
       const lines = [`### ${workloadHeading(w)}`, '', renderMarkdownTable(workloadTable(w))];
       const bound = boundSentence(w);
       if (bound !== undefined) lines.push('', bound);
+      const needed = (w.connectionsNeeded ?? []).map((n) => `- ${neededSentence(n, w.bound)}`);
+      if (needed.length > 0) lines.push('', ...needed);
       for (const s of w.skipped) lines.push('', `Skipped ${s.id}: ${s.reason}`);
       return lines.join('\n');
     })

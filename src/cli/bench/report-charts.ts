@@ -61,7 +61,7 @@ function w2Charts(report: BenchReport): ChartFile[] {
         subtitle: 'smallest pool max that served 95 % of the requests/s possible with no waiting for a connection',
         groups: withNeeded.map((w) => ({
           name: w.engine,
-          bars: (w.connectionsNeeded ?? []).map((n) => ({ label: n.label, value: n.max ?? n.atLeast ?? n.largestTried, valueText: neededText(n), tone: tone(n.contender) })),
+          bars: (w.connectionsNeeded ?? []).map((n) => ({ label: n.label, value: n.max ?? n.atLeast ?? n.plateauMax ?? n.largestTried, valueText: neededText(n), tone: tone(n.contender) })),
         })),
       }),
     });

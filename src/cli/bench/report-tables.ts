@@ -1,4 +1,4 @@
-import type { ContenderResult, WorkloadResult } from './bench-result.js';
+import type { ConcurrencyBound, ConnectionsNeeded, ContenderResult, WorkloadResult } from './bench-result.js';
 import { formatMs, formatRate, formatRatio } from './format-number.js';
 import type { Table } from './render-table.js';
 
@@ -25,6 +25,7 @@ export function workloadHeading(workload: WorkloadResult): string {
 /** The table of one workload's contenders. */
 export function workloadTable(workload: WorkloadResult): Table {
   const w2 = workload.workload === 'w2';
+  const hasServer = workload.contenders.some((c) => c.peakServerConnections !== null);
   const needed = new Map((workload.connectionsNeeded ?? []).map((n) => [n.contender, n]));
   const headers = [
     'contender',
@@ -35,7 +36,7 @@ export function workloadTable(workload: WorkloadResult): Table {
     'p99 ms',
     'CPU µs/op',
     'peak in use',
-    'server open / busy',
+    ...(hasServer ? ['server open / busy'] : []),
     ...(w2 && needed.size > 0 ? ['max for 95 %'] : []),
     'errors',
   ];
@@ -48,19 +49,34 @@ export function workloadTable(workload: WorkloadResult): Table {
     formatMs(c.latencyMs.p99),
     c.cpuUsPerOp.toFixed(0),
     String(c.peakInUse),
-    server(c),
+    ...(hasServer ? [server(c)] : []),
     ...(w2 && needed.size > 0 ? [neededText(needed.get(c.id))] : []),
     String(c.errors),
   ]);
   return { headers, rows, align: headers.map((_, i) => (i === 0 ? 'left' : 'right')) };
 }
 
-/** `3`, `> 50 (at least 186)`, or `–`. */
-export function neededText(needed: { readonly max: number | null; readonly largestTried: number; readonly atLeast: number | null } | undefined): string {
+/** `3`; `> 50 (≥ 190)` for a holder; `2 (CPU-bound)` when the machine capped throughput below the bound; `–`. */
+export function neededText(needed: ConnectionsNeeded | undefined): string {
   if (needed === undefined) return '–';
   if (needed.max !== null) return String(needed.max);
-  const floor = needed.atLeast === null ? '' : ` (≥ ${needed.atLeast} by Little's law)`;
-  return needed.largestTried > 0 ? `> ${needed.largestTried}${floor}` : `not measured${floor}`;
+  if (needed.atLeast !== null) return needed.largestTried > 0 ? `> ${needed.largestTried} (≥ ${needed.atLeast})` : `≥ ${needed.atLeast}`;
+  if (needed.plateauMax !== null) return `${needed.plateauMax} (CPU-bound)`;
+  return needed.largestTried > 0 ? `> ${needed.largestTried}` : '–';
+}
+
+/** The same figure, as a sentence that says where it comes from. */
+export function neededSentence(needed: ConnectionsNeeded, bound: ConcurrencyBound | undefined): string {
+  const head = `Connections needed for 95 % of the bound, ${needed.label}:`;
+  if (needed.max !== null) return `${head} ${needed.max} (the smallest max that served ${formatRate(bound?.targetPerSec ?? 0)} requests/s).`;
+  const tried = needed.largestTried > 0 ? `not reached at max ≤ ${needed.largestTried}` : 'not measured';
+  if (needed.atLeast !== null) {
+    return `${head} ${tried}; it holds a connection through each outside call, so by Little's law it needs at least ${needed.atLeast} (95 % of the bound × ${formatMs((bound?.outsideCallMs ?? 0))} ms).`;
+  }
+  if (needed.plateauMax !== null) {
+    return `${head} ${tried} — this machine's CPU capped it at ${formatRate(needed.bestPerSec)} requests/s (${Math.round((100 * needed.bestPerSec) / (bound?.requestsPerSec ?? 1))} % of the bound); 95 % of that took max ${needed.plateauMax}.`;
+  }
+  return `${head} ${tried}.`;
 }
 
 /** W2's bound, in one sentence. */

@@ -22,6 +22,8 @@ export interface RoundsOptions {
   readonly op: (pool: PoolUnderTest) => BenchOp;
   readonly server?: ServerConnections | undefined;
   readonly progress: BenchProgress;
+  /** What the progress lines call an operation's rate; default `ops/s`. */
+  readonly unit?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function runRounds(options: RoundsOptions): Promise<ContenderResult
       options.progress.start(`${options.name}: ${contender.label} (round ${round + 1}/${rounds})`, options.warmupMs + options.durationMs);
       const result = await measure({ ...options, contender, latency: latency.get(contender.id) });
       measured.get(contender.id)?.push(result);
-      options.progress.finish(`${formatRate(opsPerSec(result))} ops/s${result.errors > 0 ? `, ${result.errors} errors (${result.firstError ?? ''})` : ''}`);
+      options.progress.finish(`${formatRate(opsPerSec(result))} ${options.unit ?? 'ops/s'}${result.errors > 0 ? `, ${result.errors} errors (${result.firstError ?? ''})` : ''}`);
     }
   }
   const baseline = measured.get(options.baseline);

@@ -86,6 +86,17 @@ export class ServerSide {
     throw new Error(`connection ${id} never became busy`);
   }
 
+  /** Resolves once none of `ids` is listed by the server any more (the kills have landed). */
+  async untilGone(ids: readonly number[], timeoutMs = 10_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      const open = new Set((await this.connections()).map((conn) => conn.id));
+      if (ids.every((id) => !open.has(id))) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`connections ${ids.join(', ')} are still open on the server`);
+  }
+
   /** Connection and open-transaction counts of the tagged pool. */
   async view(): Promise<ServerView> {
     if (this.engine === 'postgres') {

@@ -238,6 +238,18 @@ async function scopeTransaction(ctx: SoakContext): Promise<void> {
     ctx.ledger.absent.add(first);
     ctx.ledger.absent.add(second);
     ctx.detach(() => ctx.db.query(insertSql(ctx), [second, 'scope-in-flight']));
+    if (ctx.random.chance(0.5)) {
+      // Work the request goes on with after its scope ended (a client abort ends the scope of
+      // dbs.middleware() while the handler runs): it belongs to the same, rolled-back transaction,
+      // and must fail rather than run on another connection in autocommit.
+      const late = ctx.nextId();
+      ctx.ledger.absent.add(late);
+      ctx.detach(async () => {
+        await pause(ctx.random.int(0, 5));
+        await ctx.db.query(insertSql(ctx), [late, 'scope-late']);
+        await ctx.db.query('COMMIT');
+      });
+    }
   });
 }
 

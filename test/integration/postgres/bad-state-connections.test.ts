@@ -33,14 +33,18 @@ describe('postgres: connections in a bad state are rolled back or destroyed, nev
     expect(uncaught).to.deep.equal([]);
   });
 
-  it('a busy backend killed mid pg_sleep: that query fails with 57P01, the connection is destroyed, the pool recovers', async () => {
+  it('a busy backend killed mid pg_sleep: that query fails with UNIPOOL_CONNECTION_BROKEN (cause 57P01), the connection is destroyed, the pool recovers', async () => {
     const { db, name } = openPool({ pool: { max: 1 } });
     const pid = await backendPid(db);
     const running = caught(db.query('SELECT pg_sleep(30)'));
     await server().waitFor(name, (backends) => backends[0]?.state === 'active' && backends[0].query === 'SELECT pg_sleep(30)');
     await server().terminate(name, pid);
     const error = await running;
-    expect(error).to.include({ code: '57P01', message: 'terminating connection due to administrator command' });
+    expect(error).to.include({
+      code: 'UNIPOOL_CONNECTION_BROKEN',
+      message: 'unipool: pool "default": the connection broke while the statement ran (57P01); it was destroyed. The statement may or may not have run: retry only if it is idempotent.',
+    });
+    expect((error as { cause?: unknown }).cause).to.include({ code: '57P01', message: 'terminating connection due to administrator command' });
     expect(db.stats()).to.include({ inUse: 0, destroyed: 1 });
     expect(await backendPid(db)).to.not.equal(pid);
     expect(uncaught).to.deep.equal([]);
@@ -50,7 +54,8 @@ describe('postgres: connections in a bad state are rolled back or destroyed, nev
     const { db, name } = openPool({ pool: { max: 1 }, options: { query_timeout: 200 } });
     const pid = await backendPid(db);
     const error = await caught(db.query('SELECT pg_sleep(0.8)'));
-    expect(error.message).to.equal('Query read timeout');
+    expect(error).to.have.property('code', 'UNIPOOL_CONNECTION_BROKEN');
+    expect((error as { cause?: Error }).cause?.message).to.equal('Query read timeout');
     expect(db.stats()).to.include({ inUse: 0, destroyed: 1 });
     // The next borrower gets a fresh backend, never the one still running the abandoned statement.
     expect(await backendPid(db)).to.not.equal(pid);
