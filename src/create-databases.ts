@@ -1,4 +1,5 @@
 import type { Adapter } from './adapter.js';
+import { describeValue } from './config/describe-value.js';
 import { resolveConfig } from './config/resolve-config.js';
 import type { DatabasesConfig } from './config/databases-config.js';
 import type { ResolvedDatabaseConfig } from './config/resolved-config.js';
@@ -39,7 +40,7 @@ export class DatabaseRegistry {
     const db = this.#databases.get(alias);
     if (db === undefined) {
       const known = [...this.#databases.keys()];
-      throw new UnipoolError('UNIPOOL_UNKNOWN_DATABASE', `unipool: no database "${String(alias)}" is configured (configured: ${known.join(', ')})`);
+      throw new UnipoolError('UNIPOOL_UNKNOWN_DATABASE', `unipool: no database ${describeValue(alias)} is configured (configured: ${known.join(', ')})`);
     }
     return db;
   }
@@ -89,7 +90,15 @@ export class DatabaseRegistry {
    * `timeoutMs` to come back, then the rest are closed by force. Idempotent.
    */
   close(options: { timeoutMs?: number } = {}): Promise<void> {
-    this.#closing ??= Promise.all([...this.#databases.values()].map((db) => db.close(options))).then(() => undefined);
+    // A close() rejected for its arguments (UNIPOOL_INVALID_ARGUMENT) changed nothing: forget it, so
+    // a later, valid close() still closes the pools.
+    this.#closing ??= Promise.all([...this.#databases.values()].map((db) => db.close(options))).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#closing = undefined;
+        throw error;
+      },
+    );
     return this.#closing;
   }
 }

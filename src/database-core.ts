@@ -3,6 +3,7 @@ import type { ResolvedDatabaseConfig } from './config/resolved-config.js';
 import type { PoolEngine, PooledConnection } from './pool/pool-engine.js';
 import type { Logger } from './logger.js';
 import { UnipoolError } from './errors.js';
+import { asParameterError } from './parameter-error.js';
 import { queryChannel } from './metrics/pool-channels.js';
 import { queryTraceContext } from './metrics/query-trace.js';
 import { context } from './transaction/context.js';
@@ -71,12 +72,14 @@ export class DatabaseCore {
   }
 
   /**
-   * The error to throw for a statement that failed on `conn`: the driver's own error, unless the
+   * The error to throw for a statement that failed on `conn`: the driver's own error (a driver
+   * TypeError/RangeError about a bound value becomes `UNIPOOL_INVALID_ARGUMENT`), unless the
    * connection itself broke — then one stable code for every driver (pg has several uncoded
    * messages for it), the connection marked so it is destroyed, and the driver error as `cause`.
    */
   failure(conn: PooledConnection<unknown>, error: unknown): unknown {
-    if (error instanceof UnipoolError || !this.adapter.isBroken(conn.raw, error)) return error;
+    if (error instanceof UnipoolError) return error;
+    if (!this.adapter.isBroken(conn.raw, error)) return asParameterError(this.config.alias, this.config.engine, error);
     this.markBroken(conn.raw);
     const code = (error as { code?: unknown } | null)?.code;
     const what = typeof code === 'string' ? code : (error as Error)?.message ?? String(error);

@@ -17,7 +17,7 @@ export function isSqlStatement(value: unknown): value is SqlStatement {
 
 /** Compiles a tagged template to `adapter`'s placeholders (`$1`, `?`, `:1`). */
 export function compileSql(adapter: Pick<Adapter, 'placeholder'>, strings: TemplateStringsArray, values: readonly unknown[]): SqlStatement {
-  if (!Array.isArray(strings) || !Array.isArray((strings as { raw?: unknown }).raw)) {
+  if (!Array.isArray(strings) || !Array.isArray((strings as { raw?: unknown }).raw) || !strings.every((part) => typeof part === 'string')) {
     throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'db.sql is a tagged template: write db.sql`SELECT … WHERE id = ${id}`, not db.sql(...)');
   }
   let text = strings[0] ?? '';

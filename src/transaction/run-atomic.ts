@@ -1,4 +1,5 @@
 import type { BeginOptions, IsolationLevel } from '../adapter.js';
+import { describeValue } from '../config/describe-value.js';
 import type { DatabaseCore } from '../database-core.js';
 import { TransactionError, UnipoolError } from '../errors.js';
 import { AtomicBlock } from './atomic-block.js';
@@ -29,14 +30,14 @@ function checkOptions(core: DatabaseCore, options: AtomicOptions): void {
   const { isolation, readOnly, durable } = options;
   if (isolation !== undefined) {
     if (typeof isolation !== 'string' || !ISOLATION_LEVELS.includes(isolation)) {
-      throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.atomic(): isolation must be one of ${ISOLATION_LEVELS.map((l) => `"${l}"`).join(', ')}, got ${JSON.stringify(isolation)}`);
+      throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.atomic(): isolation must be one of ${ISOLATION_LEVELS.map((l) => `"${l}"`).join(', ')}, got ${describeValue(isolation)}`);
     }
     if (!core.adapter.capabilities.isolationLevels.includes(isolation)) {
       throw new UnipoolError('UNIPOOL_UNSUPPORTED', `engine "${core.config.engine}" does not support isolation "${isolation}" (supported: ${core.adapter.capabilities.isolationLevels.join(', ')})`);
     }
   }
-  if (readOnly !== undefined && typeof readOnly !== 'boolean') throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.atomic(): readOnly must be a boolean, got ${JSON.stringify(readOnly)}`);
-  if (durable !== undefined && typeof durable !== 'boolean') throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.atomic(): durable must be a boolean, got ${JSON.stringify(durable)}`);
+  if (readOnly !== undefined && typeof readOnly !== 'boolean') throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.atomic(): readOnly must be a boolean, got ${describeValue(readOnly)}`);
+  if (durable !== undefined && typeof durable !== 'boolean') throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.atomic(): durable must be a boolean, got ${describeValue(durable)}`);
   if (readOnly === true && !core.adapter.capabilities.readOnlyTransactions) {
     throw new UnipoolError('UNIPOOL_UNSUPPORTED', `engine "${core.config.engine}" does not support read-only transactions`);
   }

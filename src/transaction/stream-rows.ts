@@ -1,4 +1,5 @@
 import type { QueryParams, Row } from '../adapter.js';
+import { describeValue } from '../config/describe-value.js';
 import type { DatabaseCore } from '../database-core.js';
 import { UnipoolError } from '../errors.js';
 import { context } from './context.js';
@@ -18,9 +19,12 @@ const DEFAULT_BATCH_SIZE = 100;
  * could not stop the result early.
  */
 export function streamRows(core: DatabaseCore, text: string, values: QueryParams | undefined, options: StreamOptions = {}): AsyncIterable<Row> {
+  if (typeof options !== 'object' || options === null) {
+    throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.stream(sql, params, options): options must be an object like { batchSize: 100 }, got ${describeValue(options)}`);
+  }
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.stream(): batchSize must be an integer ≥ 1, got ${JSON.stringify(batchSize)}`);
+    throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.stream(): batchSize must be an integer ≥ 1, got ${describeValue(batchSize)}`);
   }
   return {
     async *[Symbol.asyncIterator]() {

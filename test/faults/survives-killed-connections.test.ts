@@ -73,7 +73,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect(guard.caught, guard.describe()).to.deep.equal([]);
       expect(work.unexpected(() => false), 'a killed idle connection was handed out').to.deep.equal([]);
       expect(stats.destroyed).to.be.at.least(POOL_SIZE);
-      expect(server, 'server-side connections of the pool').to.equal(stats.size);
+      expect(server, `server-side connections of the pool: ${await side.describe()}`).to.equal(stats.size);
       expectQuiet(stats, 'after the kills');
     });
 
@@ -117,7 +117,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect(after.ok).to.equal(after.started);
       expect(stats.destroyed, 'each killed connection was destroyed, not returned').to.be.at.least(3);
       expectQuiet(stats, 'after the kills');
-      expect(await side.settledConnections(stats.size)).to.equal(stats.size);
+      expect(await side.settledConnections(stats.size), `server-side connections of the pool: ${await side.describe()}`).to.equal(stats.size);
     });
 
     it('rolls back and destroys a connection killed inside atomic(); the error reaches the caller', async () => {

@@ -114,7 +114,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect(recoveredAfterMs, 'the pool never recovered').to.be.at.least(0);
       expect(verify.ok).to.equal(verify.started);
       expectQuiet(stats, 'after the black hole');
-      expect(server, 'server-side connections of the pool').to.equal(stats.size);
+      expect(server, `server-side connections of the pool: ${await side.describe()}`).to.equal(stats.size);
     });
 
     it('evicts every connection a middlebox resets at once, fails only the busy ones, and serves on', async () => {

@@ -106,7 +106,8 @@ export class ServerSide {
       );
       return { connections: Number(rows[0]?.connections), inTransaction: Number(rows[0]?.in_transaction) };
     }
-    const connections = await this.#admin.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ?', [this.tag]);
+    // A killed thread lingers in the list as `Killed` until it has cleaned up: it is no longer the pool's.
+    const connections = await this.#admin.query<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND <> 'Killed'", [this.tag]);
     const open = await this.#admin.query<{ n: number }>(
       'SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.DB = ?',
       [this.tag],
@@ -125,6 +126,16 @@ export class ServerSide {
       if (connections === expected || performance.now() > deadline) return connections;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /** The server's list of the tagged connections, for an assertion message. */
+  async describe(): Promise<string> {
+    const sql =
+      this.engine === 'postgres'
+        ? 'SELECT pid AS id, state, backend_start::text AS since, left(query, 60) AS query FROM pg_stat_activity WHERE application_name = $1'
+        : 'SELECT ID AS id, COMMAND AS state, TIME AS since, LEFT(INFO, 60) AS query FROM information_schema.PROCESSLIST WHERE DB = ?';
+    const { rows } = await this.#admin.query(sql, [this.tag]);
+    return JSON.stringify(rows);
   }
 
   /** Ends every tagged connection still open, drops the tag's database, closes the admin pool. */
