@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Adapter, AdapterResult, BeginOptions, ConnectionSettings, QueryParams, Row, TransactionState } from '../../src/adapter.js';
+import type { Adapter, AdapterResult, BeginOptions, ConnectionSettings, FieldInfo, QueryParams, Row, TransactionState } from '../../src/adapter.js';
 import { UnipoolError } from '../../src/errors.js';
 import { createDriverLoader } from '../../src/load-driver.js';
 import { sqliteCapabilities } from './sqlite-capabilities.js';
@@ -67,10 +67,23 @@ function settleLock(conn: SqliteConnection): void {
   if (conn.lock !== undefined && !conn.db.inTransaction) conn.lock.release(conn);
 }
 
+/** A prepared statement's columns never change: built once, not on every query (it was the costliest step). */
+const fieldsOf = new WeakMap<SqliteStatement, readonly FieldInfo[]>();
+
+function fields(statement: SqliteStatement): FieldInfo[] {
+  let known = fieldsOf.get(statement);
+  if (known === undefined) {
+    known = Object.freeze(statement.columns().map((c) => Object.freeze({ name: c.name, ...(c.type === null ? {} : { type: c.type }) })));
+    fieldsOf.set(statement, known);
+  }
+  // A fresh array per result (callers may change theirs); the field objects are shared and frozen.
+  return known.slice();
+}
+
 function run(conn: SqliteConnection, statement: SqliteStatement, params: QueryParams | undefined): AdapterResult {
   if (statement.reader) {
     const rows = statement.all(...bind(params));
-    return { rows, rowCount: rows.length, fields: statement.columns().map((c) => ({ name: c.name, ...(c.type === null ? {} : { type: c.type }) })) };
+    return { rows, rowCount: rows.length, fields: fields(statement) };
   }
   const info = statement.run(...bind(params));
   // lastInsertRowid is the connection's last insert: meaningful only when this statement inserted.
