@@ -77,14 +77,18 @@ async function runOutermost<T>(core: DatabaseCore, frame: Frame | undefined, hol
   try {
     await core.adapter.begin(raw, begin);
   } catch (error) {
+    const failure = core.failure(holder.conn, error);
     if (owned) await finish(core, holder);
-    throw error;
+    throw failure;
   }
   holder.atomic = block;
   try {
     result = await context.run(frameWith(frame, core, { holder, block }), fn);
     await holder.settle();
-    await core.adapter.commit(raw);
+    // Only the COMMIT's own error is classified: an error from `fn` is the caller's and passes unchanged.
+    await core.adapter.commit(raw).catch((error: unknown) => {
+      throw core.failure(holder.conn, error);
+    });
   } catch (error) {
     await holder.settle();
     try {
@@ -123,13 +127,17 @@ async function runNested<T>(core: DatabaseCore, frame: Frame | undefined, holder
   return parent.runChild(async () => {
     const raw = holder.conn.raw;
     const name = holder.nextSavepointName();
-    await holder.track(core.adapter.savepoint(raw, name));
+    await holder.track(core.adapter.savepoint(raw, name)).catch((error: unknown) => {
+      throw core.failure(holder.conn, error);
+    });
     const block = new AtomicBlock(parent, name);
     let result: T;
     try {
       result = await context.run(frameWith(frame, core, { holder, block }), fn);
       await holder.settle();
-      await holder.track(core.adapter.releaseSavepoint(raw, name));
+      await holder.track(core.adapter.releaseSavepoint(raw, name)).catch((error: unknown) => {
+        throw core.failure(holder.conn, error);
+      });
     } catch (error) {
       await holder.settle();
       await core.adapter.rollbackToSavepoint(raw, name).catch((rollbackError: unknown) => {
