@@ -40,12 +40,15 @@ for (const engine of ENGINES) {
       const rounds: Outcomes[] = [];
       const heapAfterRound: number[] = [];
       let peakWaiting = 0;
+      /** Samples where a connection sat idle while callers waited: a waiter the pool forgot to serve. */
+      let starvedSamples = 0;
       for (let round = 0; round < ROUNDS; round++) {
         const outcomes = new Outcomes();
         const sampler = setInterval(() => {
           const stats = db.stats();
           expectConsistent(stats, `round ${round}`);
           peakWaiting = Math.max(peakWaiting, stats.waiting);
+          if (stats.idle > 0 && stats.waiting > 0) starvedSamples += 1;
         }, 10);
         // Each caller holds its connection across an await, like a request doing work between queries.
         await Promise.all(
@@ -75,6 +78,7 @@ for (const engine of ENGINES) {
         ok: last.ok,
         errors: last.errorSummary(),
         peakWaiting,
+        starvedSamples,
         heapBeforeMb: heapBefore,
         heapAfterMb: heapAfterRound.map((mb) => mb.toFixed(1)).join('/'),
         after: `${after.ok}/${after.started}`,
@@ -93,6 +97,7 @@ for (const engine of ENGINES) {
         expect(outcomes.lost).to.equal(0);
       }
       expect(peakWaiting, 'the queue never outgrows maxWaiting').to.be.at.most(MAX_WAITING);
+      expect(starvedSamples, 'samples with an idle connection and callers waiting').to.equal(0);
       // Every timeout and rejection is counted where operators look.
       const failures = (kind: string): number => rounds.reduce((sum, r) => sum + (r.errors.get(kind) ?? 0), 0);
       expect(stats.timeouts).to.equal(failures('UNIPOOL_ACQUIRE_TIMEOUT'));

@@ -104,7 +104,9 @@ for (const engine of ['postgres', 'mysql'] as const) {
         failedWith: [...new Set(failures.map(errorKind))].join('|'),
         bystanders: `${bystanders.ok}/${bystanders.started}`,
         after: `${after.ok}/${after.started}`,
+        created: stats.created,
         destroyed: stats.destroyed,
+        poolSize: stats.size,
         uncaught: guard.caught.length,
         lost: bystanders.lost + after.lost,
       });
@@ -142,6 +144,28 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect(isConnectionFailure(engine, error), `not a connection error: ${String(error)}`).to.equal(true);
       expect(ok.rowCount).to.equal(1);
       expect(db.stats().destroyed).to.be.at.least(1);
+      expectQuiet(db.stats(), 'after the kill');
+    });
+
+    it('fails the COMMIT of an atomic() block whose connection was killed between its statements with UNIPOOL_CONNECTION_BROKEN', async () => {
+      const error = await db
+        .atomic(async () => {
+          const id = Number((await db.query<{ id: number }>(side.backendIdSql)).rows[0]?.id);
+          await side.kill(id);
+          await side.untilGone([id]);
+          // Let the driver read the close before the block ends and COMMIT is sent.
+          await pause(50);
+        })
+        .then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+      report(engine, 'kill-before-commit', { failedWith: errorKind(error), destroyed: db.stats().destroyed, uncaught: guard.caught.length });
+      expect(guard.caught, guard.describe()).to.deep.equal([]);
+      // One code for every driver, the driver's own error as cause (core: .tmp/core-bugs/atomic-control-errors-bypass-connection-broken.md).
+      expect(errorKind(error)).to.equal('UNIPOOL_CONNECTION_BROKEN');
+      expect((error as Error).cause).to.be.an.instanceOf(Error);
+      expect((await db.query('SELECT 1 AS one')).rowCount).to.equal(1);
       expectQuiet(db.stats(), 'after the kill');
     });
 

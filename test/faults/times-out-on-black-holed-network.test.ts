@@ -106,7 +106,8 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect((timeoutCause as UnipoolError).code).to.equal('UNIPOOL_CONNECT_TIMEOUT');
       if (engine === 'postgres') {
         // pg gives up on the statement at query_timeout; the connection is destroyed, not reused.
-        expect(inFlight.errorSummary()).to.equal('{Error(Query read timeout):1}');
+        expect(inFlight.errorSummary()).to.equal('{UNIPOOL_CONNECTION_BROKEN:1}');
+        expect((inFlight.examples.get('UNIPOOL_CONNECTION_BROKEN') as Error).cause).to.have.property('message', 'Query read timeout');
       } else {
         // mysql2 has no read timeout: the statement waits for the network and completes when it returns.
         expect(inFlight.ok).to.equal(1);
