@@ -52,14 +52,21 @@ function quoteIdentifier(name: string): string {
 function run(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, sent: { query?: TaggedQuery }): Promise<PgResult | PgResult[] | undefined> {
   return new Promise((resolve, reject) => {
     const Tagged = taggedQueryClass(pg.Query);
+    let failed = false;
     const query = new Tagged(sql, values, (error, result) => {
+      // After an error pg raises itself before sending the query (a value prepareValue cannot
+      // encode), pg calls back again at the next ReadyForQuery, with no error and an empty result:
+      // that second call must not turn the failure into a silent success.
+      if (failed) return;
       if (!error) {
         done();
         resolve(result);
       } else if (isConnectionError(error)) {
+        failed = true;
         done();
         reject(error);
       } else {
+        failed = true;
         void untilReadyForQuery(client).then(() => {
           done();
           reject(error);
