@@ -2,8 +2,8 @@
  * The benchmark suite of DESIGN §8: W1 hot path, W2 external call, W3 transactions, on
  * PostgreSQL, MySQL/MariaDB and SQLite, unipool against the pools people use today.
  *
- *   npm run bench                  full run (≈ 6–7 min), results in bench/results/
- *   npm run bench -- --quick       ≈ 1–2 min
+ *   npm run bench                  full run (≈ 8–9 min), results in bench/results/
+ *   npm run bench -- --quick       ≈ 1½ min
  *   npm run bench -- --smoke       CI: tiny durations, checks the results are well-formed
  *
  * See docs/benchmarks-method.md.

@@ -21,9 +21,9 @@ export interface SuiteOptions {
   readonly sweepHolders: boolean;
 }
 
-/** Durations per mode: full ≈ 6–7 minutes, quick ≈ 1 minute, smoke well under a minute (CI: checks output only). */
+/** Durations per mode: full ≈ 8–9 minutes, quick ≈ 1½ minutes, smoke well under a minute (CI: checks output only). More, shorter rounds make the median ratio steadier against bursts of other load. */
 const MODES = {
-  full: { rounds: 3, durationMs: 4000, warmupMs: 500, w2Rounds: 2, w2DurationMs: 4000, sweepDurationMs: 2500, sweepMaxes: undefined, sweepHolders: true },
+  full: { rounds: 5, durationMs: 2000, warmupMs: 500, w2Rounds: 2, w2DurationMs: 4000, sweepDurationMs: 2500, sweepMaxes: undefined, sweepHolders: true },
   quick: { rounds: 2, durationMs: 1000, warmupMs: 200, w2Rounds: 1, w2DurationMs: 1500, sweepDurationMs: 1000, sweepMaxes: [1, 2, 3, 5, 10], sweepHolders: false },
   smoke: { rounds: 1, durationMs: 200, warmupMs: 50, w2Rounds: 1, w2DurationMs: 300, sweepDurationMs: 300, sweepMaxes: [1, 10], sweepHolders: false },
 } as const;
@@ -34,8 +34,8 @@ const ALL_ENGINES = ['postgres', 'mysql', 'sqlite'] as const;
 /** The usage text of bench/run.ts. */
 export const USAGE = `Usage: tsx bench/run.ts [--quick | --smoke] [--only w1,w2,w3] [--engines postgres,mysql,sqlite] [--out DIR]
 
-  (default)   the full run, about 6–7 minutes; results in bench/results/
-  --quick     about a minute, shorter measurements; results in bench/results/
+  (default)   the full run, about 8–9 minutes; results in bench/results/
+  --quick     about a minute and a half, shorter measurements; results in bench/results/
   --smoke     a few seconds per workload, checks only that well-formed results come out;
               results in a temporary directory unless --out is given
   --only      some workloads                     --engines   some engines

@@ -90,9 +90,14 @@ async function execute(client: PgClient, sql: string): Promise<PgResult> {
   return Array.isArray(result) ? (result[result.length - 1] as PgResult) : result;
 }
 
-/** `execute` in its own turn. */
-function executeInTurn(client: PgClient, sql: string): Promise<PgResult> {
-  return inTurn(client, () => execute(client, sql));
+/**
+ * A statement the adapter issues itself, in its own turn: transaction control and savepoints run in
+ * every atomic(), so they take the query path (one promise) rather than pg's promise API.
+ */
+async function executeInTurn(client: PgClient, sql: string): Promise<PgResult | undefined> {
+  const pg = loadedPg ?? (await pgModule());
+  const result = await takeTurn(client, (done) => run(client, pg, sql, undefined, done, {}));
+  return Array.isArray(result) ? (result[result.length - 1] as PgResult | undefined) : result;
 }
 
 /** The status byte of the last ReadyForQuery, as the server sent it. */
@@ -212,7 +217,7 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
     const result = await executeInTurn(conn, 'COMMIT');
     // COMMIT of an aborted transaction is not an error in PostgreSQL: the server rolls back and
     // answers with the tag ROLLBACK. Silently reporting success would lose the writes unnoticed.
-    if (result.command === 'ROLLBACK') {
+    if (result?.command === 'ROLLBACK') {
       throw new TransactionError(
         'UNIPOOL_TX_ABORTED',
         'postgres: COMMIT found the transaction aborted by an earlier failed statement, so the server rolled it back; nothing was committed. Let the error propagate out of atomic(), or wrap the statement that may fail in a nested atomic() (a savepoint) to continue after it.',

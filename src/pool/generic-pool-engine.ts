@@ -74,7 +74,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
         validate: (record) => this.#validateOnBorrow(record),
         ready: (record) => this.#readyToLend(record),
       },
-      { min: options.pool.min, max: options.pool.max, acquireTimeoutMs: this.#acquireTimeoutMs, fifo: options.pool.order === 'fifo', now: this.#now },
+      { min: options.pool.min, max: options.pool.max, acquireTimeoutMs: this.#acquireTimeoutMs, fifo: options.pool.order === 'fifo' },
       () => this.#onCreateError(),
     );
     const sweepMs = this.#retirement.sweepIntervalMs();

@@ -1,14 +1,63 @@
 import genericPool from 'generic-pool';
+import { createRequire } from 'node:module';
 import { UnipoolError } from '../errors.js';
-import { FastLoan, GP_INTERNALS, PENDING, type GpInternals, type GpResource } from './generic-pool-internals.js';
-import { WaitingQueue, WaitTimeoutError, type Waiter } from './waiting-queue.js';
 
 /*
  * generic-pool 3.9.0 is unmaintained (last release 2022) and its public API cannot close one
- * chosen idle resource, reject waiting callers, or restart the minimum after a failed create; its
- * waiting queue also costs several promises and a timer per caller. The internals this file
- * touches are declared and checked in generic-pool-internals.ts.
+ * chosen idle resource, reject waiting callers, or restart the minimum after a failed create. The
+ * few internals this file touches are listed below and checked when the pool is built, so a
+ * different generic-pool fails loudly at start-up instead of misbehaving later.
  */
+
+interface ListNode<T> {
+  readonly data: T;
+  readonly next: ListNode<T> | null;
+}
+
+interface LinkedDeque<T> {
+  readonly length: number;
+  readonly _list: { readonly head: ListNode<T> | null; remove(node: ListNode<T>): void };
+  shift(): T | undefined;
+}
+
+interface GpResource<T> {
+  readonly obj: T;
+  allocate(): void;
+  deallocate(): void;
+}
+
+interface GpRequest {
+  readonly state: string;
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+interface GpLoan<T> {
+  readonly pooledResource: GpResource<T>;
+  resolve(): void;
+}
+
+type GpLoanConstructor = new <T>(pooledResource: GpResource<T>, promise: PromiseConstructor) => GpLoan<T>;
+
+interface GpInternals<T> extends genericPool.Pool<T> {
+  _draining: boolean;
+  readonly _started: boolean;
+  readonly _Promise: PromiseConstructor;
+  readonly _allObjects: Set<GpResource<T>>;
+  readonly _availableObjects: LinkedDeque<GpResource<T>>;
+  readonly _waitingClientsQueue: { readonly length: number; readonly _slots: LinkedDeque<GpRequest>[]; dequeue(): GpRequest | undefined };
+  readonly _factoryCreateOperations: Set<Promise<unknown>>;
+  readonly _resourceLoans: Map<T, GpLoan<T>>;
+  _destroy(resource: GpResource<T>): void;
+  _ensureMinimum(): void;
+  _dispense(): void;
+  _addPooledResourceToAvailableObjects(resource: GpResource<T>): void;
+}
+
+// generic-pool's loan record, so loans made on the fast paths below are the same objects its own
+// release()/destroy() expect. The package has no exports map; this is its lib/ResourceLoan.js.
+const ResourceLoan = createRequire(import.meta.url)('generic-pool/lib/ResourceLoan.js') as GpLoanConstructor;
+const PENDING = 'PENDING';
 
 /** The generic-pool hooks: `validate` may answer synchronously; none of them may reject. */
 export interface InnerFactory<T> {
@@ -28,8 +77,6 @@ export interface InnerOptions {
   readonly max: number;
   readonly acquireTimeoutMs: number;
   readonly fifo: boolean;
-  /** Monotonic milliseconds, for the waiting queue's deadlines. */
-  readonly now: () => number;
 }
 
 function ignore(): void {}
@@ -42,15 +89,9 @@ function ignore(): void {}
 export class InnerPool<T> {
   readonly #gp: GpInternals<T>;
   readonly #ready: (resource: T) => boolean;
-  /** Callers waiting while every connection is lent out (see `acquire()`). */
-  readonly #queue: WaitingQueue<T>;
-  readonly #now: () => number;
-  #pumpScheduled = false;
 
   constructor(factory: InnerFactory<T>, options: InnerOptions, onCreateError: (error: unknown) => void) {
     this.#ready = factory.ready;
-    this.#now = options.now;
-    this.#queue = new WaitingQueue<T>(Math.max(1, options.acquireTimeoutMs), options.now, 'ResourceRequest timed out');
     this.#gp = genericPool.createPool(factory as genericPool.Factory<T>, {
       min: options.min,
       max: options.max,
@@ -64,8 +105,8 @@ export class InnerPool<T> {
       // Eviction is the engine's own sweep: generic-pool's evictor ignores `min` and skips resources.
       evictionRunIntervalMillis: 0,
     }) as GpInternals<T>;
-    for (const name of GP_INTERNALS) {
-      if (this.#gp[name] === undefined) {
+    for (const name of ['_allObjects', '_availableObjects', '_waitingClientsQueue', '_factoryCreateOperations', '_resourceLoans', '_destroy', '_ensureMinimum', '_dispense', '_addPooledResourceToAvailableObjects', '_Promise', '_started'] as const) {
+      if (this.#gp[name] === undefined || typeof ResourceLoan !== 'function') {
         throw new UnipoolError(
           'UNIPOOL_UNSUPPORTED',
           `unipool: the installed generic-pool has no "${name}"; unipool needs generic-pool 3.9.x (check with: npm ls generic-pool).`,
@@ -74,24 +115,8 @@ export class InnerPool<T> {
     }
     // Without listeners these events are dropped silently; the engine counts and reports create
     // errors itself, and destroy errors are already swallowed by its destroy hook.
-    this.#gp.on('factoryCreateError', (error: unknown) => {
-      onCreateError(error);
-      this.#wake(); // the failed create's slot is free again
-    });
+    this.#gp.on('factoryCreateError', onCreateError);
     this.#gp.on('factoryDestroyError', ignore);
-    // Every way a resource becomes idle, or a slot frees up, passes through these two: our waiters
-    // get their turn there (generic-pool only serves its own queue).
-    const gp = this.#gp;
-    const addIdle = gp._addPooledResourceToAvailableObjects;
-    gp._addPooledResourceToAvailableObjects = (resource) => {
-      addIdle.call(gp, resource);
-      this.#wake();
-    };
-    const destroy = gp._destroy;
-    gp._destroy = (resource) => {
-      destroy.call(gp, resource);
-      this.#wake();
-    };
   }
 
   /** Create `min` connections and begin serving. */
@@ -99,18 +124,8 @@ export class InnerPool<T> {
     this.#gp.start();
   }
 
-  /**
-   * A resource, once one is free. While every connection is lent out and none can be opened, the
-   * caller waits in our own queue (one promise and one shared timer for everyone, see
-   * WaitingQueue); otherwise generic-pool's acquire opens or validates one.
-   */
   acquire(): Promise<T> {
-    const gp = this.#gp;
-    // Callers already in generic-pool's queue came earlier: release() serves them before ours.
-    if (!gp._draining && gp._started && (this.#queue.length > 0 || (gp._availableObjects.length === 0 && gp.spareResourceCapacity < 1))) {
-      return this.#queue.wait();
-    }
-    return gp.acquire();
+    return this.#gp.acquire();
   }
 
   /**
@@ -120,7 +135,7 @@ export class InnerPool<T> {
    */
   acquireIdleNow(): T | undefined {
     const gp = this.#gp;
-    if (gp._draining || !gp._started || gp._waitingClientsQueue.length > 0 || this.#queue.length > 0) return undefined;
+    if (gp._draining || !gp._started || gp._waitingClientsQueue.length > 0) return undefined;
     const head = gp._availableObjects._list.head;
     if (head === null || !this.#ready(head.data.obj)) return undefined;
     gp._availableObjects.shift();
@@ -144,18 +159,12 @@ export class InnerPool<T> {
     loan.resolve();
     const pooled = loan.pooledResource;
     pooled.deallocate();
-    if (!gp._draining && (gp._waitingClientsQueue.length > 0 || this.#queue.length > 0) && this.#ready(resource)) {
-      // generic-pool's waiters came first (callers join ours only once the pool is at max). A
-      // request that timed out has left its queue already; one settled some other way is skipped.
+    if (!gp._draining && gp._waitingClientsQueue.length > 0 && this.#ready(resource)) {
+      // A request that timed out has left the queue already; one settled some other way is skipped.
       for (let request = gp._waitingClientsQueue.dequeue(); request !== undefined; request = gp._waitingClientsQueue.dequeue()) {
         if (request.state !== PENDING) continue;
         this.#lend(pooled);
         request.resolve(resource);
-        return;
-      }
-      if (this.#queue.length > 0) {
-        this.#lend(pooled);
-        this.#queue.serve(resource);
         return;
       }
     }
@@ -163,67 +172,9 @@ export class InnerPool<T> {
     gp._dispense();
   }
 
-  /** Soon (not inside generic-pool's own call), give our waiters what became free. */
-  #wake(): void {
-    if (this.#queue.length === 0 || this.#pumpScheduled) return;
-    this.#pumpScheduled = true;
-    queueMicrotask(() => {
-      this.#pumpScheduled = false;
-      this.#pump();
-    });
-  }
-
-  /**
-   * Serves our waiters from the idle list; a resource that needs a check (a ping, a retirement),
-   * or a free slot, is left to generic-pool by moving the longest waiter into its queue.
-   */
-  #pump(): void {
-    const gp = this.#gp;
-    while (this.#queue.length > 0 && !gp._draining && gp._waitingClientsQueue.length === 0) {
-      const head = gp._availableObjects._list.head;
-      if (head !== null && this.#ready(head.data.obj)) {
-        gp._availableObjects.shift();
-        this.#lend(head.data);
-        this.#queue.serve(head.data.obj);
-      } else if (head !== null || gp.spareResourceCapacity > 0) {
-        const waiter = this.#queue.take();
-        if (waiter !== undefined) this.#handOver(waiter);
-      } else {
-        return;
-      }
-    }
-  }
-
-  /** Moves a waiter into generic-pool's queue, keeping its own deadline. */
-  #handOver(waiter: Waiter<T>): void {
-    let expired = false;
-    const timer = setTimeout(
-      () => {
-        expired = true;
-        waiter.reject(new WaitTimeoutError('ResourceRequest timed out'));
-      },
-      Math.max(1, waiter.deadline - this.#now()),
-    );
-    this.#gp.acquire().then(
-      (resource) => {
-        if (expired) {
-          this.release(resource); // it came too late for this caller; the next one gets it
-          return;
-        }
-        clearTimeout(timer);
-        waiter.resolve(resource);
-      },
-      (error: unknown) => {
-        if (expired) return;
-        clearTimeout(timer);
-        waiter.reject(error);
-      },
-    );
-  }
-
   /** Records a loan exactly as generic-pool's dispatch does. */
   #lend(pooled: GpResource<T>): void {
-    this.#gp._resourceLoans.set(pooled.obj, new FastLoan(pooled));
+    this.#gp._resourceLoans.set(pooled.obj, new ResourceLoan(pooled, this.#gp._Promise));
     pooled.allocate();
   }
 
@@ -242,7 +193,7 @@ export class InnerPool<T> {
   }
 
   get waiting(): number {
-    return this.#gp.pending + this.#queue.length;
+    return this.#gp.pending;
   }
 
   /** Connections that could still be opened (`max` minus open and opening). */
@@ -285,7 +236,6 @@ export class InnerPool<T> {
    * there, generic-pool would go on creating connections for callers that are gone.
    */
   rejectWaiting(reason: unknown): void {
-    this.#queue.rejectAll(reason);
     for (const slot of this.#gp._waitingClientsQueue._slots) {
       for (let request = slot.shift(); request !== undefined; request = slot.shift()) request.reject(reason);
     }

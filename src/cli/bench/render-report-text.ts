@@ -21,7 +21,7 @@ export function renderReportText(report: BenchReport): string {
 export function renderReportMarkdownTables(report: BenchReport): string {
   return report.workloads
     .map((w) => {
-      const lines = [`### ${workloadHeading(w)}`, '', renderMarkdownTable(workloadTable(w))];
+      const lines = [`#### ${workloadHeading(w)}`, '', renderMarkdownTable(workloadTable(w))];
       const bound = boundSentence(w);
       if (bound !== undefined) lines.push('', bound);
       const needed = (w.connectionsNeeded ?? []).map((n) => `- ${neededSentence(n, w.bound)}`);

@@ -150,7 +150,8 @@ export function lineChart(options: LineChartOptions): string {
     const y = n(fy(reference.y));
     parts.push(
       `<line x1="${left}" x2="${right}" y1="${y}" y2="${y}" stroke="#dc2626" stroke-dasharray="5 4"/>`,
-      `<text x="${right}" y="${n(fy(reference.y) - 5)}" font-size="11" text-anchor="end" fill="#dc2626">${escapeXml(reference.label)}</text>`,
+      // Under the line, at the left: the series usually end at the right, near or above it.
+      `<text x="${left + 6}" y="${n(fy(reference.y) + 14)}" font-size="11" fill="#dc2626">${escapeXml(reference.label)}</text>`,
     );
   }
   options.series.forEach((series, index) => {

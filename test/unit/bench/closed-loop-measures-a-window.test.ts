@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { runClosedLoop } from '../../../src/cli/bench/closed-loop.js';
+
+describe('bench: the closed loop', () => {
+  it('ends, with well-formed figures, even when the operation never yields to the event loop', async () => {
+    const result = await runClosedLoop({ concurrency: 4, durationMs: 20, warmupMs: 5, op: () => Promise.resolve() });
+    expect(result.ops).to.be.greaterThan(0);
+    expect(result.errors).to.equal(0);
+    expect(result.firstError).to.equal(undefined);
+    expect(result.latency.count).to.equal(result.ops);
+    expect(result.elapsedMs).to.be.greaterThan(0);
+    expect(result.cpuUs).to.be.at.least(0);
+  });
+
+  it('counts failures apart from completions and keeps the first message', async () => {
+    const result = await runClosedLoop({
+      concurrency: 1,
+      durationMs: 10,
+      op: (i) => (i % 2 === 1 ? Promise.reject(new Error(`odd ${i}`)) : Promise.resolve()),
+    });
+    expect(result.errors).to.be.greaterThan(0);
+    expect(result.firstError).to.equal('odd 1');
+    expect(result.ops).to.be.greaterThan(0);
+  });
+
+  it('gives up after maxErrors failures instead of spinning for the whole duration', async () => {
+    const result = await runClosedLoop({ concurrency: 1, durationMs: 60_000, maxErrors: 5, op: () => Promise.reject(new Error('refused')) });
+    expect(result.errors).to.equal(5);
+    expect(result.ops).to.equal(0);
+    expect(result.firstError).to.equal('refused');
+  });
+
+  it('hands every loop a distinct counter and opens and closes the window once each', async () => {
+    const seen: number[] = [];
+    const events: string[] = [];
+    await runClosedLoop({
+      concurrency: 3,
+      durationMs: 10,
+      warmupMs: 2,
+      op: async (i) => void seen.push(i),
+      onMeasureStart: () => events.push('start'),
+      onMeasureEnd: () => events.push('end'),
+    });
+    expect(new Set(seen).size).to.equal(seen.length);
+    expect(events).to.deep.equal(['start', 'end']);
+  });
+
+  it('adds its latencies to a histogram passed in, so rounds can be merged', async () => {
+    const { Histogram } = await import('../../../src/metrics/histogram.js');
+    const latency = new Histogram();
+    const first = await runClosedLoop({ concurrency: 2, durationMs: 5, op: () => Promise.resolve(), latency });
+    const second = await runClosedLoop({ concurrency: 2, durationMs: 5, op: () => Promise.resolve(), latency });
+    expect(latency.count).to.equal(first.ops + second.ops);
+  });
+});
