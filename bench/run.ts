@@ -8,65 +8,26 @@
  *
  * See docs/benchmarks-method.md.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_SCHEMA_VERSION, type BenchReport, type WorkloadResult } from '../src/cli/bench/bench-result.js';
+import { BENCH_SCHEMA_VERSION, type BenchReport } from '../src/cli/bench/bench-result.js';
 import { enableAsyncContext } from '../src/cli/bench/async-context.js';
-import { createProgress, type BenchProgress } from '../src/cli/bench/bench-progress.js';
-import { DEFAULT_MAX } from '../src/cli/bench/cli-bench.js';
+import { createProgress } from '../src/cli/bench/bench-progress.js';
 import { machineInfo, packageVersions } from '../src/cli/bench/machine-info.js';
 import { renderReportText } from '../src/cli/bench/render-report-text.js';
-import { ServerConnections } from '../src/cli/bench/server-connections.js';
-import type { BenchEngine } from '../src/cli/bench/workload-sql.js';
 import { packageVersion } from '../src/cli/package-version.js';
 import { buildAndRun } from './build-and-run.js';
 import { checkReport } from './check-report.js';
-import { PgBouncer } from './pgbouncer.js';
-import { parseSuiteOptions, USAGE, type SuiteOptions } from './suite-options.js';
-import { closeSuiteTarget, openSuiteTarget } from './suite-targets.js';
+import { runEngineInChild } from './engine-process.js';
+import { runEngine, type PartialReport } from './run-engine.js';
+import { parseSuiteOptions, USAGE } from './suite-options.js';
 import { writeResults } from './write-results.js';
-import { runW1, runW2, runW3, type EngineContext } from './suite-workloads.js';
 
 const here = fileURLToPath(import.meta.url);
 // Compiled, this file runs from .tmp/bench-build/bench/; the launcher says where the repository is.
 const root = process.env['UNIPOOL_BENCH_ROOT'] ?? resolve(dirname(here), '..');
-
-/** What the engines add to the report as they run. */
-interface PartialReport {
-  readonly workloads: WorkloadResult[];
-  readonly notes: string[];
-  readonly servers: Record<string, string>;
-}
-
-async function runEngine(engine: BenchEngine, options: SuiteOptions, report: PartialReport, progress: BenchProgress): Promise<void> {
-  const target = await openSuiteTarget(engine);
-  if (typeof target === 'string') {
-    report.notes.push(`${engine} skipped: ${target}.`);
-    progress.note(`${engine}: skipped — ${target}`);
-    return;
-  }
-  const server = ServerConnections.open(target.config);
-  let pgbouncer: PgBouncer | string | undefined;
-  try {
-    if (server !== undefined) report.servers[engine] = (await server.version()).replace(/ on .*$/, '').replace(/,.*$/, '');
-    if (engine === 'postgres' && options.workloads.has('w1')) {
-      pgbouncer = await PgBouncer.start(target.settings, DEFAULT_MAX);
-      progress.note(typeof pgbouncer === 'string' ? `PgBouncer: ${pgbouncer}` : `PgBouncer: transaction mode on 127.0.0.1:${pgbouncer.port}`);
-    }
-    const ctx: EngineContext = { target, options, server, progress, pgbouncer };
-    if (options.workloads.has('w1')) report.workloads.push(await runW1(ctx));
-    if (typeof pgbouncer === 'object') await pgbouncer.stop();
-    pgbouncer = undefined;
-    if (options.workloads.has('w2')) report.workloads.push(await runW2(ctx));
-    if (options.workloads.has('w3')) report.workloads.push(await runW3(ctx));
-  } finally {
-    if (typeof pgbouncer === 'object') await pgbouncer.stop();
-    await server?.close();
-    await closeSuiteTarget(target);
-  }
-}
 
 async function main(argv: readonly string[]): Promise<number> {
   let options;
@@ -81,11 +42,17 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const progress = createProgress(process.stderr, process.stderr.isTTY === true);
-  const machine = machineInfo();
   const partial: PartialReport = { workloads: [], notes: [], servers: {} };
-  enableAsyncContext();
+  if (options.partialFile !== undefined) {
+    // A child of the run below: one engine, results to the file.
+    enableAsyncContext();
+    for (const engine of options.engines) await runEngine(engine, options, partial, progress);
+    writeFileSync(options.partialFile, JSON.stringify(partial));
+    return 0;
+  }
+  const machine = machineInfo();
   const startedAt = performance.now();
-  for (const engine of options.engines) await runEngine(engine, options, partial, progress);
+  for (const engine of options.engines) await runEngineInChild(here, engine, options, partial, progress);
   const report: BenchReport = {
     schemaVersion: BENCH_SCHEMA_VERSION,
     date: new Date().toISOString(),

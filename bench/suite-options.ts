@@ -17,6 +17,8 @@ export interface SuiteOptions {
   /** Each point of W2's sweep over `max`. */
   readonly sweepDurationMs: number;
   readonly sweepMaxes: readonly number[] | undefined;
+  /** Internal: run as a child for one engine and write its results to this file (see engine-process.ts). */
+  readonly partialFile: string | undefined;
   /** Sweep the contenders that hold a connection per request too (PostgreSQL only; slow: at max 1 their queue takes 10 s to drain). */
   readonly sweepHolders: boolean;
 }
@@ -57,7 +59,7 @@ function list<T extends string>(value: string | undefined, allowed: readonly T[]
 export function parseSuiteOptions(argv: readonly string[], defaultOutDir: string, smokeOutDir: () => string): SuiteOptions | 'help' {
   const { values } = parseArgs({
     args: [...argv],
-    options: { quick: { type: 'boolean' }, smoke: { type: 'boolean' }, only: { type: 'string' }, engines: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { quick: { type: 'boolean' }, smoke: { type: 'boolean' }, only: { type: 'string' }, engines: { type: 'string' }, out: { type: 'string' }, partial: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help === true) return 'help';
@@ -67,7 +69,8 @@ export function parseSuiteOptions(argv: readonly string[], defaultOutDir: string
     mode,
     workloads: list(values.only, ALL_WORKLOADS, '--only'),
     engines: list(values.engines, ALL_ENGINES, '--engines'),
-    outDir: values.out ?? (mode === 'smoke' ? smokeOutDir() : defaultOutDir),
+    outDir: values.out ?? (mode === 'smoke' && values.partial === undefined ? smokeOutDir() : defaultOutDir),
+    partialFile: values.partial,
     ...MODES[mode],
   };
 }

@@ -39,36 +39,56 @@ export class DatabaseCore {
     return !this.#broken.has(raw as object) && this.adapter.isUsable(raw);
   }
 
-  /** A checked-out connection that is usable now; dead idle connections are destroyed on the way. */
-  async acquire(): Promise<PooledConnection<unknown>> {
-    for (;;) {
-      const conn = await this.engine.acquire();
-      if (this.#isHealthy(conn.raw)) return conn;
-      this.engine.destroy(conn, 'broken');
-    }
+  /**
+   * Why an unhealthy connection is closed: `broken` when it is dead (a connection error, a closed
+   * socket), `bad-state` when it is alive but cannot be reused as it is — a result left unread that
+   * the driver cannot stop (a MySQL stream broken off), a cursor whose protocol state is unknown.
+   */
+  #unhealthyReason(raw: unknown): 'broken' | 'bad-state' {
+    return this.#broken.has(raw as object) || this.adapter.isBroken(raw, undefined) ? 'broken' : 'bad-state';
   }
 
   /**
-   * Runs one statement; a fatal error marks the connection broken so it is never reused. With a
-   * `unipool:query` tracer subscribed it runs inside the tracing channel; without one the hot path
-   * pays a single boolean read.
+   * A checked-out connection that is usable, waiting for one when none is idle; dead ones are
+   * destroyed on the way. Hot paths try `acquireNow()` first: it costs no promise.
    */
-  run(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
-    if (!queryChannel.hasSubscribers) return this.#run(conn, sql, params);
+  async acquire(): Promise<PooledConnection<unknown>> {
+    for (;;) {
+      const conn = await this.engine.acquire();
+      if (this.#keepIfHealthy(conn)) return conn;
+    }
+  }
+
+  /** An idle, usable connection lent at once (no promise), or undefined — then `acquire()`. */
+  acquireNow(): PooledConnection<unknown> | undefined {
+    const conn = this.engine.acquireNow();
+    return conn !== undefined && this.#keepIfHealthy(conn) ? conn : undefined;
+  }
+
+  /** True when a freshly acquired connection is usable; otherwise it is destroyed (the caller acquires another). */
+  #keepIfHealthy(conn: PooledConnection<unknown>): boolean {
+    if (this.#isHealthy(conn.raw)) return true;
+    this.engine.destroy(conn, this.#unhealthyReason(conn.raw));
+    return false;
+  }
+
+  /**
+   * The adapter's promise for one statement. With a `unipool:query` tracer subscribed it runs inside
+   * the tracing channel; without one the hot path pays a single boolean read. Its errors are the
+   * driver's: the caller passes them to `failure()`, and the result to `noteResult()` (in the
+   * caller's own async function, so a statement costs one promise, not one per layer).
+   */
+  send(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
+    if (!queryChannel.hasSubscribers) return this.adapter.query(conn.raw, sql, params);
     const held = findHeld(this, context.getStore())?.holder;
     const kind = held !== undefined && held.conn === conn ? held.kind : 'none';
     const trace = queryTraceContext(this.config.alias, this.config.engine, conn.id, sql, params, kind);
-    return queryChannel.tracePromise(() => this.#run(conn, sql, params), trace);
+    return queryChannel.tracePromise(() => this.adapter.query(conn.raw, sql, params), trace);
   }
 
-  async #run(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
-    try {
-      const result = await this.adapter.query(conn.raw, sql, params);
-      if (result.sessionState !== undefined) conn.dirty = true;
-      return result;
-    } catch (error) {
-      throw this.failure(conn, error);
-    }
+  /** A statement that changed session state makes its connection dirty: it is reset before reuse. */
+  noteResult(conn: PooledConnection<unknown>, result: AdapterResult): void {
+    if (result.sessionState !== undefined) conn.dirty = true;
   }
 
   /**
@@ -79,6 +99,9 @@ export class DatabaseCore {
    */
   failure(conn: PooledConnection<unknown>, error: unknown): unknown {
     if (error instanceof UnipoolError) return error;
+    // Drivers fail a statement from their socket reader, so their stack shows only driver frames.
+    // Called right after the await, this one (with V8's async frames) leads back to the caller.
+    if (error instanceof Error) Error.captureStackTrace(error);
     if (!this.adapter.isBroken(conn.raw, error)) return asParameterError(this.config.alias, this.config.engine, error);
     this.markBroken(conn.raw);
     const code = (error as { code?: unknown } | null)?.code;
@@ -97,7 +120,7 @@ export class DatabaseCore {
   giveBack(conn: PooledConnection<unknown>, reset = false): Promise<void> | void {
     const raw = conn.raw;
     if (!this.#isHealthy(raw)) {
-      this.engine.destroy(conn, 'broken');
+      this.engine.destroy(conn, this.#unhealthyReason(raw));
       return;
     }
     if (!reset && !conn.dirty && this.adapter.transactionState(raw) === 'idle') {
@@ -122,7 +145,7 @@ export class DatabaseCore {
       return;
     }
     if (!this.#isHealthy(raw)) {
-      this.engine.destroy(conn, 'broken');
+      this.engine.destroy(conn, this.#unhealthyReason(raw));
       return;
     }
     this.engine.release(conn);

@@ -10,6 +10,8 @@ import { Holder } from './transaction/holder.js';
 import { runAtomic, type AtomicOptions } from './transaction/run-atomic.js';
 import { streamRows, type StreamOptions } from './transaction/stream-rows.js';
 
+const NO_OPTIONS: AtomicOptions = Object.freeze({});
+
 function checkParams(params: unknown): QueryParams | undefined {
   if (params === undefined || Array.isArray(params)) return params as QueryParams | undefined;
   if (typeof params === 'object' && params !== null && Object.getPrototypeOf(params) === Object.prototype) return params as QueryParams;
@@ -60,11 +62,22 @@ export class Database {
    * or a `db.sql` template. Resolves `{ rows, rowCount, fields? }`; outside a transaction the
    * connection is already back in the pool when it resolves.
    */
-  async query<R = Row>(sql: string | SqlStatement, params?: QueryParams): Promise<QueryResult<R>> {
-    const { text, values } = statementOf(sql, params);
+  query<R = Row>(sql: string | SqlStatement, params?: QueryParams): Promise<QueryResult<R>> {
+    let text: string;
+    let values: QueryParams | undefined;
+    if (typeof sql === 'string' && (params === undefined || Array.isArray(params))) {
+      text = sql;
+      values = params;
+    } else {
+      try {
+        ({ text, values } = statementOf(sql, params));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const frame = context.getStore();
-    const result = frame === undefined ? await this.#queryOnce(text, values, undefined) : await this.#queryInContext(frame, text, values);
-    return result as QueryResult<R>;
+    // Not async itself: the promise of the path taken is the caller's (one promise fewer per query).
+    return (frame === undefined ? this.#queryOnce(text, values, undefined) : this.#queryInContext(frame, text, values)) as Promise<QueryResult<R>>;
   }
 
   /**
@@ -76,14 +89,18 @@ export class Database {
 
   async #queryOnce(text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
     const core = this.#core;
-    const conn = await core.acquire();
+    // The path of every query outside a transaction: no async layer of its own below this one
+    // (each costs a promise and a microtask hop), and no promise at all for an idle connection.
+    const conn = core.acquireNow() ?? (await core.acquire());
     let result;
     try {
-      result = await core.run(conn, text, values);
+      result = await core.send(conn, text, values);
     } catch (error) {
+      const failure = core.failure(conn, error);
       await core.giveBack(conn);
-      throw error;
+      throw failure;
     }
+    core.noteResult(conn, result);
     if (core.adapter.transactionState(conn.raw) !== 'idle') {
       if (scope !== undefined) {
         // A manual BEGIN inside a scope: hold the connection until the driver reports idle again.
@@ -114,11 +131,23 @@ export class Database {
 
     holder.assertHeld();
     holder.assertNotStreaming();
-    const result = await holder.track(core.run(holder.conn, text, values));
+    const conn = holder.conn;
+    // Counted in flight (holder.settle() waits for it) without a promise of its own: every
+    // statement in a transaction passes here.
+    let result;
+    holder.enter();
+    try {
+      result = await core.send(conn, text, values);
+    } catch (error) {
+      throw core.failure(conn, error);
+    } finally {
+      holder.leave();
+    }
+    core.noteResult(conn, result);
     if (holder.kind === 'scope' && core.config.release === 'asap' && holder.atomic === undefined && core.adapter.transactionState(holder.conn.raw) === 'idle' && scope?.holders.get(core) === holder) {
       // The manual transaction that pinned this connection to the scope has ended.
       scope.holders.delete(core);
-      await holder.settle();
+      if (holder.busy) await holder.settle();
       holder.markReleased();
       await core.giveBack(holder.conn);
     }
@@ -148,9 +177,9 @@ export class Database {
    */
   atomic<T>(fn: () => T | Promise<T>): Promise<T>;
   atomic<T>(options: AtomicOptions, fn: () => T | Promise<T>): Promise<T>;
-  async atomic<T>(optionsOrFn: AtomicOptions | (() => T | Promise<T>), maybeFn?: () => T | Promise<T>): Promise<T> {
-    const [options, fn] = typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn];
-    if (typeof fn !== 'function') throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.atomic(): expected a function, got ${fn === null ? 'null' : typeof fn}`);
+  atomic<T>(optionsOrFn: AtomicOptions | (() => T | Promise<T>), maybeFn?: () => T | Promise<T>): Promise<T> {
+    const [options, fn] = typeof optionsOrFn === 'function' ? [NO_OPTIONS, optionsOrFn] : [optionsOrFn, maybeFn];
+    if (typeof fn !== 'function') return Promise.reject(new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.atomic(): expected a function, got ${fn === null ? 'null' : typeof fn}`));
     return runAtomic(this.#core, options, fn);
   }
 

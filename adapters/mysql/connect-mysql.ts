@@ -3,7 +3,7 @@ import { connectFailure, connectTimeoutFailure, redactPassword } from '../../src
 import { UnipoolError } from '../../src/errors.js';
 import { connectionState, type MysqlBaseline } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlDriver, MysqlError } from './mysql-driver-types.js';
-import { runQuery } from './run-mysql-command.js';
+import { RAW_REPLY, runQuery } from './run-mysql-command.js';
 import { ServerStatus } from './server-status-reader.js';
 
 /**
@@ -83,14 +83,14 @@ function handshake(conn: MysqlConnection): Promise<void> {
  */
 async function prepareSession(conn: MysqlConnection): Promise<void> {
   const state = connectionState(conn);
-  const setup = await runQuery(conn, { sql: SESSION_SETUP_SQL });
+  const setup = await runQuery(conn, { sql: SESSION_SETUP_SQL }, RAW_REPLY);
   if (((setup.reader.status ?? 0) & ServerStatus.SESSION_STATE_CHANGED) === 0) {
     throw new UnipoolError(
       'UNIPOOL_UNSUPPORTED',
       'mysql: the server does not report session-state changes (SERVER_SESSION_STATE_CHANGED), so state left by SET, USE or temporary tables could leak to the next borrower. unipool needs MySQL ≥ 5.7 or MariaDB ≥ 10.2, and the SESSION_TRACK client flag (do not remove it with options.flags).',
     );
   }
-  const baseline = await runQuery(conn, { sql: BASELINE_SQL });
+  const baseline = await runQuery(conn, { sql: BASELINE_SQL }, RAW_REPLY);
   const row = (Array.isArray(baseline.rows) ? baseline.rows[0] : undefined) as Record<string, unknown> | undefined;
   if (baseline.reader.status === undefined || row === undefined) {
     throw new UnipoolError(

@@ -1,15 +1,16 @@
 import type { Adapter, AdapterResult, BeginOptions, IsolationLevel, QueryParams, Row, TransactionState } from '../../src/adapter.js';
 import { UnipoolError } from '../../src/errors.js';
+import { checkBatchSize } from '../../src/stream-batch-size.js';
 import { connectMysql, SESSION_SETUP_SQL } from './connect-mysql.js';
 import { createMysqlDriverLoader, type MysqlDriverLoader } from './load-mysql-driver.js';
 import { mysqlCapabilities } from './mysql-capabilities.js';
 import { connectionState, isOpen } from './mysql-connection-state.js';
-import type { MysqlConnection, MysqlQueryOptions } from './mysql-driver-types.js';
+import type { MysqlConnection, MysqlField, MysqlQueryOptions } from './mysql-driver-types.js';
 import { isConnectionError, isServerError } from './mysql-errors.js';
-import { reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
+import { describeColumns, reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
-import { runPing, runQuery, runReset } from './run-mysql-command.js';
-import { ServerStatus } from './server-status-reader.js';
+import { runPing, runQuery, runReset, type ReplyHandler } from './run-mysql-command.js';
+import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
 import { streamRows } from './stream-mysql-rows.js';
 
 const ISOLATION_SQL: Readonly<Record<IsolationLevel, string>> = {
@@ -45,23 +46,56 @@ function queryOptions(conn: MysqlConnection, sql: string, params: QueryParams | 
  * transaction (a deadlock rolls it back; DDL commits implicitly before it fails). COM_PING's OK
  * packet brings the current flags without touching the diagnostics area (SHOW WARNINGS still works).
  */
-async function refreshAfterError(conn: MysqlConnection, error: unknown): Promise<void> {
-  if (!isServerError(error) || !isOpen(conn)) return;
+function refreshAfterError(conn: MysqlConnection, error: unknown): Promise<void> | undefined {
+  if (!isServerError(error) || !isOpen(conn)) return undefined;
   // Idle with autocommit on, a failed statement cannot leave a transaction open (its own implicit
   // transaction is rolled back), so the last flags are still right: skip the round trip.
   const status = connectionState(conn).serverStatus;
-  if ((status & ServerStatus.IN_TRANS) === 0 && (status & ServerStatus.AUTOCOMMIT) !== 0) return;
-  await runPing(conn).catch(() => undefined);
+  if ((status & ServerStatus.IN_TRANS) === 0 && (status & ServerStatus.AUTOCOMMIT) !== 0) return undefined;
+  return runPing(conn).catch(() => undefined);
+}
+
+/** A user statement's reply as the core sees it (and the default database it switched to, noted). */
+function adapterResultOf(conn: MysqlConnection, reader: ServerStatusReader, rows: unknown, fields: unknown): AdapterResult {
+  // The common reply — one result set, no session change — without the general path's allocations.
+  if (Array.isArray(rows) && (reader.seenFlags & ServerStatus.SESSION_STATE_CHANGED) === 0 && isColumnList(fields)) {
+    return { rows, rowCount: rows.length, fields: describeColumns(fields) };
+  }
+  const entries = splitResults(rows, fields);
+  const schema = reportedSchema(entries);
+  if (schema !== undefined) connectionState(conn).schema = schema;
+  const result = toAdapterResult(entries);
+  const sessionState = sessionStateOf(entries, reader.seenFlags);
+  if (sessionState !== undefined) result.sessionState = sessionState;
+  return result;
+}
+
+/** The columns of one result set (several result sets come as a list of lists instead). */
+function isColumnList(fields: unknown): fields is readonly MysqlField[] {
+  if (!Array.isArray(fields) || fields.length === 0) return false;
+  const first: unknown = fields[0];
+  return typeof first === 'object' && first !== null && !Array.isArray(first);
 }
 
 /** A statement the adapter issues itself (transaction control, reset). */
-async function execute(conn: MysqlConnection, sql: string): Promise<void> {
-  try {
-    await runQuery(conn, { sql });
-  } catch (error) {
-    await refreshAfterError(conn, error);
-    throw error;
+function execute(conn: MysqlConnection, sql: string): Promise<void> {
+  return runQuery(conn, { sql }, CONTROL_REPLY);
+}
+
+/** A statement the adapter issues: no result; after an error, the status flags re-read. */
+const CONTROL_REPLY: ReplyHandler<void> = { settle: () => undefined, afterError: refreshAfterError };
+
+/** A user statement: its result as the core sees it; after an error, the status flags re-read. */
+const QUERY_REPLY: ReplyHandler<AdapterResult> = { settle: adapterResultOf, afterError: refreshAfterError };
+
+/** BEGIN with an isolation level: SET TRANSACTION applies to the next transaction only (the one started here). */
+async function beginWithIsolation(conn: MysqlConnection, { isolation, readOnly }: BeginOptions): Promise<void> {
+  const level = ISOLATION_SQL[isolation as IsolationLevel];
+  if (level === undefined) {
+    throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `mysql: unknown isolation level ${JSON.stringify(isolation)}; expected one of ${Object.keys(ISOLATION_SQL).join(', ')}.`);
   }
+  await execute(conn, `SET TRANSACTION ISOLATION LEVEL ${level}`);
+  await execute(conn, readOnly === true ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
 }
 
 function transactionStateOf(conn: MysqlConnection): TransactionState {
@@ -112,9 +146,8 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
         conn.destroy();
         conn.stream?.destroy?.();
         // mysql2 tells the commands in flight nothing once it is closing itself: fail them here.
-        const aborts = [...state.inFlight];
-        state.inFlight.clear();
-        for (const abort of aborts) abort(closedUnderStatement());
+        const aborts = state.inFlight.splice(0);
+        for (const command of aborts) command.abort(closedUnderStatement());
         return;
       }
       await new Promise<void>((resolve) => {
@@ -122,21 +155,14 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
       });
     },
 
-    async query(conn, sql, params): Promise<AdapterResult> {
-      const options = queryOptions(conn, sql, params, 'query()');
-      let reply;
+    query(conn, sql, params): Promise<AdapterResult> {
+      let options;
       try {
-        reply = await runQuery(conn, options);
+        options = queryOptions(conn, sql, params, 'query()');
       } catch (error) {
-        await refreshAfterError(conn, error);
-        throw error;
+        return Promise.reject(error);
       }
-      const entries = splitResults(reply.rows, reply.fields);
-      const schema = reportedSchema(entries);
-      if (schema !== undefined) connectionState(conn).schema = schema;
-      const result = toAdapterResult(entries);
-      const sessionState = sessionStateOf(entries, reply.reader.seenFlags);
-      return sessionState === undefined ? result : { ...result, sessionState };
+      return runQuery(conn, options, QUERY_REPLY);
     },
 
     async ping(conn) {
@@ -178,25 +204,16 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
       return isOpen(conn) && isIdle(conn);
     },
 
-    async begin(conn, { isolation, readOnly }: BeginOptions) {
-      if (isolation !== undefined) {
-        const level = ISOLATION_SQL[isolation];
-        if (level === undefined) {
-          throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `mysql: unknown isolation level ${JSON.stringify(isolation)}; expected one of ${Object.keys(ISOLATION_SQL).join(', ')}.`);
-        }
-        // Without SESSION or GLOBAL this applies to the next transaction only: the one started below.
-        await execute(conn, `SET TRANSACTION ISOLATION LEVEL ${level}`);
-      }
-      await execute(conn, readOnly === true ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
+    begin(conn, options: BeginOptions) {
+      // The common BEGIN (no isolation) costs one promise, as any statement does.
+      if (options.isolation === undefined) return execute(conn, options.readOnly === true ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
+      return beginWithIsolation(conn, options);
     },
 
-    async commit(conn) {
-      await execute(conn, 'COMMIT');
-    },
+    // Not async: one promise per COMMIT/ROLLBACK, as for any statement.
+    commit: (conn) => execute(conn, 'COMMIT'),
 
-    async rollback(conn) {
-      await execute(conn, 'ROLLBACK');
-    },
+    rollback: (conn) => execute(conn, 'ROLLBACK'),
 
     async savepoint(conn, name) {
       await execute(conn, `SAVEPOINT ${quoteIdentifier(name)}`);
@@ -212,9 +229,7 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
 
     stream(conn, sql, params, { batchSize }): AsyncIterableIterator<Row> {
       return (async function* () {
-        if (!Number.isInteger(batchSize) || batchSize < 1) {
-          throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `mysql: stream() batchSize must be an integer ≥ 1, got ${String(batchSize)}.`);
-        }
+        checkBatchSize(batchSize, 'mysql: stream()');
         try {
           yield* streamRows(conn, queryOptions(conn, sql, params, 'stream()'), batchSize);
         } catch (error) {

@@ -39,15 +39,18 @@ export interface MysqlConnectionState {
    * socket closes, so it never tells those commands: without these, a statement running when the
    * pool closes the connection by force would never settle.
    */
-  readonly inFlight: Set<(error: Error) => void>;
+  readonly inFlight: { abort(error: Error): void }[];
 }
 
-// Keyed by the connection so the object handed to the core stays the plain mysql2 connection.
-const states = new WeakMap<MysqlConnection, MysqlConnectionState>();
+// Kept on the connection under a symbol: the object handed to the core stays the plain mysql2
+// connection (nothing of mysql2's is shadowed), and the lookup — several per query — is a property
+// read rather than a WeakMap probe.
+const STATE = Symbol('unipool.mysqlState');
+type WithState = MysqlConnection & { [STATE]?: MysqlConnectionState };
 
 /** The adapter's state for `conn`, created on first use. */
 export function connectionState(conn: MysqlConnection): MysqlConnectionState {
-  let state = states.get(conn);
+  let state = (conn as WithState)[STATE];
   if (state === undefined) {
     state = {
       serverStatus: 0,
@@ -59,9 +62,9 @@ export function connectionState(conn: MysqlConnection): MysqlConnectionState {
       broken: false,
       closing: false,
       reportedBroken: false,
-      inFlight: new Set(),
+      inFlight: [],
     };
-    states.set(conn, state);
+    (conn as WithState)[STATE] = state;
   }
   return state;
 }
@@ -73,4 +76,14 @@ export function isOpen(conn: MysqlConnection): boolean {
   if (conn._fatalError || conn._protocolError || conn._closing === true) return false;
   if (conn.stream?.destroyed === true) return false;
   return conn.state === undefined || (conn.state !== 'error' && conn.state !== 'disconnected');
+}
+
+/** Removes `abort` (a command or a stream) from `state.inFlight` (commands finish in order, so it is nearly always the first). */
+export function forgetInFlight(state: MysqlConnectionState, abort: { abort(error: Error): void }): void {
+  const list = state.inFlight;
+  if (list[0] === abort) list.shift();
+  else {
+    const index = list.indexOf(abort);
+    if (index >= 0) list.splice(index, 1);
+  }
 }

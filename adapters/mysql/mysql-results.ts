@@ -1,4 +1,4 @@
-import type { AdapterResult, Row, SessionStateChange } from '../../src/adapter.js';
+import type { AdapterResult, FieldInfo, Row, SessionStateChange } from '../../src/adapter.js';
 import type { MysqlField, MysqlOkPacket } from './mysql-driver-types.js';
 import { ServerStatus } from './server-status-reader.js';
 
@@ -36,7 +36,7 @@ export function toAdapterResult(entries: readonly MysqlResultEntry[]): AdapterRe
     return {
       rows: firstRows.rows,
       rowCount: firstRows.rows.length,
-      fields: firstRows.fields.map((field) => ({ name: field.name, type: field.columnType })),
+      fields: describeColumns(firstRows.fields),
     };
   }
   const affected = entries.reduce((sum, entry) => sum + (entry.kind === 'ok' ? Number(entry.ok.affectedRows) || 0 : 0), 0);
@@ -52,7 +52,8 @@ function describeChange(entries: readonly MysqlResultEntry[]): string {
     if (entry.kind !== 'ok' || entry.ok.stateChanges === undefined) continue;
     const { schema, systemVariables } = entry.ok.stateChanges;
     if (typeof schema === 'string' && schema !== '') return `USE ${schema}`;
-    const names = Object.keys(systemVariables ?? {});
+    // Sorted: the server's tracker lists variables in no fixed order, and messages should not vary.
+    const names = Object.keys(systemVariables ?? {}).sort();
     if (names.length > 0) return `SET ${names.join(', ')}`;
   }
   // User variables, temporary tables and prepared statements are reported only as "changed".
@@ -80,4 +81,14 @@ export function reportedSchema(entries: readonly MysqlResultEntry[]): string | u
     if (typeof schema === 'string' && schema !== '') return schema;
   }
   return undefined;
+}
+
+/** The core's `{ name, type }` for each column of a result set. */
+export function describeColumns(fields: readonly MysqlField[]): FieldInfo[] {
+  const described = new Array<FieldInfo>(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as MysqlField;
+    described[i] = { name: field.name, type: field.columnType };
+  }
+  return described;
 }

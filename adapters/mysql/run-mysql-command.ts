@@ -1,4 +1,4 @@
-import { connectionState } from './mysql-connection-state.js';
+import { connectionState, forgetInFlight, type MysqlConnectionState } from './mysql-connection-state.js';
 import type { MysqlCommand, MysqlConnection, MysqlError, MysqlQueryOptions } from './mysql-driver-types.js';
 import { readServerStatus, ServerStatusReader } from './server-status-reader.js';
 
@@ -9,65 +9,124 @@ export interface MysqlReply {
   readonly reader: ServerStatusReader;
 }
 
-/** Gives a driver error a stack that leads back to the caller (mysql2's starts at the socket read). */
-function withCallerStack(error: MysqlError): MysqlError {
-  if (error instanceof Error) Error.captureStackTrace(error, withCallerStack);
-  return error;
+/**
+ * How a command's reply becomes its promise's value: `settle` shapes the reply before the promise
+ * resolves; `afterError`, when it returns a promise, runs before it rejects. Plain functions of the
+ * connection, shared by every command (no closure per statement).
+ */
+export interface ReplyHandler<T> {
+  settle(conn: MysqlConnection, reader: ServerStatusReader, rows: unknown, fields: unknown): T;
+  afterError?(conn: MysqlConnection, error: MysqlError): Promise<void> | undefined;
+}
+
+/** Starts a command on the connection with mysql2's callback; returns it (undefined when mysql2 returns nothing). */
+type Start<A> = (conn: MysqlConnection, arg: A, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void) => MysqlCommand | undefined;
+
+/**
+ * One command in flight: settles its promise once, from mysql2's callback or from close() (which
+ * destroys the connection under it, see `inFlight`). A record with methods rather than a handful of
+ * closures: this is allocated for every statement.
+ */
+class PendingCommand<T> {
+  reader: ServerStatusReader | undefined = undefined;
+  #settled = false;
+  readonly #conn: MysqlConnection;
+  readonly #state: MysqlConnectionState;
+  readonly #resolve: (value: T) => void;
+  readonly #reject: (error: unknown) => void;
+  readonly #handler: ReplyHandler<T>;
+
+  constructor(conn: MysqlConnection, state: MysqlConnectionState, resolve: (value: T) => void, reject: (error: unknown) => void, handler: ReplyHandler<T>) {
+    this.#conn = conn;
+    this.#state = state;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#handler = handler;
+    state.pending += 1;
+    state.inFlight.push(this);
+  }
+
+  /** close() destroyed the connection under this command. */
+  abort(error: Error): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#state.pending -= 1;
+    this.#reject(error);
+  }
+
+  /** mysql2's callback. */
+  finish(error: MysqlError | null, rows: unknown, fields: unknown): void {
+    const state = this.#state;
+    forgetInFlight(state, this);
+    if (this.#settled) return;
+    this.#settled = true;
+    state.pending -= 1;
+    const reader = this.reader;
+    if (reader?.status !== undefined) state.serverStatus = reader.status;
+    if (error) {
+      const refreshing = this.#handler.afterError?.(this.#conn, error);
+      if (refreshing === undefined) this.#reject(error);
+      else void refreshing.then(() => this.#reject(error));
+      return;
+    }
+    let value: T;
+    try {
+      value = this.#handler.settle(this.#conn, reader ?? new ServerStatusReader(), rows, fields);
+    } catch (settleError) {
+      this.#reject(settleError);
+      return;
+    }
+    this.#resolve(value);
+  }
 }
 
 /**
  * Queues a command with a callback, reads the status flags of its reply, and records them on the
  * connection before the promise settles — so `transactionState()` is current the moment a query
- * resolves.
+ * resolves. One promise per statement, on the path every query takes.
  */
-function run<T>(
-  conn: MysqlConnection,
-  start: (done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void) => MysqlCommand | undefined,
-  settle: (reader: ServerStatusReader, rows: unknown, fields: unknown) => T,
-): Promise<T> {
+function run<A, T>(conn: MysqlConnection, start: Start<A>, arg: A, handler: ReplyHandler<T>): Promise<T> {
   const state = connectionState(conn);
   return new Promise<T>((resolve, reject) => {
-    let reader: ServerStatusReader | undefined;
-    let settled = false;
-    state.pending += 1;
-    // Called by close() when it destroys the connection under this command (see `inFlight`).
-    const abort = (error: Error): void => {
-      if (settled) return;
-      settled = true;
-      state.pending -= 1;
-      reject(error);
-    };
-    state.inFlight.add(abort);
-    const command = start((error, rows, fields) => {
-      state.inFlight.delete(abort);
-      if (settled) return;
-      settled = true;
-      state.pending -= 1;
-      if (reader?.status !== undefined) state.serverStatus = reader.status;
-      if (error) reject(withCallerStack(error));
-      else resolve(settle(reader ?? new ServerStatusReader(), rows, fields));
-    });
+    const pending = new PendingCommand(conn, state, resolve, reject, handler);
+    const command = start(conn, arg, (error, rows, fields) => pending.finish(error, rows, fields));
     // mysql2 writes the request synchronously but reads the reply later, so the reader attached
     // here sees every reply packet. On a closed connection mysql2 fails the command at once and
     // `ping()`/`reset()` return nothing.
-    if (command) reader = readServerStatus(command);
+    if (command) pending.reader = readServerStatus(command);
   });
 }
 
-/** Runs one text-protocol query (`COM_QUERY`; values are escaped client-side by mysql2). */
-export function runQuery(conn: MysqlConnection, options: MysqlQueryOptions): Promise<MysqlReply> {
-  return run(
-    conn,
-    // The positional form unless named placeholders need the options object: mysql2 spreads an
-    // options object into a copy of its own on every query, which is a tenth of the query's cost.
-    (done) => (options.namedPlaceholders === true ? conn.query(options, done) : conn.query(options.sql, options.values, done)),
-    (reader, rows, fields) => ({ rows, fields, reader }),
-  );
+/** The reply as it came: rows, fields and the status reader. */
+export const RAW_REPLY: ReplyHandler<MysqlReply> = { settle: (_conn, reader, rows, fields) => ({ rows, fields, reader }) };
+
+/** Nothing to return. */
+const NO_REPLY: ReplyHandler<void> = { settle: () => undefined };
+
+/**
+ * Runs one text-protocol query (`COM_QUERY`; values are escaped client-side by mysql2). The
+ * positional form unless named placeholders need the options object: mysql2 spreads an options
+ * object into a copy of its own on every query, which is a tenth of the query's cost.
+ */
+export function runQuery<T>(conn: MysqlConnection, options: MysqlQueryOptions, handler: ReplyHandler<T>): Promise<T> {
+  return run(conn, options.namedPlaceholders === true ? startNamedQuery : startQuery, options, handler);
+}
+
+function startQuery(conn: MysqlConnection, options: MysqlQueryOptions, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void): MysqlCommand | undefined {
+  return conn.query(options.sql, options.values, done);
+}
+
+function startNamedQuery(conn: MysqlConnection, options: MysqlQueryOptions, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void): MysqlCommand | undefined {
+  return conn.query(options, done);
 }
 
 /** COM_PING; its OK packet carries the current status flags, so it also refreshes them. */
 export function runPing(conn: MysqlConnection): Promise<void> {
-  return run(conn, (done) => conn.ping(done), () => undefined);
+  return run(conn, startPing, undefined, NO_REPLY);
+}
+
+function startPing(conn: MysqlConnection, _arg: undefined, done: (error: MysqlError | null) => void): MysqlCommand | undefined {
+  return conn.ping(done);
 }
 
 /**
@@ -76,10 +135,9 @@ export function runPing(conn: MysqlConnection): Promise<void> {
  * state but authenticates again.
  */
 export function runReset(conn: MysqlConnection): Promise<void> {
-  const reset = conn.reset;
-  return run(
-    conn,
-    (done) => (typeof reset === 'function' ? reset.call(conn, done) : conn.changeUser({}, done)),
-    () => undefined,
-  );
+  return run(conn, startReset, undefined, NO_REPLY);
+}
+
+function startReset(conn: MysqlConnection, _arg: undefined, done: (error: MysqlError | null) => void): MysqlCommand | undefined {
+  return typeof conn.reset === 'function' ? conn.reset(done) : conn.changeUser({}, done);
 }

@@ -80,17 +80,28 @@ export class ServerStatusReader {
   }
 }
 
+/** Where a command keeps its reader and its own `execute` (see `readServerStatus`). */
+const READER = Symbol('unipool.statusReader');
+const EXECUTE = Symbol('unipool.execute');
+type ObservedCommand = MysqlCommand & { [READER]: ServerStatusReader; [EXECUTE]: MysqlCommand['execute'] };
+
+/** The `execute` of an observed command: the reader sees each reply packet before the command does. */
+function observedExecute(this: ObservedCommand, packet: MysqlPacket | undefined, connection: unknown): boolean {
+  this[READER].observe(packet);
+  return this[EXECUTE](packet, connection);
+}
+
 /**
  * Attaches a reader to a command that mysql2 has just queued: each reply packet goes through the
  * reader first. The command's first `execute()` (sending the request) has already run or carries no
- * packet, so no reply packet is missed.
+ * packet, so no reply packet is missed. One shared function and two properties per command, not a
+ * closure: this runs for every statement.
  */
 export function readServerStatus(command: MysqlCommand): ServerStatusReader {
   const reader = new ServerStatusReader();
-  const execute = command.execute;
-  command.execute = function observed(this: MysqlCommand, packet, connection) {
-    reader.observe(packet);
-    return execute.call(this, packet, connection);
-  };
+  const observed = command as ObservedCommand;
+  observed[READER] = reader;
+  observed[EXECUTE] = command.execute;
+  observed.execute = observedExecute as MysqlCommand['execute'];
   return reader;
 }

@@ -1,5 +1,5 @@
 import type { Row } from '../../src/adapter.js';
-import { connectionState } from './mysql-connection-state.js';
+import { connectionState, forgetInFlight } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlError, MysqlQueryOptions } from './mysql-driver-types.js';
 import { readServerStatus, ServerStatus } from './server-status-reader.js';
 
@@ -37,11 +37,12 @@ export async function* streamRows(conn: MysqlConnection, options: MysqlQueryOpti
   };
   conn.on('error', onConnectionError);
   // Nor when the connection is destroyed under the stream (close() by force): see `inFlight`.
-  state.inFlight.add(onConnectionError);
+  const inFlight = { abort: onConnectionError };
+  state.inFlight.push(inFlight);
   try {
     for await (const row of rows) yield row as Row;
   } finally {
-    state.inFlight.delete(onConnectionError);
+    forgetInFlight(state, inFlight);
     conn.removeListener('error', onConnectionError);
     state.pending -= 1;
     state.streaming = false;

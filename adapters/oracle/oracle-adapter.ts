@@ -1,5 +1,6 @@
 import type { Adapter, AdapterResult, BeginOptions, QueryParams, Row, TransactionState } from '../../src/adapter.js';
 import { UnipoolError } from '../../src/errors.js';
+import { checkBatchSize } from '../../src/stream-batch-size.js';
 import { connectOracle } from './connect-oracle.js';
 import { createOracleDriverLoader, type OracleDriverLoader } from './load-oracle-driver.js';
 import { oracleCapabilities } from './oracle-capabilities.js';
@@ -181,9 +182,7 @@ export function createOracleAdapter(options: OracleAdapterOptions = {}): Adapter
 
     stream(conn, sql, params, { batchSize }): AsyncIterableIterator<Row> {
       return (async function* () {
-        if (!Number.isInteger(batchSize) || batchSize < 1) {
-          throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `oracle: stream() batchSize must be an integer ≥ 1, got ${String(batchSize)}.`);
-        }
+        checkBatchSize(batchSize, 'oracle: stream()');
         try {
           yield* streamRows(conn, sql, toBinds(params), { batchSize, outFormat });
         } catch (error) {

@@ -1,5 +1,6 @@
 import type { Adapter, AdapterResult, BeginOptions, IsolationLevel, QueryParams, Row, TransactionState } from '../../src/adapter.js';
 import { TransactionError, UnipoolError } from '../../src/errors.js';
+import { checkBatchSize } from '../../src/stream-batch-size.js';
 import { connectPostgres } from './connect-postgres.js';
 import { postgresDriver } from './load-postgres-driver.js';
 import { postgresCapabilities } from './postgres-capabilities.js';
@@ -47,57 +48,111 @@ function quoteIdentifier(name: string): string {
  * ErrorResponse, and the ReadyForQuery that follows — carrying the new transaction status, E
  * inside a transaction — may arrive in a later packet. Not after a connection error: after pg's
  * query_timeout the statement may still be running, and waiting for it would defeat the timeout.
- * Callbacks rather than awaits: this is the path every statement takes.
+ * Callbacks rather than awaits, and the result shaped (`settle`) before the promise resolves: this
+ * is the path every statement takes, and it costs one promise.
  */
-function run(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, sent: { query?: TaggedQuery }): Promise<PgResult | PgResult[] | undefined> {
+function run<T>(
+  client: PgClient,
+  pg: PgModule,
+  sql: string,
+  values: unknown[] | undefined,
+  done: () => void,
+  settle: (client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery) => T,
+  fail: (client: PgClient, error: Error, query: TaggedQuery) => unknown = (_client, error) => error,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const Tagged = taggedQueryClass(pg.Query);
     let failed = false;
-    const query = new Tagged(sql, values, (error, result) => {
+    const query: TaggedQuery = new Tagged(sql, values, (error, result) => {
       // After an error pg raises itself before sending the query (a value prepareValue cannot
       // encode), pg calls back again at the next ReadyForQuery, with no error and an empty result:
       // that second call must not turn the failure into a silent success.
       if (failed) return;
       if (!error) {
         done();
-        resolve(result);
+        let settled;
+        try {
+          settled = settle(client, result, query);
+        } catch (settleError) {
+          reject(settleError);
+          return;
+        }
+        resolve(settled);
       } else if (isConnectionError(error)) {
         failed = true;
         done();
-        reject(error);
+        reject(fail(client, error, query));
       } else {
         failed = true;
         void untilReadyForQuery(client).then(() => {
           done();
-          reject(error);
+          reject(fail(client, error, query));
         });
       }
     });
-    sent.query = query;
     client.query(query);
   });
 }
 
+/** A user statement's result: rows, count and fields, and the session state it changed. */
+function queryResult(client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery): AdapterResult {
+  const tags = query.tags;
+  if (dropsAllPreparedStatements(tags)) forgetNamedStatements(client);
+  const adapterResult = toAdapterResult(result);
+  const sessionState = sessionStateOfAll(tags);
+  if (sessionState !== undefined) adapterResult.sessionState = sessionState;
+  return adapterResult;
+}
+
+/**
+ * A user statement's failure. Statements before the failing one in a multi-statement query may
+ * have changed session state; no result can report it, so the connection must be reset before reuse.
+ */
+function queryFailure(client: PgClient, error: Error, query: TaggedQuery): Error {
+  const change = sessionStateOfAll(query.tags);
+  if (change !== undefined) connectionState(client).unreportedSessionState ??= change.statement;
+  return error;
+}
+
+/** The last result: a multi-statement simple query answers with one result per statement. */
+function lastResult(result: PgResult | readonly PgResult[] | undefined): PgResult | undefined {
+  return Array.isArray(result) ? (result[result.length - 1] as PgResult | undefined) : (result as PgResult | undefined);
+}
+
 /** A statement the adapter issues itself (transaction control, reset); the caller holds the turn. */
-async function execute(client: PgClient, sql: string): Promise<PgResult> {
-  let result: PgResult | PgResult[];
+async function execute(client: PgClient, sql: string): Promise<void> {
   try {
-    result = await client.query(sql);
+    await client.query(sql);
   } catch (error) {
     if (!isConnectionError(error)) await untilReadyForQuery(client);
     throw error;
   }
-  return Array.isArray(result) ? (result[result.length - 1] as PgResult) : result;
 }
 
 /**
  * A statement the adapter issues itself, in its own turn: transaction control and savepoints run in
- * every atomic(), so they take the query path (one promise) rather than pg's promise API.
+ * every atomic(), so they take the query path (one promise) rather than pg's promise API. `check`
+ * may reject the result (COMMIT answered with ROLLBACK).
  */
-async function executeInTurn(client: PgClient, sql: string): Promise<PgResult | undefined> {
-  const pg = loadedPg ?? (await pgModule());
-  const result = await takeTurn(client, (done) => run(client, pg, sql, undefined, done, {}));
-  return Array.isArray(result) ? (result[result.length - 1] as PgResult | undefined) : result;
+function executeInTurn(client: PgClient, sql: string, check: (client: PgClient, result: PgResult | PgResult[] | undefined) => void = ignoreResult): Promise<void> {
+  const pg = loadedPg;
+  if (pg === undefined) return pgModule().then(() => executeInTurn(client, sql, check));
+  return takeTurn(client, (done) => run(client, pg, sql, undefined, done, check));
+}
+
+function ignoreResult(): void {}
+
+/**
+ * COMMIT of an aborted transaction is not an error in PostgreSQL: the server rolls back and answers
+ * with the tag ROLLBACK. Silently reporting success would lose the writes unnoticed.
+ */
+function commitResult(_client: PgClient, result: PgResult | PgResult[] | undefined): void {
+  if (lastResult(result)?.command === 'ROLLBACK') {
+    throw new TransactionError(
+      'UNIPOOL_TX_ABORTED',
+      'postgres: COMMIT found the transaction aborted by an earlier failed statement, so the server rolled it back; nothing was committed. Let the error propagate out of atomic(), or wrap the statement that may fail in a nested atomic() (a savepoint) to continue after it.',
+    );
+  }
 }
 
 /** The status byte of the last ReadyForQuery, as the server sent it. */
@@ -109,7 +164,7 @@ function transactionStateOf(conn: PgClient): TransactionState {
 function toAdapterResult(result: PgResult | readonly PgResult[] | undefined): AdapterResult {
   // A multi-statement simple query answers with one result per statement; like most drivers'
   // single-result APIs we return the last one.
-  const last = Array.isArray(result) ? (result[result.length - 1] as PgResult | undefined) : (result as PgResult | undefined);
+  const last = lastResult(result);
   if (last === undefined) return { rows: [], rowCount: 0, fields: [] };
   const fields = last.fields;
   const described = new Array<{ name: string; type: number }>(fields.length);
@@ -138,28 +193,17 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
     await conn.end();
   },
 
-  async query(conn, sql, params) {
-    const pg = loadedPg ?? (await pgModule());
-    const values = toValues(params, 'query()');
-    const sent: { query?: TaggedQuery } = {};
-    let result: PgResult | PgResult[] | undefined;
+  query(conn, sql, params) {
+    const pg = loadedPg;
+    // Loaded by connect() already; the first query of a test double may come first.
+    if (pg === undefined) return pgModule().then(() => postgresAdapter.query(conn, sql, params));
+    let values;
     try {
-      result = await takeTurn(conn, (done) => run(conn, pg, sql, values, done, sent));
+      values = toValues(params, 'query()');
     } catch (error) {
-      // Statements before the failing one in a multi-statement query may have changed session
-      // state; no result can report it, so the connection must be reset before reuse.
-      const change = sent.query === undefined ? undefined : sessionStateOfAll(sent.query.tags);
-      if (change !== undefined) connectionState(conn).unreportedSessionState ??= change.statement;
-      // pg's error carries the socket-read stack; capture one that leads back to the caller.
-      if (error instanceof Error) Error.captureStackTrace(error);
-      throw error;
+      return Promise.reject(error);
     }
-    const tags = sent.query?.tags ?? [];
-    if (dropsAllPreparedStatements(tags)) forgetNamedStatements(conn);
-    const adapterResult = toAdapterResult(result);
-    const sessionState = sessionStateOfAll(tags);
-    if (sessionState !== undefined) adapterResult.sessionState = sessionState;
-    return adapterResult;
+    return takeTurn(conn, (done) => run(conn, pg, sql, values, done, queryResult, queryFailure));
   },
 
   async ping(conn) {
@@ -200,34 +244,22 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
     );
   },
 
-  async begin(conn, options: BeginOptions) {
+  begin(conn, options: BeginOptions) {
     let sql = 'BEGIN';
     if (options.isolation !== undefined) {
       const level = ISOLATION_SQL[options.isolation];
       if (level === undefined) {
-        throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `postgres: unknown isolation level ${JSON.stringify(options.isolation)}; expected one of ${Object.keys(ISOLATION_SQL).join(', ')}.`);
+        return Promise.reject(new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `postgres: unknown isolation level ${JSON.stringify(options.isolation)}; expected one of ${Object.keys(ISOLATION_SQL).join(', ')}.`));
       }
       sql += ` ISOLATION LEVEL ${level}`;
     }
     if (options.readOnly === true) sql += ' READ ONLY';
-    await executeInTurn(conn, sql);
+    return executeInTurn(conn, sql);
   },
 
-  async commit(conn) {
-    const result = await executeInTurn(conn, 'COMMIT');
-    // COMMIT of an aborted transaction is not an error in PostgreSQL: the server rolls back and
-    // answers with the tag ROLLBACK. Silently reporting success would lose the writes unnoticed.
-    if (result?.command === 'ROLLBACK') {
-      throw new TransactionError(
-        'UNIPOOL_TX_ABORTED',
-        'postgres: COMMIT found the transaction aborted by an earlier failed statement, so the server rolled it back; nothing was committed. Let the error propagate out of atomic(), or wrap the statement that may fail in a nested atomic() (a savepoint) to continue after it.',
-      );
-    }
-  },
+  commit: (conn) => executeInTurn(conn, 'COMMIT', commitResult),
 
-  async rollback(conn) {
-    await executeInTurn(conn, 'ROLLBACK');
-  },
+  rollback: (conn) => executeInTurn(conn, 'ROLLBACK'),
 
   async savepoint(conn, name) {
     await executeInTurn(conn, `SAVEPOINT ${quoteIdentifier(name)}`);
@@ -243,10 +275,8 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
 
   stream(conn, sql, params, { batchSize }): AsyncIterableIterator<Row> {
     return (async function* () {
-      if (!Number.isInteger(batchSize) || batchSize < 1) {
-        // pg-cursor would read the whole result for 0 (Execute with no row limit).
-        throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `postgres: stream() batchSize must be an integer ≥ 1, got ${String(batchSize)}.`);
-      }
+      // pg-cursor would read the whole result for 0 (Execute with no row limit).
+      checkBatchSize(batchSize, 'postgres: stream()');
       yield* streamRows(conn, postgresDriver.cursor, sql, toValues(params, 'stream()'), batchSize);
     })();
   },

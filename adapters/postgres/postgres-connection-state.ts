@@ -17,15 +17,18 @@ export interface PgConnectionState {
   readonly waiting: (() => void)[];
 }
 
-// Keyed by the client so the connection object handed to the core stays the plain `pg.Client`.
-const states = new WeakMap<PgClient, PgConnectionState>();
+// Kept on the client under a symbol: the object handed to the core stays the plain `pg.Client`
+// (nothing of pg's is shadowed), and the lookup — on every query — is a property read rather than
+// a WeakMap probe.
+const STATE = Symbol('unipool.pgState');
+type WithState = PgClient & { [STATE]?: PgConnectionState };
 
 /** The adapter's state for `client`, created on first use. */
 export function connectionState(client: PgClient): PgConnectionState {
-  let state = states.get(client);
+  let state = (client as WithState)[STATE];
   if (state === undefined) {
     state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, waiting: [] };
-    states.set(client, state);
+    (client as WithState)[STATE] = state;
   }
   return state;
 }

@@ -41,3 +41,13 @@ export function isConnectionError(error: unknown): boolean {
   if (severity === 'FATAL' || severity === 'PANIC') return true;
   return typeof message === 'string' && CLIENT_MESSAGES.has(message);
 }
+
+/**
+ * True for an error the server sent (pg's DatabaseError, built from an ErrorResponse), as opposed to
+ * one pg or Node raised on this side of the socket.
+ */
+export function isServerError(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof severity === 'string' && typeof code === 'string';
+}

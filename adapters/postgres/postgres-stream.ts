@@ -1,7 +1,7 @@
 import type { Row } from '../../src/adapter.js';
 import { connectionState, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
 import type { PgClient, PgCursor, PgCursorConstructor } from './postgres-driver-types.js';
-import { isConnectionError } from './postgres-errors.js';
+import { isConnectionError, isServerError } from './postgres-errors.js';
 import { recordStatementTags, sessionStateOfAll, type StatementTag } from './postgres-session-state.js';
 
 /** Resolves when the wire connection closes; `cancel` removes the listener. */
@@ -61,9 +61,11 @@ export async function* streamRows(
         rows = await cursor.read(batchSize);
       } catch (error) {
         failed = true;
-        // pg-cursor has already sent Sync; wait for its ReadyForQuery so the transaction status
-        // the core reads next is current.
-        if (!isConnectionError(error)) await untilReadyForQuery(client);
+        // After the server's ErrorResponse pg-cursor has already sent Sync: wait for its
+        // ReadyForQuery so the transaction status the core reads next is current. An error thrown
+        // on this side (pg's writer refusing a value) sent nothing, and no ReadyForQuery will come:
+        // the portal stays open, `isUsable` reports it, and the core destroys the connection.
+        if (isServerError(error) && !isConnectionError(error)) await untilReadyForQuery(client);
         throw error;
       }
       if (rows.length === 0) return;

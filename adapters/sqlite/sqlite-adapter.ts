@@ -90,14 +90,27 @@ function run(conn: SqliteConnection, statement: SqliteStatement, params: QueryPa
   return info.changes > 0 && /^\s*(INSERT|REPLACE)\b/i.test(statement.source) ? { rows: [], rowCount: info.changes, insertId: info.lastInsertRowid } : { rows: [], rowCount: info.changes };
 }
 
-async function execute(conn: SqliteConnection, sql: string, params?: QueryParams): Promise<AdapterResult> {
-  const statement = prepare(conn, sql);
-  // Anything that may write waits for this file's in-process lock first (see write-lock.ts). A
-  // connection inside a transaction keeps the lock until the transaction ends.
-  if (!statement.readonly && conn.lock !== undefined) {
-    const wait = conn.lock.acquire(conn);
-    if (wait !== undefined) await wait;
+/**
+ * Runs one statement. Not async: better-sqlite3 answers synchronously, so the common case (no
+ * write lock to wait for) settles in one already-resolved promise instead of an async function's.
+ */
+function execute(conn: SqliteConnection, sql: string, params?: QueryParams): Promise<AdapterResult> {
+  try {
+    const statement = prepare(conn, sql);
+    // Anything that may write waits for this file's in-process lock first (see write-lock.ts). A
+    // connection inside a transaction keeps the lock until the transaction ends.
+    if (!statement.readonly && conn.lock !== undefined) {
+      const wait = conn.lock.acquire(conn);
+      if (wait !== undefined) return wait.then(() => executeLocked(conn, statement, params));
+    }
+    return Promise.resolve(executeLocked(conn, statement, params));
+  } catch (error) {
+    return Promise.reject(error);
   }
+}
+
+/** Runs a prepared statement once any write lock it needs is held, and lets the lock go after it. */
+function executeLocked(conn: SqliteConnection, statement: SqliteStatement, params: QueryParams | undefined): AdapterResult {
   try {
     const result = run(conn, statement, params);
     if (!statement.readonly && !conn.db.inTransaction && hasTempObjects(conn)) {

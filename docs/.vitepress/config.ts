@@ -60,7 +60,7 @@ const sidebar = [
       { text: 'From Django', link: '/migration/from-django' },
     ],
   },
-  { text: 'Benchmarks', items: [{ text: 'Results', link: '/benchmarks' }] },
+  { text: 'Benchmarks', items: [{ text: 'Results', link: '/benchmarks' }, { text: 'Method', link: '/benchmarks-method' }] },
   { text: 'Project', items: [{ text: 'Writing these docs', link: '/contributing-docs' }] },
 ];
 

@@ -14,6 +14,7 @@ const OCTAVES = 31;
 const BUCKETS = SUB_BUCKETS + OCTAVES * SUB_BUCKETS; // 1024
 const MAX_TRACKED_US = 2 ** (SUB_BUCKET_BITS + OCTAVES) - 1;
 const TWO_32 = 2 ** 32;
+const TWO_31 = 2 ** 31;
 
 /** Read-only view of a histogram, for exporters (Prometheus buckets need counts at fixed bounds). */
 export interface DurationHistogram {
@@ -39,6 +40,11 @@ function log2Floor(value: number): number {
 /** Bucket index of a value in whole microseconds. */
 function bucketOf(us: number): number {
   if (us < SUB_BUCKETS) return us;
+  if (us < TWO_31) {
+    // The common case (under 35 minutes) in 32-bit integer operations.
+    const shift = 31 - Math.clz32(us) - SUB_BUCKET_BITS;
+    return SUB_BUCKETS + shift * SUB_BUCKETS + ((us >> shift) - SUB_BUCKETS);
+  }
   const exponent = log2Floor(us);
   const shift = exponent - SUB_BUCKET_BITS;
   // Math.floor instead of `>>` because values can exceed 32 bits.

@@ -12,9 +12,46 @@ import type { ConnectionFactory, DestroyReason, PoolEngine, PoolEngineOptions, P
 import { PooledRecord } from './pooled-record.js';
 import { Retirement } from './retirement.js';
 import { SafeObserver } from './safe-observer.js';
+import { WaitTimeout, type Waiter } from './waiting-queue.js';
 import { settledWithin } from './settled-within.js';
 
 export { DEFAULT_CLOSE_TIMEOUT_MS } from './close-timeout.js';
+
+/** The engine's side of a waiting caller. */
+interface WaiterHooks<C> {
+  /** Bookkeeping of the checkout; a `PoolClosedError` (to reject with) when the pool began closing. */
+  lent(record: PooledRecord<C>, startedAt: number, site: AcquireSite | undefined, now: number | undefined): PooledRecord<C> | PoolClosedError;
+  failed(error: unknown): unknown;
+}
+
+/** A caller of `acquire()` waiting in the inner pool's queue: a record, not closures (one per waiting query). */
+class AcquireWaiter<C> implements Waiter<PooledRecord<C>> {
+  readonly #hooks: WaiterHooks<C>;
+  readonly #startedAt: number;
+  readonly deadline: number;
+  readonly #site: AcquireSite | undefined;
+  readonly #resolve: (record: PooledRecord<C>) => void;
+  readonly #reject: (error: unknown) => void;
+
+  constructor(hooks: WaiterHooks<C>, startedAt: number, deadline: number, site: AcquireSite | undefined, resolve: (record: PooledRecord<C>) => void, reject: (error: unknown) => void) {
+    this.#hooks = hooks;
+    this.#startedAt = startedAt;
+    this.deadline = deadline;
+    this.#site = site;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  serve(record: PooledRecord<C>, now?: number): void {
+    const lent = this.#hooks.lent(record, this.#startedAt, this.#site, now);
+    if (lent instanceof PoolClosedError) this.#reject(lent);
+    else this.#resolve(lent);
+  }
+
+  fail(error: unknown): void {
+    this.#reject(this.#hooks.failed(error));
+  }
+}
 
 /**
  * The pool engine over generic-pool 3.9.0, with what generic-pool lacks or gets wrong: an acquire
@@ -42,6 +79,11 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
   #nextId = 1;
   #state: 'open' | 'closing' | 'closed' = 'open';
   #closePromise: Promise<void> | undefined = undefined;
+  /** What a waiting caller calls back into (one object per engine, not closures per caller). */
+  readonly #waiterHooks: WaiterHooks<C> = {
+    lent: (record, startedAt, site, now) => (this.#state === 'open' ? this.#lent(record, startedAt, site, now) : this.#refuseLate(record)),
+    failed: (error) => this.#acquireFailed(error),
+  };
   /** While close() waits for connections to come back: resolves that wait. */
   #drained: (() => void) | undefined = undefined;
 
@@ -72,10 +114,11 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
         create: () => this.#create(),
         destroy: (record) => this.#destroyHook(record),
         validate: (record) => this.#validateOnBorrow(record),
-        ready: (record) => this.#readyToLend(record),
+        ready: (record, now) => this.#readyToLend(record, now),
       },
       { min: options.pool.min, max: options.pool.max, acquireTimeoutMs: this.#acquireTimeoutMs, fifo: options.pool.order === 'fifo' },
       () => this.#onCreateError(),
+      this.#now,
     );
     const sweepMs = this.#retirement.sweepIntervalMs();
     if (sweepMs > 0) {
@@ -106,7 +149,18 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     const startedAt = this.#now();
     const site = this.#leaks.capture(GenericPoolEngine.prototype.acquire);
     const idle = this.#inner.acquireIdleNow();
-    return idle === undefined ? this.#acquire(startedAt, site) : Promise.resolve(this.#lent(idle, startedAt, site));
+    if (idle !== undefined) return Promise.resolve(this.#lent(idle, startedAt, site, startedAt));
+    return new Promise((resolve, reject) => {
+      this.#inner.wait(new AcquireWaiter(this.#waiterHooks, startedAt, startedAt + this.#acquireTimeoutMs, site, resolve, reject));
+    });
+  }
+
+  acquireNow(): PooledConnection<C> | undefined {
+    if (this.#state !== 'open') return undefined;
+    const idle = this.#inner.acquireIdleNow();
+    if (idle === undefined) return undefined;
+    const now = this.#now();
+    return this.#lent(idle, now, this.#leaks.capture(GenericPoolEngine.prototype.acquireNow), now);
   }
 
   release(conn: PooledConnection<C>): void {
@@ -120,7 +174,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     const reason = this.#state !== 'open' ? 'closed' : this.#retirement.onRelease(record, now);
     if (reason === undefined) {
       record.checkIn(now);
-      this.#inner.release(record);
+      this.#inner.release(record, now);
     } else {
       record.retire(reason);
       this.#inner.destroy(record);
@@ -161,26 +215,16 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     return this.#closePromise;
   }
 
-  async #acquire(startedAt: number, site: AcquireSite | undefined): Promise<PooledConnection<C>> {
-    let record: PooledRecord<C>;
-    try {
-      record = await this.#inner.acquire();
-    } catch (error) {
-      throw this.#acquireFailed(error);
-    }
-    if (this.#state !== 'open') {
-      // Handed over just as close() began: close() wants every connection back, so close it.
-      this.#counters.rejected += 1;
-      record.retire('closed');
-      this.#inner.destroy(record);
-      throw new PoolClosedError(this.#alias);
-    }
-    return this.#lent(record, startedAt, site);
+  /** A connection handed to a waiter just as close() began: close() wants every connection back, so close it. */
+  #refuseLate(record: PooledRecord<C>): PoolClosedError {
+    this.#counters.rejected += 1;
+    record.retire('closed');
+    this.#inner.destroy(record);
+    return new PoolClosedError(this.#alias);
   }
 
-  /** Bookkeeping of a checkout that generic-pool has just lent. */
-  #lent(record: PooledRecord<C>, startedAt: number, site: AcquireSite | undefined): PooledRecord<C> {
-    const now = this.#now();
+  /** Bookkeeping of a checkout the inner pool has just lent. */
+  #lent(record: PooledRecord<C>, startedAt: number, site: AcquireSite | undefined, now = this.#now()): PooledRecord<C> {
     record.checkOut(now);
     this.#counters.acquired += 1;
     const waitMs = now - startedAt;
@@ -195,8 +239,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
       this.#counters.rejected += 1;
       return new PoolClosedError(this.#alias);
     }
-    // generic-pool's ResourceRequest rejects with its own TimeoutError after acquireTimeoutMillis.
-    if (error instanceof Error && error.name === 'TimeoutError') {
+    if (error instanceof WaitTimeout) {
       this.#counters.timeouts += 1;
       const timeout = acquireTimeoutError(this.#alias, this.#acquireTimeoutMs, this.#counts(), this.#connector.lastError);
       this.#observer.timedOut(timeout);
@@ -274,9 +317,8 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
   }
 
   /** What `#validateOnBorrow` would approve without a ping or a retirement (and without side effects). */
-  #readyToLend(record: PooledRecord<C>): boolean {
+  #readyToLend(record: PooledRecord<C>, now = this.#now()): boolean {
     if (this.#state !== 'open') return false;
-    const now = this.#now();
     return !this.#retirement.expired(record, now) && now - record.idleSince < this.#pool.validateAfterIdleMs;
   }
 
@@ -287,8 +329,8 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
       return false;
     }
     if (!alive) {
-      // generic-pool destroys it and serves the same waiter with another connection, still
-      // within that waiter's acquire timeout.
+      // The inner pool destroys it and serves the waiter with another connection, still within
+      // that waiter's acquire timeout.
       record.retire('validation');
       return false;
     }
@@ -309,8 +351,8 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
 
   async #shutDown(timeoutMs: number): Promise<void> {
     if (this.#sweepTimer !== undefined) clearInterval(this.#sweepTimer);
-    // Order matters: waiting callers leave the queue before creates are cancelled, or generic-pool
-    // would answer every cancelled create by starting another for them.
+    // Order matters: the inner pool stops dispatching and waiting callers leave the queue before
+    // creates are cancelled, or each cancelled create would be answered by another for them.
     this.#inner.stop();
     this.#inner.rejectWaiting(new PoolClosedError(this.#alias));
     this.#connector.close();

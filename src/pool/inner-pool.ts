@@ -1,6 +1,6 @@
 import genericPool from 'generic-pool';
-import { createRequire } from 'node:module';
 import { UnipoolError } from '../errors.js';
+import { WaitingQueue, type Waiter } from './waiting-queue.js';
 
 /*
  * generic-pool 3.9.0 is unmaintained (last release 2022) and its public API cannot close one
@@ -24,40 +24,39 @@ interface GpResource<T> {
   readonly obj: T;
   allocate(): void;
   deallocate(): void;
+  /** Marks it as being checked before a borrow. */
+  test(): void;
 }
-
-interface GpRequest {
-  readonly state: string;
-  resolve(value: unknown): void;
-  reject(reason: unknown): void;
-}
-
-interface GpLoan<T> {
-  readonly pooledResource: GpResource<T>;
-  resolve(): void;
-}
-
-type GpLoanConstructor = new <T>(pooledResource: GpResource<T>, promise: PromiseConstructor) => GpLoan<T>;
 
 interface GpInternals<T> extends genericPool.Pool<T> {
   _draining: boolean;
   readonly _started: boolean;
-  readonly _Promise: PromiseConstructor;
   readonly _allObjects: Set<GpResource<T>>;
   readonly _availableObjects: LinkedDeque<GpResource<T>>;
-  readonly _waitingClientsQueue: { readonly length: number; readonly _slots: LinkedDeque<GpRequest>[]; dequeue(): GpRequest | undefined };
+  readonly _testOnBorrowResources: Set<GpResource<T>>;
   readonly _factoryCreateOperations: Set<Promise<unknown>>;
-  readonly _resourceLoans: Map<T, GpLoan<T>>;
+  readonly _resourceLoans: Map<T, Loan<T>>;
   _destroy(resource: GpResource<T>): void;
   _ensureMinimum(): void;
-  _dispense(): void;
+  _createResource(): void;
   _addPooledResourceToAvailableObjects(resource: GpResource<T>): void;
+  _dispense(): void;
 }
 
-// generic-pool's loan record, so loans made on the fast paths below are the same objects its own
-// release()/destroy() expect. The package has no exports map; this is its lib/ResourceLoan.js.
-const ResourceLoan = createRequire(import.meta.url)('generic-pool/lib/ResourceLoan.js') as GpLoanConstructor;
-const PENDING = 'PENDING';
+/**
+ * The loan record generic-pool keeps per lent resource. Its own (ResourceLoan) is a deferred — a
+ * promise per checkout that nothing here awaits; its release()/destroy() only look the loan up and
+ * call resolve(), so this is all they need.
+ */
+const LOAN = Symbol('unipool.loan');
+
+class Loan<T> {
+  readonly pooledResource: GpResource<T>;
+  constructor(pooledResource: GpResource<T>) {
+    this.pooledResource = pooledResource;
+  }
+  resolve(): void {}
+}
 
 /** The generic-pool hooks: `validate` may answer synchronously; none of them may reject. */
 export interface InnerFactory<T> {
@@ -68,7 +67,7 @@ export interface InnerFactory<T> {
    * True when `validate` would answer `true` without doing anything (no ping due, nothing to
    * retire); false when it must run. Must have no side effects: it only picks the fast path.
    */
-  ready(resource: T): boolean;
+  ready(resource: T, now?: number): boolean;
 }
 
 /** The generic-pool options the engine sets. */
@@ -82,41 +81,62 @@ export interface InnerOptions {
 function ignore(): void {}
 
 /**
- * A generic-pool `Pool` with the operations the engine needs. It keeps generic-pool's idle list
- * (LIFO/FIFO), waiting queue with per-caller timeouts, create accounting and loans; eviction,
- * backoff, lifetime and close are the engine's.
+ * A generic-pool `Pool` with the operations the engine needs. generic-pool keeps the connections:
+ * the idle list (LIFO/FIFO), create accounting, loans and destroys. Callers wait in unipool's own
+ * queue (see `WaitingQueue`), and this class decides who gets which connection: generic-pool's
+ * request path costs a deferred, a timer and several promise hops per waiting caller, and with
+ * more callers than connections that is every query. Eviction, backoff, lifetime and close are
+ * the engine's.
  */
 export class InnerPool<T> {
   readonly #gp: GpInternals<T>;
-  readonly #ready: (resource: T) => boolean;
+  readonly #validate: (resource: T) => boolean | Promise<boolean>;
+  readonly #ready: (resource: T, now?: number) => boolean;
+  readonly #waiting: WaitingQueue<T>;
+  /** generic-pool's own "make it idle", before the hook below wraps it. */
+  readonly #addIdle: (resource: GpResource<T>) => void;
+  /** Idle connections taken for a borrow check (a ping, a lifetime check) on behalf of a waiter. */
+  #checking = 0;
 
-  constructor(factory: InnerFactory<T>, options: InnerOptions, onCreateError: (error: unknown) => void) {
+  constructor(factory: InnerFactory<T>, options: InnerOptions, onCreateError: (error: unknown) => void, now: () => number) {
+    this.#validate = factory.validate;
     this.#ready = factory.ready;
+    this.#waiting = new WaitingQueue<T>(now);
     this.#gp = genericPool.createPool(factory as genericPool.Factory<T>, {
       min: options.min,
       max: options.max,
-      // Never 0 or undefined: generic-pool would then wait forever.
+      // Unused (callers wait in our queue), but never 0: generic-pool would then wait forever.
       acquireTimeoutMillis: Math.max(1, options.acquireTimeoutMs),
       fifo: options.fifo,
-      // Validation runs on every borrow; our hook answers synchronously unless a ping is due.
       testOnBorrow: true,
       // Started by the engine once it is fully built (start() creates `min` connections).
       autostart: false,
       // Eviction is the engine's own sweep: generic-pool's evictor ignores `min` and skips resources.
       evictionRunIntervalMillis: 0,
     }) as GpInternals<T>;
-    for (const name of ['_allObjects', '_availableObjects', '_waitingClientsQueue', '_factoryCreateOperations', '_resourceLoans', '_destroy', '_ensureMinimum', '_dispense', '_addPooledResourceToAvailableObjects', '_Promise', '_started'] as const) {
-      if (this.#gp[name] === undefined || typeof ResourceLoan !== 'function') {
+    for (const name of ['_allObjects', '_availableObjects', '_testOnBorrowResources', '_factoryCreateOperations', '_resourceLoans', '_destroy', '_ensureMinimum', '_createResource', '_addPooledResourceToAvailableObjects', '_dispense', '_started'] as const) {
+      if (this.#gp[name] === undefined) {
         throw new UnipoolError(
           'UNIPOOL_UNSUPPORTED',
           `unipool: the installed generic-pool has no "${name}"; unipool needs generic-pool 3.9.x (check with: npm ls generic-pool).`,
         );
       }
     }
+    // Every connection that becomes idle — created, released, checked — passes through this one
+    // method: the place to hand it to a caller who is waiting.
+    const gp = this.#gp;
+    this.#addIdle = gp._addPooledResourceToAvailableObjects.bind(gp);
+    gp._addPooledResourceToAvailableObjects = (resource) => {
+      this.#addIdle(resource);
+      if (this.#waiting.length > 0) this.#dispatch();
+    };
+    // generic-pool calls this once a create has settled (its count of creates in flight is then
+    // current: a failed one needs replacing) and after a destroy (capacity freed): serve our queue.
+    gp._dispense = () => this.#dispatch();
     // Without listeners these events are dropped silently; the engine counts and reports create
     // errors itself, and destroy errors are already swallowed by its destroy hook.
-    this.#gp.on('factoryCreateError', onCreateError);
-    this.#gp.on('factoryDestroyError', ignore);
+    gp.on('factoryCreateError', onCreateError);
+    gp.on('factoryDestroyError', ignore);
   }
 
   /** Create `min` connections and begin serving. */
@@ -124,18 +144,13 @@ export class InnerPool<T> {
     this.#gp.start();
   }
 
-  acquire(): Promise<T> {
-    return this.#gp.acquire();
-  }
-
   /**
    * The next idle resource, lent at once, when nobody is waiting and `ready` approves it; otherwise
-   * undefined (then `acquire()`). generic-pool's own path costs a request object, a timer and
-   * several promise hops even when a resource sits idle — the common case of a quick query.
+   * undefined (then `wait()`).
    */
   acquireIdleNow(): T | undefined {
     const gp = this.#gp;
-    if (gp._draining || !gp._started || gp._waitingClientsQueue.length > 0) return undefined;
+    if (gp._draining || this.#waiting.length > 0) return undefined;
     const head = gp._availableObjects._list.head;
     if (head === null || !this.#ready(head.data.obj)) return undefined;
     gp._availableObjects.shift();
@@ -144,43 +159,104 @@ export class InnerPool<T> {
   }
 
   /**
-   * Back to the pool (the resource must be on loan). With callers waiting and no check due, it goes
-   * straight to the one that waited longest, skipping the idle list and generic-pool's
-   * asynchronous borrow test; otherwise it takes generic-pool's own path.
+   * Queue a caller; it is served (the resource already on loan) as soon as one is free, checked or
+   * created, or failed when its deadline passes. The engine refuses callers once stopped.
    */
-  release(resource: T): void {
+  wait(waiter: Waiter<T>): void {
+    const gp = this.#gp;
+    if (!gp._started) gp.start();
+    this.#waiting.push(waiter);
+    this.#dispatch();
+  }
+
+  /**
+   * Back to the pool (the resource must be on loan). With callers waiting and no check due, it goes
+   * straight to the one that waited longest; otherwise it becomes idle (and is checked for a waiter).
+   * `now`: the caller's clock reading, passed on so a hand-over reads the clock no more.
+   */
+  release(resource: T, now?: number): void {
     const gp = this.#gp;
     const loan = gp._resourceLoans.get(resource);
-    if (loan === undefined) {
-      gp.release(resource).catch(ignore);
-      return;
-    }
+    if (loan === undefined) return;
     gp._resourceLoans.delete(resource);
-    loan.resolve();
     const pooled = loan.pooledResource;
     pooled.deallocate();
-    if (!gp._draining && gp._waitingClientsQueue.length > 0 && this.#ready(resource)) {
-      // A request that timed out has left the queue already; one settled some other way is skipped.
-      for (let request = gp._waitingClientsQueue.dequeue(); request !== undefined; request = gp._waitingClientsQueue.dequeue()) {
-        if (request.state !== PENDING) continue;
-        this.#lend(pooled);
-        request.resolve(resource);
-        return;
-      }
-    }
-    gp._addPooledResourceToAvailableObjects(pooled);
-    gp._dispense();
+    if (!gp._draining && this.#waiting.length > 0 && this.#ready(resource, now)) this.#serve(pooled, now);
+    else gp._addPooledResourceToAvailableObjects(pooled);
   }
 
-  /** Records a loan exactly as generic-pool's dispatch does. */
-  #lend(pooled: GpResource<T>): void {
-    this.#gp._resourceLoans.set(pooled.obj, new ResourceLoan(pooled, this.#gp._Promise));
-    pooled.allocate();
-  }
-
-  /** Close a resource that is on loan. */
+  /** Close a resource that is on loan (generic-pool then dispatches: a waiter may get a new connection in its place). */
   destroy(resource: T): void {
     this.#gp.destroy(resource).catch(ignore);
+  }
+
+  /**
+   * Serve waiters from the idle list — at once when ready, after a check otherwise — and start the
+   * creates the rest need, within `max`.
+   */
+  #dispatch(): void {
+    const gp = this.#gp;
+    if (gp._draining) return;
+    const waiting = this.#waiting;
+    const idle = gp._availableObjects;
+    while (waiting.length > this.#checking && idle.length > 0) {
+      const pooled = idle.shift() as GpResource<T>;
+      if (this.#ready(pooled.obj)) this.#serve(pooled);
+      else this.#check(pooled);
+    }
+    const shortfall = waiting.length - this.#checking - gp._factoryCreateOperations.size;
+    const creates = Math.min(shortfall, gp.spareResourceCapacity);
+    for (let i = 0; i < creates; i++) gp._createResource();
+  }
+
+  /** Lend `pooled` to the caller that waited longest (there is one). */
+  #serve(pooled: GpResource<T>, now?: number): void {
+    const waiter = this.#waiting.shift() as Waiter<T>;
+    this.#lend(pooled);
+    waiter.serve(pooled.obj, now);
+  }
+
+  /** The borrow check of an idle connection (generic-pool's testOnBorrow, for our waiters). */
+  #check(pooled: GpResource<T>): void {
+    const gp = this.#gp;
+    pooled.test();
+    gp._testOnBorrowResources.add(pooled);
+    this.#checking += 1;
+    let verdict: boolean | Promise<boolean>;
+    try {
+      verdict = this.#validate(pooled.obj);
+    } catch {
+      verdict = false;
+    }
+    Promise.resolve(verdict).then(
+      (valid) => this.#checked(pooled, valid),
+      () => this.#checked(pooled, false),
+    );
+  }
+
+  #checked(pooled: GpResource<T>, valid: boolean): void {
+    const gp = this.#gp;
+    this.#checking -= 1;
+    gp._testOnBorrowResources.delete(pooled);
+    if (valid && !gp._draining && this.#waiting.length > 0) {
+      this.#serve(pooled);
+      return;
+    }
+    if (valid) {
+      // Its caller gave up meanwhile (or the pool is closing: then this destroys it).
+      gp._addPooledResourceToAvailableObjects(pooled);
+      return;
+    }
+    gp._destroy(pooled);
+    this.#dispatch();
+  }
+
+  /** Records a loan as generic-pool's dispatch does. */
+  #lend(pooled: GpResource<T>): void {
+    // One loan record per connection, reused: generic-pool only looks it up and calls resolve().
+    const withLoan = pooled as GpResource<T> & { [LOAN]?: Loan<T> };
+    this.#gp._resourceLoans.set(pooled.obj, (withLoan[LOAN] ??= new Loan(pooled)));
+    pooled.allocate();
   }
 
   /** Open connections (idle, lent out, or being validated). */
@@ -193,7 +269,7 @@ export class InnerPool<T> {
   }
 
   get waiting(): number {
-    return this.#gp.pending;
+    return this.#waiting.length;
   }
 
   /** Connections that could still be opened (`max` minus open and opening). */
@@ -221,8 +297,8 @@ export class InnerPool<T> {
   }
 
   /**
-   * Stop: no `min` top-ups, no acquires (generic-pool's own "draining" flag), and any connection
-   * that would become idle from now on (a create or a validation that was in flight, a release) is
+   * Stop: no `min` top-ups, no dispatch (generic-pool's own "draining" flag), and any connection
+   * that would become idle from now on (a create or a check that was in flight, a release) is
    * destroyed instead: they reach the idle list through this one method.
    */
   stop(): void {
@@ -231,14 +307,9 @@ export class InnerPool<T> {
     gp._addPooledResourceToAvailableObjects = (resource) => gp._destroy(resource);
   }
 
-  /**
-   * Reject every waiting caller with `reason`. The requests are taken off the queue first: left
-   * there, generic-pool would go on creating connections for callers that are gone.
-   */
+  /** Fail every waiting caller with `reason`. */
   rejectWaiting(reason: unknown): void {
-    for (const slot of this.#gp._waitingClientsQueue._slots) {
-      for (let request = slot.shift(); request !== undefined; request = slot.shift()) request.reject(reason);
-    }
+    this.#waiting.failAll(reason);
   }
 
   /** Close every idle connection. */

@@ -69,6 +69,8 @@ export interface PoolHistograms {
 export interface PoolEngine<C> {
   /** Resolves a connection that is checked out; rejects with `UNIPOOL_ACQUIRE_TIMEOUT`, `UNIPOOL_QUEUE_FULL` or `UNIPOOL_POOL_CLOSED`. */
   acquire(): Promise<PooledConnection<C>>;
+  /** An idle connection lent at once (no promise), when one is ready and nobody is waiting; otherwise undefined — then `acquire()`. */
+  acquireNow(): PooledConnection<C> | undefined;
   /** Return a healthy, idle (not in a transaction, already reset) connection. A second release throws `UNIPOOL_LEASE_RELEASED`. */
   release(conn: PooledConnection<C>): void;
   /** Remove a checked-out connection from the pool and close it in the background. */

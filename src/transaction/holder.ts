@@ -19,7 +19,11 @@ export class Holder {
   openStreams = 0;
   #nextSavepoint = 1;
   #released = false;
-  readonly #inFlight = new Set<Promise<unknown>>();
+  /** Statements started on the connection and not yet settled. */
+  #inFlight = 0;
+  /** Resolves `settle()`'s promise once `#inFlight` is back to 0 (set only while someone waits). */
+  #drained: (() => void) | undefined = undefined;
+  #drainedPromise: Promise<void> | undefined = undefined;
 
   constructor(conn: PooledConnection<unknown>, kind: HolderKind) {
     this.conn = conn;
@@ -59,18 +63,41 @@ export class Holder {
     }
   }
 
+  /** A statement is in flight on the connection (one started and not awaited yet). */
+  get busy(): boolean {
+    return this.#inFlight > 0;
+  }
+
+  /** A statement starts on this connection; call `leave()` exactly once when it settles. */
+  enter(): void {
+    this.#inFlight += 1;
+  }
+
+  /** The statement begun with `enter()` has settled. */
+  leave(): void {
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0 && this.#drained !== undefined) {
+      const drained = this.#drained;
+      this.#drained = undefined;
+      this.#drainedPromise = undefined;
+      drained();
+    }
+  }
+
   /** Runs `work` as a statement on this connection, tracked until it settles. */
   track<T>(work: Promise<T>): Promise<T> {
-    this.#inFlight.add(work);
-    const done = (): void => {
-      this.#inFlight.delete(work);
-    };
-    work.then(done, done);
+    this.enter();
+    const leave = (): void => this.leave();
+    work.then(leave, leave);
     return work;
   }
 
-  /** Waits until no statement is in flight on the connection. */
-  async settle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  /** Waits until no statement is in flight on the connection (at once when none is: `await` it only when `busy`). */
+  settle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    this.#drainedPromise ??= new Promise<void>((resolve) => {
+      this.#drained = resolve;
+    });
+    return this.#drainedPromise;
   }
 }

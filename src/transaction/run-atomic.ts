@@ -46,36 +46,47 @@ function checkOptions(core: DatabaseCore, options: AtomicOptions): void {
 /**
  * `db.atomic()`: the outermost block runs BEGIN … COMMIT on one connection (acquired, or the one the
  * context already holds), nested blocks a savepoint. A throw rolls back and re-throws. `onCommit`
- * callbacks run after the outermost COMMIT and after the connection is released.
+ * callbacks run after the outermost COMMIT and after the connection is released. Not async itself:
+ * every transaction passes here, and each async layer costs a promise.
  */
-export async function runAtomic<T>(core: DatabaseCore, options: AtomicOptions, fn: () => T | Promise<T>): Promise<T> {
-  checkOptions(core, options);
-  const frame = context.getStore();
-  const held = findHeld(core, frame);
-  if (held?.block !== undefined) return runNested(core, frame, held.holder, held.block, options, fn);
-
-  if (held !== undefined) {
-    held.holder.assertHeld();
-    // A session or scope connection: the transaction runs on it, and it stays held afterwards.
-    if (core.adapter.transactionState(held.holder.conn.raw) !== 'idle') {
-      throw new TransactionError('UNIPOOL_TX_MANUAL_ACTIVE', `unipool: pool "${core.config.alias}": atomic() cannot start inside a manual transaction (BEGIN …) on the held connection — COMMIT or ROLLBACK it first, or run the whole transaction in atomic()`);
+export function runAtomic<T>(core: DatabaseCore, options: AtomicOptions, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    checkOptions(core, options);
+    const frame = context.getStore();
+    const held = findHeld(core, frame);
+    if (held?.block !== undefined) return runNested(core, frame, held.holder, held.block, options, fn);
+    if (held !== undefined) {
+      held.holder.assertHeld();
+      // A session or scope connection: the transaction runs on it, and it stays held afterwards.
+      if (core.adapter.transactionState(held.holder.conn.raw) !== 'idle') {
+        throw new TransactionError('UNIPOOL_TX_MANUAL_ACTIVE', `unipool: pool "${core.config.alias}": atomic() cannot start inside a manual transaction (BEGIN …) on the held connection — COMMIT or ROLLBACK it first, or run the whole transaction in atomic()`);
+      }
     }
-    return runOutermost(core, frame, held.holder, false, options, fn);
+    return runOutermost(core, frame, held?.holder, options, fn);
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const holder = new Holder(await core.acquire(), 'atomic');
-  return runOutermost(core, frame, holder, true, options, fn);
 }
 
-async function runOutermost<T>(core: DatabaseCore, frame: Frame | undefined, holder: Holder, owned: boolean, options: AtomicOptions, fn: () => T | Promise<T>): Promise<T> {
-  const raw = holder.conn.raw;
-  const block = new AtomicBlock(undefined, undefined);
-  const begin: BeginOptions = {
+/** Options for the adapter's BEGIN: only those set (the common case shares one empty object). */
+function beginOptions(options: AtomicOptions): BeginOptions {
+  if (options.isolation === undefined && options.readOnly === undefined) return NO_BEGIN_OPTIONS;
+  return {
     ...(options.isolation === undefined ? {} : { isolation: options.isolation }),
     ...(options.readOnly === undefined ? {} : { readOnly: options.readOnly }),
   };
+}
+const NO_BEGIN_OPTIONS: BeginOptions = Object.freeze({});
+
+/** The outermost block, on the connection the context holds (`held`) or on one it acquires and releases. */
+async function runOutermost<T>(core: DatabaseCore, frame: Frame | undefined, held: Holder | undefined, options: AtomicOptions, fn: () => T | Promise<T>): Promise<T> {
+  const owned = held === undefined;
+  const holder = held ?? new Holder(core.acquireNow() ?? (await core.acquire()), 'atomic');
+  const raw = holder.conn.raw;
+  const block = new AtomicBlock(undefined, undefined);
   let result: T;
   try {
-    await core.adapter.begin(raw, begin);
+    await core.adapter.begin(raw, beginOptions(options));
   } catch (error) {
     const failure = core.failure(holder.conn, error);
     if (owned) await finish(core, holder);
@@ -84,13 +95,15 @@ async function runOutermost<T>(core: DatabaseCore, frame: Frame | undefined, hol
   holder.atomic = block;
   try {
     result = await context.run(frameWith(frame, core, { holder, block }), fn);
-    await holder.settle();
-    // Only the COMMIT's own error is classified: an error from `fn` is the caller's and passes unchanged.
-    await core.adapter.commit(raw).catch((error: unknown) => {
+    if (holder.busy) await holder.settle();
+    try {
+      await core.adapter.commit(raw);
+    } catch (error) {
+      // Only the COMMIT's own error is classified: an error from `fn` is the caller's and passes unchanged.
       throw core.failure(holder.conn, error);
-    });
+    }
   } catch (error) {
-    await holder.settle();
+    if (holder.busy) await holder.settle();
     try {
       await core.adapter.rollback(raw);
     } catch (rollbackError) {
@@ -103,7 +116,11 @@ async function runOutermost<T>(core: DatabaseCore, frame: Frame | undefined, hol
     throw error;
   }
   holder.atomic = undefined;
-  if (owned) await finish(core, holder);
+  if (owned) {
+    holder.markReleased();
+    const cleaning = core.giveBack(holder.conn);
+    if (cleaning !== undefined) await cleaning;
+  }
   for (const callback of block.onCommit) core.runCallback(callback, 'an onCommit callback');
   return result;
 }

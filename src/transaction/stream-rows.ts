@@ -2,12 +2,13 @@ import type { QueryParams, Row } from '../adapter.js';
 import { describeValue } from '../config/describe-value.js';
 import type { DatabaseCore } from '../database-core.js';
 import { UnipoolError } from '../errors.js';
+import { checkBatchSize } from '../stream-batch-size.js';
 import { context } from './context.js';
 import { findHeld } from './find-held.js';
 
 /** Options of `db.stream()`. */
 export interface StreamOptions {
-  /** Rows fetched per round trip (default 100). */
+  /** Rows fetched per round trip: an integer from 1 to 2 147 483 647 (default 100). */
   readonly batchSize?: number;
 }
 
@@ -23,9 +24,7 @@ export function streamRows(core: DatabaseCore, text: string, values: QueryParams
     throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.stream(sql, params, options): options must be an object like { batchSize: 100 }, got ${describeValue(options)}`);
   }
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.stream(): batchSize must be an integer ≥ 1, got ${describeValue(batchSize)}`);
-  }
+  checkBatchSize(batchSize, 'db.stream()');
   return {
     async *[Symbol.asyncIterator]() {
       const held = findHeld(core, context.getStore());

@@ -116,7 +116,7 @@ for (const name of ['postgres', 'mysql', 'sqlite'] as const) {
       const resurrected = [...ledger.absent].filter((id) => stored.has(id));
       const server = side !== undefined ? await side.view() : undefined;
       // Both pools carry the tag: the soak's and the one-connection pool.
-      const poolConnections = stats.size + dbs.single.stats().size;
+      const poolConnections = (): number => dbs.default.stats().size + dbs.single.stats().size;
       const serverSettled = side !== undefined ? await side.settledConnections(poolConnections) : undefined;
       const writeLockFree = name === 'sqlite' ? sqliteWriteLockFree(sqliteFile) : true;
 
@@ -159,7 +159,7 @@ for (const name of ['postgres', 'mysql', 'sqlite'] as const) {
       expectQuiet(stats, 'after the soak');
       if (side !== undefined && server !== undefined) {
         expect(server.connections, 'server-side connections').to.be.at.most(MAX + 1);
-        expect(serverSettled, `server-side connections match the pools: ${await side.describe()}`).to.equal(poolConnections);
+        expect(serverSettled, `server-side connections match the pools: ${await side.describe()}`).to.equal(poolConnections());
         expect(server.inTransaction, 'transactions left open on the server').to.equal(0);
       } else {
         expect(writeLockFree, 'a transaction still holds the SQLite write lock').to.equal(true);

@@ -5,12 +5,7 @@ import { join } from 'node:path';
 import type { BenchReport } from '../../../src/cli/bench/bench-result.js';
 import { main } from '../../../src/cli/main.js';
 import { checkReport } from '../../../bench/check-report.js';
-
-function capture(cwd: string): { io: { stdout: { write(t: string): void }; stderr: { write(t: string): void }; cwd: string }; out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  return { io: { stdout: { write: (t) => void (out += t) }, stderr: { write: (t) => void (err += t) }, cwd }, out: () => out, err: () => err };
-}
+import { capturedIo } from '../../unit/cli/captured-io.js';
 
 // Only that the command runs and its output is complete and well-formed — never how fast.
 describe('unipool bench (embedded SQLite, no server)', function () {
@@ -24,12 +19,13 @@ describe('unipool bench (embedded SQLite, no server)', function () {
   });
 
   it('prints a table, writes results.json and the charts, and shows plain progress when stderr is no terminal', async () => {
-    const run = capture(dir);
-    const code = await main(['bench', '--seconds', '0.2', '--out', 'out'], run.io);
+    const run = capturedIo(dir);
+    const code = await main(['bench', '--seconds', '0.2', '--out', 'out'], run);
     expect(code, run.err()).to.equal(0);
     expect(run.out()).to.include('W1 hot path — sqlite, 64 concurrent, max 10');
     expect(run.out()).to.include('W2 external call — sqlite, 200 concurrent, max 10');
     expect(run.out()).to.match(/better-sqlite3 +[\d,]+ +\(baseline\)/);
+    expect(run.out()).to.include("SQLite's W1: better-sqlite3 answers synchronously");
     expect(run.err()).to.include('unipool bench on a temporary SQLite file');
     expect(run.err()).to.match(/^W1: unipool \(asap\) \(round 1\/2\) … [\d,.]+ q\/s$/m);
     expect(run.err()).to.not.include('\r');
@@ -48,16 +44,16 @@ describe('unipool bench (embedded SQLite, no server)', function () {
   });
 
   it('prints the results as JSON with --json, and nothing else on stdout', async () => {
-    const run = capture(dir);
-    const code = await main(['bench', '--seconds', '0.1', '--json', '--out', dir], run.io);
+    const run = capturedIo(dir);
+    const code = await main(['bench', '--seconds', '0.1', '--json', '--out', dir], run);
     expect(code, run.err()).to.equal(0);
     const report = JSON.parse(run.out()) as BenchReport;
     expect(report.workloads).to.have.length(2);
   });
 
   it('refuses a bad --seconds with the usage line, exit 2', async () => {
-    const run = capture(dir);
-    expect(await main(['bench', '--seconds', 'soon'], run.io)).to.equal(2);
+    const run = capturedIo(dir);
+    expect(await main(['bench', '--seconds', 'soon'], run)).to.equal(2);
     expect(run.err()).to.equal('unipool bench: --seconds: expected a number of seconds between 0 and 600, got "soon"\nUsage: unipool bench [--url URL] (unipool bench --help for more)\n');
   });
 });

@@ -1,3 +1,4 @@
+import * as diagnostics from 'node:diagnostics_channel';
 import { expect } from 'chai';
 import { ENGINES, sleep } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
@@ -12,6 +13,8 @@ for (const engine of ENGINES) {
       if (engine.backendId === undefined || engine.kill === undefined) return void this.skip(); // no server to kill (SQLite)
       const uncaught: unknown[] = [];
       const onUncaught = (error: unknown): void => void uncaught.push(error);
+      const reasons: string[] = [];
+      const onDestroy = (message: unknown): void => void reasons.push((message as { reason: string }).reason);
       process.on('uncaughtException', onUncaught);
       try {
         const { db } = openDatabase(engine, { pool: { max: 1 } });
@@ -19,12 +22,15 @@ for (const engine of ENGINES) {
         const before = idOf((await db.query(engine.backendId)).rows);
         await killer.query(engine.kill(before));
         await sleep(100);
+        diagnostics.subscribe('unipool:destroy', onDestroy);
         const after = idOf((await db.query(engine.backendId)).rows);
         expect(after).to.not.equal(before);
         expect(db.stats().destroyed).to.equal(1);
+        expect(reasons).to.deep.equal(['broken']);
         expect(uncaught).to.deep.equal([]);
       } finally {
         process.off('uncaughtException', onUncaught);
+        diagnostics.unsubscribe('unipool:destroy', onDestroy);
       }
     });
 

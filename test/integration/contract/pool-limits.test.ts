@@ -2,17 +2,22 @@ import { expect } from 'chai';
 import { ENGINES } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
 
+/** Resolves once `ready()` is true: waits for the pool's own progress (a connection opened) instead of guessing a delay. */
+async function until(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 for (const engine of ENGINES) {
   describe(`${engine.engine}: pool limits and close`, () => {
     closeDatabasesAfterEach();
 
     it('rejects with UNIPOOL_ACQUIRE_TIMEOUT carrying the pool numbers when every connection stays busy', async () => {
       const { db } = openDatabase(engine, { pool: { max: 1, acquireTimeoutMs: 200 } });
-      let release!: () => void;
+      let release: (() => void) | undefined;
       const held = db.session(() => new Promise<void>((resolve) => (release = resolve)));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => release !== undefined);
       const error = await db.query(engine.select('1 AS one')).catch((e: unknown) => e);
-      release();
+      release?.();
       await held;
       expect(error).to.have.property('code', 'UNIPOOL_ACQUIRE_TIMEOUT');
       // `waiting` counts the other callers still queued, not the one that timed out.
@@ -23,13 +28,13 @@ for (const engine of ENGINES) {
 
     it('rejects at once with UNIPOOL_QUEUE_FULL beyond maxWaiting', async () => {
       const { db } = openDatabase(engine, { pool: { max: 1, maxWaiting: 1, acquireTimeoutMs: 5000 } });
-      let release!: () => void;
+      let release: (() => void) | undefined;
       const held = db.session(() => new Promise<void>((resolve) => (release = resolve)));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => release !== undefined);
       const waiting = db.query(engine.select('1 AS one'));
       const error = await db.query(engine.select('2 AS two')).catch((e: unknown) => e);
       expect(error).to.have.property('code', 'UNIPOOL_QUEUE_FULL');
-      release();
+      release?.();
       await held;
       expect((await waiting).rowCount).to.equal(1);
       expect(db.stats().rejected).to.equal(1);
@@ -37,13 +42,15 @@ for (const engine of ENGINES) {
 
     it('close() waits for checked-out connections, then rejects new work with UNIPOOL_POOL_CLOSED', async () => {
       const { dbs, db } = openDatabase(engine);
+      let started = false;
       let finished = false;
       const work = db.session(async () => {
+        started = true;
         await new Promise((resolve) => setTimeout(resolve, 50));
         await db.query(engine.select('1 AS one'));
         finished = true;
       });
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await until(() => started);
       await dbs.close({ timeoutMs: 5000 });
       await work;
       expect(finished).to.equal(true);
@@ -54,12 +61,12 @@ for (const engine of ENGINES) {
 
     it('close() forces connections still out after timeoutMs', async () => {
       const { dbs, db } = openDatabase(engine);
-      let release!: () => void;
+      let release: (() => void) | undefined;
       const held = db.session(() => new Promise<void>((resolve) => (release = resolve))).catch((e: unknown) => e);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => release !== undefined);
       await dbs.close({ timeoutMs: 50 });
       expect(db.stats().size).to.equal(0);
-      release();
+      release?.();
       await held;
       expect(db.stats().inUse).to.equal(0);
     });

@@ -1,4 +1,6 @@
+import * as diagnostics from 'node:diagnostics_channel';
 import { expect } from 'chai';
+import { UnipoolError } from '../../../src/index.js';
 import { ENGINES } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
 
@@ -24,13 +26,23 @@ for (const engine of ENGINES) {
 
     it('releases (or destroys) the connection when the loop breaks early, and the pool stays usable', async () => {
       const { db } = openDatabase(engine, { pool: { max: 1 } });
+      const reasons: string[] = [];
+      const onDestroy = (message: unknown): void => void reasons.push((message as { reason: string }).reason);
+      diagnostics.subscribe('unipool:destroy', onDestroy);
       const seen: number[] = [];
-      for await (const row of db.stream(engine.series(50_000), [], { batchSize: 10 })) {
-        seen.push(first(row));
-        if (seen.length === 3) break;
+      try {
+        for await (const row of db.stream(engine.series(50_000), [], { batchSize: 10 })) {
+          seen.push(first(row));
+          if (seen.length === 3) break;
+        }
+      } finally {
+        diagnostics.unsubscribe('unipool:destroy', onDestroy);
       }
       expect(seen).to.deep.equal([1, 2, 3]);
       expect(db.stats().inUse).to.equal(0);
+      // Where the driver cannot stop a result (MySQL), the live connection is closed as `bad-state`:
+      // it is not dead, and `broken` would send whoever watches the metric looking for a network fault.
+      expect(reasons, 'destroy reasons').to.deep.equal(db.stats().destroyed === 0 ? [] : ['bad-state']);
       expect((await db.query(engine.select('1 AS one'))).rowCount).to.equal(1);
     });
 
@@ -58,7 +70,19 @@ for (const engine of ENGINES) {
 
     it('rejects a bad batchSize with UNIPOOL_INVALID_ARGUMENT', () => {
       const { db } = openDatabase(engine);
-      expect(() => db.stream(engine.series(1), [], { batchSize: 0 })).to.throw('db.stream(): batchSize must be an integer ≥ 1, got 0');
+      expect(() => db.stream(engine.series(1), [], { batchSize: 0 })).to.throw('db.stream(): batchSize must be an integer from 1 to 2147483647, got 0');
+      for (const batchSize of [1.5, 2 ** 31, 3147454523466133, Number.MAX_SAFE_INTEGER, Infinity]) {
+        expect(() => db.stream(engine.series(1), [], { batchSize }), String(batchSize)).to.throw(UnipoolError).with.property('code', 'UNIPOOL_INVALID_ARGUMENT');
+      }
+      expect(db.stats().inUse).to.equal(0);
+    });
+
+    it('accepts the largest batchSize, 2³¹−1, and reads every row with it', async () => {
+      const { db } = openDatabase(engine);
+      let count = 0;
+      for await (const _row of db.stream(engine.series(10), [], { batchSize: 2 ** 31 - 1 })) count++;
+      expect(count).to.equal(10);
+      expect(db.stats().inUse).to.equal(0);
     });
   });
 }

@@ -97,7 +97,7 @@ describe('mysql adapter: stream()', () => {
     const conn = await openConnection();
     const error = await collect(conn, 'SELECT 1 AS n', undefined, 0).catch((e: unknown) => e);
     expect(error).to.have.property('code', 'UNIPOOL_INVALID_ARGUMENT');
-    expect((error as Error).message).to.equal('mysql: stream() batchSize must be an integer ≥ 1, got 0.');
+    expect((error as Error).message).to.equal('mysql: stream(): batchSize must be an integer from 1 to 2147483647, got 0');
     expect(adapter.isUsable(conn)).to.equal(true);
   });
 });

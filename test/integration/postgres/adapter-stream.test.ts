@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { postgresAdapter as adapter, type PgConnection } from '../../../adapters/postgres/index.js';
+import { postgresDriver } from '../../../adapters/postgres/load-postgres-driver.js';
+import { streamRows } from '../../../adapters/postgres/postgres-stream.js';
 import { OpenConnections } from './adapter-support.js';
 
 const SERIES = 'SELECT g AS n FROM generate_series(1, $1::int) AS g';
@@ -140,8 +142,36 @@ describe('postgres adapter: stream (pg-cursor)', () => {
       caught = error as { code?: string; message?: string };
     }
     expect(caught?.code).to.equal('UNIPOOL_INVALID_ARGUMENT');
-    expect(caught?.message).to.equal('postgres: stream() batchSize must be an integer ≥ 1, got 0.');
+    expect(caught?.message).to.equal('postgres: stream(): batchSize must be an integer from 1 to 2147483647, got 0');
     expect(adapter.isUsable(conn)).to.equal(true);
+  });
+
+  it('rejects a batchSize above 2³¹−1 (the Execute row limit is an int32; pg would throw mid-read)', async () => {
+    let caught: { code?: string } | undefined;
+    try {
+      for await (const _row of adapter.stream(conn, SERIES, [10], { batchSize: 2 ** 31 }));
+    } catch (error) {
+      caught = error as { code?: string };
+    }
+    expect(caught?.code).to.equal('UNIPOOL_INVALID_ARGUMENT');
+    expect(adapter.isUsable(conn)).to.equal(true);
+    let rows = 0;
+    for await (const _row of adapter.stream(conn, SERIES, [10], { batchSize: 2 ** 31 - 1 })) rows++;
+    expect(rows).to.equal(10);
+  });
+
+  it('does not wait for a ReadyForQuery that was never asked for when pg throws on this side during a read', async () => {
+    // streamRows itself, past the adapter's check: pg's writer throws a RangeError for a row limit
+    // over 2³²−1, before anything is sent. The stream must reject at once and leave the client
+    // marked unusable (its portal is still open), not wait forever for the server.
+    let caught: unknown;
+    try {
+      for await (const _row of streamRows(conn, postgresDriver.cursor, SERIES, [10], 2 ** 33));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).to.be.instanceOf(RangeError);
+    expect(adapter.isUsable(conn)).to.equal(false);
   });
 
   it('makes the client unusable until reset when the streamed statement changed session state', async () => {

@@ -101,7 +101,7 @@ describe('oracle adapter: stream() through a result set', () => {
     const { adapter, conn } = await setup(1);
     const error = await adapter.stream(conn, 'SELECT n FROM t', undefined, { batchSize: 1.5 }).next().catch((e: unknown) => e);
     expect(error).to.have.property('code', 'UNIPOOL_INVALID_ARGUMENT');
-    expect((error as Error).message).to.equal('oracle: stream() batchSize must be an integer ≥ 1, got 1.5.');
+    expect((error as Error).message).to.equal('oracle: stream(): batchSize must be an integer from 1 to 2147483647, got 1.5');
     expect(conn.calls).to.have.length(0);
   });
 
