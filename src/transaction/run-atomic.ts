@@ -117,17 +117,17 @@ async function runOutermost<T>(core: DatabaseCore, frame: Frame | undefined, hel
   }
   holder.atomic = undefined;
   if (owned) {
-    holder.markReleased();
-    const cleaning = core.giveBack(holder.conn);
+    const cleaning = finish(core, holder);
     if (cleaning !== undefined) await cleaning;
   }
   for (const callback of block.onCommit) core.runCallback(callback, 'an onCommit callback');
   return result;
 }
 
-async function finish(core: DatabaseCore, holder: Holder): Promise<void> {
+/** Gives the block's own connection back: a promise only when it must be cleaned first (see `giveBack`). */
+function finish(core: DatabaseCore, holder: Holder): Promise<void> | void {
   holder.markReleased();
-  await core.giveBack(holder.conn);
+  return core.giveBack(holder.conn);
 }
 
 async function runNested<T>(core: DatabaseCore, frame: Frame | undefined, holder: Holder, parent: AtomicBlock, options: AtomicOptions, fn: () => T | Promise<T>): Promise<T> {

@@ -114,6 +114,15 @@ export function engineUnderTest(engine: Engine): EngineUnderTest {
 /** Resolves after `ms` real milliseconds (integration tests only; unit tests use fake timers). */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `check()` is true, polling on the event loop every 10 ms; fails after `attempts` polls. */
+export async function eventually(check: () => boolean, attempts = 200): Promise<void> {
+  for (let i = 0; i < attempts; i += 1) {
+    if (check()) return;
+    await sleep(10);
+  }
+  throw new Error('condition not met');
+}
+
 /** A table name unique to this test process. */
 let tables = 0;
 export function uniqueTable(prefix: string): string {

@@ -117,16 +117,16 @@ export class ServerSide {
 
   /**
    * The server's count of the pool's connections once it has settled: closed connections take a
-   * moment to leave the server's lists, so this polls until the count equals `expected` or time is up.
-   * Pass the pool's live size as a function when a create may still be in flight: its backend is
-   * on the server before the driver's connect resolves and the pool counts it, so a size read
-   * once, earlier, can be one short of what both sides agree on a moment later.
+   * moment to leave the server's lists, so this polls until the count equals the pool's own
+   * (`poolSize()`, read live) or time is up. Live, because a create may still be in flight: its
+   * backend is on the server before the driver's connect resolves and the pool counts it, so a
+   * size read once, earlier, can be one short of what both sides agree on a moment later.
    */
-  async settledConnections(expected: number | (() => number), timeoutMs = 5000): Promise<number> {
+  async settledConnections(poolSize: () => number, timeoutMs = 5000): Promise<number> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const { connections } = await this.view();
-      if (connections === (typeof expected === 'number' ? expected : expected()) || performance.now() > deadline) return connections;
+      if (connections === poolSize() || performance.now() > deadline) return connections;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -1,11 +1,9 @@
 import { expect } from 'chai';
-import { ENGINES } from '../../support/engines.js';
+import { ENGINES, eventually } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
 
-/** Resolves once `ready()` is true: waits for the pool's own progress (a connection opened) instead of guessing a delay. */
-async function until(ready: () => boolean): Promise<void> {
-  while (!ready()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
+/** Waits for the pool's own progress (the session's connection opened) instead of guessing a delay; 10 s at most. */
+const until = (ready: () => boolean): Promise<void> => eventually(ready, 1000);
 
 for (const engine of ENGINES) {
   describe(`${engine.engine}: pool limits and close`, () => {

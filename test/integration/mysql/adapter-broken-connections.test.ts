@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { mysqlAdapter as adapter, type MysqlConnection } from '../../../adapters/mysql/index.js';
-import { brokenReports, closeOpened, eventually, openConnection, seriesSql } from './adapter-test-settings.js';
+import { eventually } from '../../support/engines.js';
+import { brokenReports, closeOpened, openConnection, seriesSql } from './adapter-test-settings.js';
 
 /** Runs `KILL [QUERY] <thread id of conn>` from a second connection. */
 async function kill(conn: MysqlConnection, what: 'CONNECTION' | 'QUERY' = 'CONNECTION'): Promise<void> {

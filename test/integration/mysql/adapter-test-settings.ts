@@ -42,12 +42,3 @@ export async function firstRow(conn: MysqlConnection, sql: string, params?: read
 export function seriesSql(n: number): string {
   return `WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 999) SELECT a.n * 1000 + b.n + 1 AS n FROM s a CROSS JOIN s b WHERE a.n < ${Math.ceil(n / 1000)} AND a.n * 1000 + b.n < ${n} ORDER BY n`;
 }
-
-/** Waits until `check()` is true, polling on the event loop; fails after `attempts` polls. */
-export async function eventually(check: () => boolean, attempts = 200): Promise<void> {
-  for (let i = 0; i < attempts; i += 1) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('condition not met');
-}
