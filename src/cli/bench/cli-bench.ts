@@ -43,6 +43,10 @@ export function rawContender(target: BenchTarget): ContenderSpec {
 const SQLITE_W1_NOTE =
   "SQLite's W1: better-sqlite3 answers synchronously, so its side is a plain function call on one connection, with no pool and no promise. The ratio is unipool's fixed cost per query (a borrow, a promise, a return: a few µs), not a slower database; W2 is where releasing per query pays off. See docs/benchmarks-method.md.";
 
+/** Why W2's asap row reads "peak in use 0" on SQLite, next to "max for 95 %: 1". */
+const SQLITE_PEAK_NOTE =
+  "SQLite's W2: 'peak in use' is sampled every 10 ms; with asap a SQLite query holds its connection for microseconds, between two samples, so it reads 0 although one connection is in use for every query.";
+
 /**
  * `unipool bench`: W1 (unipool against the raw driver) and W2 (release `asap` against `request`,
  * and how many connections `asap` needs) on one database. Well under a minute at the default
@@ -108,7 +112,7 @@ export async function runCliBench(options: CliBenchOptions): Promise<BenchReport
       packages: { unipool: packageVersion(), ...packageVersions(['pg', 'mysql2', 'better-sqlite3', 'generic-pool'], options.cwd) },
       servers,
       workloads: [w1, w2],
-      notes: target.engine === 'sqlite' ? [`Target: ${target.description}.`, SQLITE_W1_NOTE] : [`Target: ${target.description}.`],
+      notes: target.engine === 'sqlite' ? [`Target: ${target.description}.`, SQLITE_W1_NOTE, SQLITE_PEAK_NOTE] : [`Target: ${target.description}.`],
     };
   } finally {
     await server?.close();

@@ -26,6 +26,7 @@ describe('unipool bench (embedded SQLite, no server)', function () {
     expect(run.out()).to.include('W2 external call — sqlite, 200 concurrent, max 10');
     expect(run.out()).to.match(/better-sqlite3 +[\d,]+ +\(baseline\)/);
     expect(run.out()).to.include("SQLite's W1: better-sqlite3 answers synchronously");
+    expect(run.out()).to.include("SQLite's W2: 'peak in use' is sampled every 10 ms");
     expect(run.err()).to.include('unipool bench on a temporary SQLite file');
     expect(run.err()).to.match(/^W1: unipool \(asap\) \(round 1\/2\) … [\d,.]+ q\/s$/m);
     expect(run.err()).to.not.include('\r');
