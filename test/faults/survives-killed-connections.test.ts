@@ -4,6 +4,7 @@ import { isConnectionError as isPostgresConnectionError } from '../../adapters/p
 import { createDatabases, UnipoolError, type Database, type Databases } from '../../src/index.js';
 import { Outcomes, errorKind, report } from './support/outcomes.js';
 import { expectQuiet, pause } from './support/pool-invariants.js';
+import { holdConnectionsAtOnce } from './support/hold-connections.js';
 import { guardProcess } from './support/process-guard.js';
 import { ServerSide } from './support/server-side.js';
 
@@ -35,25 +36,9 @@ for (const engine of ['postgres', 'mysql'] as const) {
     afterEach(() => dbs.close({ timeoutMs: 2000 }));
     after(() => side?.close());
 
-    /** Opens `n` connections at once and answers their server-side ids; all idle when it resolves. */
-    async function openConnections(n: number): Promise<number[]> {
-      const ids: number[] = [];
-      let arrived = 0;
-      let all!: () => void;
-      const together = new Promise<void>((resolve) => (all = resolve));
-      await Promise.all(
-        Array.from({ length: n }, () =>
-          db.session(async () => {
-            const { rows } = await db.query<{ id: number }>(side.backendIdSql);
-            ids.push(Number(rows[0]?.id));
-            // Held until every session has its own connection, so the n ids are distinct.
-            if (++arrived === n) all();
-            await together;
-          }),
-        ),
-      );
-      return ids;
-    }
+    /** Opens `n` connections at once and answers their server-side ids (distinct: each session holds its own); all idle when it resolves. */
+    const openConnections = (n: number): Promise<number[]> =>
+      holdConnectionsAtOnce(db, n, async () => Number((await db.query<{ id: number }>(side.backendIdSql)).rows[0]?.id));
 
     it('evicts idle connections the server killed, without an uncaught error, and keeps serving', async () => {
       const ids = await openConnections(POOL_SIZE);

@@ -5,6 +5,7 @@ import { createDatabases, UnipoolError, type Database, type Databases, type Pool
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { Outcomes, errorKind, report } from './support/outcomes.js';
 import { expectConsistent, expectQuiet, pause } from './support/pool-invariants.js';
+import { holdConnectionsAtOnce } from './support/hold-connections.js';
 import { guardProcess } from './support/process-guard.js';
 import { ServerSide } from './support/server-side.js';
 
@@ -119,7 +120,9 @@ for (const engine of ['postgres', 'mysql'] as const) {
     });
 
     it('evicts every connection a middlebox resets at once, fails only the busy ones, and serves on', async () => {
-      await Promise.all(Array.from({ length: MAX }, () => db.query('SELECT 1 AS one')));
+      // All MAX connections open before the reset: a create still connecting would fail instead of
+      // being destroyed, and the count below would be one short.
+      await holdConnectionsAtOnce(db, MAX, () => db.query('SELECT 1 AS one'));
       const busy = new Outcomes();
       const running = Promise.all(Array.from({ length: 2 }, () => busy.track(() => db.query(side.sleepSql(5)))));
       while ((await side.connections()).filter((conn) => conn.busy).length < 2) await pause(10);
