@@ -34,6 +34,11 @@ export function isConnectionError(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
   const { code, severity, message } = error as { code?: unknown; severity?: unknown; message?: unknown };
   if (typeof code === 'string') {
+    // 08P01 (protocol_violation) sent as a plain ERROR is a statement the server refused while the
+    // session carries on: a Bind with the wrong number of parameters (`SELECT $1 + $2` with one
+    // value) gets exactly this, and raw pg keeps using the client. Only FATAL ends the session
+    // (and a socket that closed is caught by the caller's isOpen check).
+    if (code === '08P01' && typeof severity === 'string' && severity !== 'FATAL' && severity !== 'PANIC') return false;
     // Class 08: connection exception.
     if (code.startsWith('08') || FATAL_SQLSTATES.has(code) || SOCKET_CODES.has(code)) return true;
   }
