@@ -9,6 +9,15 @@ export const NETWORK_HINTS: Readonly<Record<string, string>> = Object.freeze({
   ECONNRESET: 'The server closed the connection; check ssl settings and the server log.',
 });
 
+/**
+ * `text` ending in exactly one full stop, so a driver message that already ends in one (or a hint
+ * we appended earlier) does not read "pg_hba.conf.. Fix" once the next sentence is joined on.
+ */
+export function endSentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 /** A password must never reach a message, even if a driver message happened to echo it. */
 export function redactPassword(text: string, password: string | undefined): string {
   return password ? text.split(password).join('***') : text;
@@ -33,5 +42,5 @@ export function connectFailure(engine: string, target: string, error: unknown, h
   let detail = error instanceof Error ? error.message : String(error);
   if (options.firstLineOnly === true) detail = detail.split('\n')[0] ?? '';
   const shownCode = options.showCode !== false && typeof code === 'string' ? ` (${code})` : '';
-  return new UnipoolError('UNIPOOL_CONNECT_FAILED', redactPassword(`${engine}: could not connect to ${target}: ${detail}${shownCode}. ${hint}`, password), { cause: error });
+  return new UnipoolError('UNIPOOL_CONNECT_FAILED', redactPassword(`${endSentence(`${engine}: could not connect to ${target}: ${detail}${shownCode}`)} ${hint}`, password), { cause: error });
 }

@@ -56,8 +56,9 @@ function describeChange(entries: readonly MysqlResultEntry[]): string {
     const names = Object.keys(systemVariables ?? {}).sort();
     if (names.length > 0) return `SET ${names.join(', ')}`;
   }
-  // User variables, temporary tables and prepared statements are reported only as "changed".
-  return 'session state';
+  // User variables, temporary tables and prepared statements are reported only as "changed", so
+  // name the candidates rather than repeat "session state" inside "changed session state (…)".
+  return 'a variable, temporary table or prepared statement; the server does not say which';
 }
 
 /**

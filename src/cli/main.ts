@@ -21,7 +21,13 @@ export const EXIT_INTERNAL_ERROR = 70;
  */
 export async function main(argv: readonly string[], io: CliIo, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h') return print(io, usage(commands));
+  // No command is a usage error (exit 2, usage on stderr): a script that forgot its argument must
+  // not read as a success. Asking for help is not an error.
+  if (first === undefined) {
+    io.stderr.write(`unipool: no command given\n\n${usage(commands)}\n`);
+    return 2;
+  }
+  if (first === '--help' || first === '-h') return print(io, usage(commands));
   if (first === '--version' || first === '-v') return print(io, packageVersion());
   if (first === 'help') {
     if (rest[0] === undefined) return print(io, usage(commands));

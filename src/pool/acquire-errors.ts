@@ -1,3 +1,4 @@
+import { endSentence } from '../connect-errors.js';
 import { AcquireTimeoutError, QueueFullError, UnipoolError } from '../errors.js';
 
 /** The pool's numbers that acquire errors report. */
@@ -32,7 +33,7 @@ export function acquireTimeoutError(alias: string, timeoutMs: number, counts: Po
   message +=
     cause === undefined
       ? '. Every connection stayed busy: raise pool.max or pool.acquireTimeoutMs, or find what holds connections too long (stats().holdMs, pool.leakDetectionMs).'
-      : `; last connect error: ${redactUserinfo(messageOf(cause))}. Fix the connection problem (see error.cause).`;
+      : `; last connect error: ${endSentence(redactUserinfo(messageOf(cause)))} Fix the connection problem (see error.cause).`;
   return new AcquireTimeoutError(message, cause);
 }
 

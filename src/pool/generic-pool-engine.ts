@@ -241,7 +241,8 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     }
     if (error instanceof WaitTimeout) {
       this.#counters.timeouts += 1;
-      const timeout = acquireTimeoutError(this.#alias, this.#acquireTimeoutMs, this.#counts(), this.#connector.lastError);
+      const counts = this.#counts();
+      const timeout = acquireTimeoutError(this.#alias, this.#acquireTimeoutMs, { ...counts, waiting: Math.max(counts.waiting, error.waiting) }, this.#connector.lastError);
       this.#observer.timedOut(timeout);
       return timeout;
     }

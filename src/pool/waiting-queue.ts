@@ -11,8 +11,15 @@ export interface Waiter<T> {
 /** The rejection of a waiter whose deadline passed; the engine turns it into `UNIPOOL_ACQUIRE_TIMEOUT`. */
 export class WaitTimeout extends Error {
   override readonly name = 'TimeoutError';
-  constructor() {
+  /**
+   * Callers that were waiting when the deadline passed, this one included: by the time the error
+   * is built the expired waiters have left the queue, and "waiting=0" would hide the very caller
+   * that gave up.
+   */
+  readonly waiting: number;
+  constructor(waiting: number) {
     super('waited longer than acquireTimeoutMs for a connection');
+    this.waiting = waiting;
   }
 }
 
@@ -86,6 +93,7 @@ export class WaitingQueue<T> {
   #expire(): void {
     this.#timer = undefined;
     const now = this.#now();
+    const waiting = this.length;
     const expired: Waiter<T>[] = [];
     for (let waiter = this.#peek(); waiter !== undefined && waiter.deadline <= now; waiter = this.#peek()) {
       expired.push(waiter);
@@ -93,7 +101,7 @@ export class WaitingQueue<T> {
     }
     const next = this.#peek();
     if (next !== undefined) this.#arm(next.deadline);
-    for (const waiter of expired) waiter.fail(new WaitTimeout());
+    for (const waiter of expired) waiter.fail(new WaitTimeout(waiting));
   }
 
   #peek(): Waiter<T> | undefined {

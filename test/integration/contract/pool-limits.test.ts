@@ -18,8 +18,8 @@ for (const engine of ENGINES) {
       release?.();
       await held;
       expect(error).to.have.property('code', 'UNIPOOL_ACQUIRE_TIMEOUT');
-      // `waiting` counts the other callers still queued, not the one that timed out.
-      expect((error as Error).message).to.contain('(size=1 inUse=1 idle=0 waiting=0)');
+      // `waiting` counts the callers waiting when the deadline passed, the one that timed out included.
+      expect((error as Error).message).to.contain('(size=1 inUse=1 idle=0 waiting=1)');
       expect(db.stats().timeouts).to.equal(1);
       expect((await db.query(engine.select('1 AS one'))).rowCount).to.equal(1);
     });

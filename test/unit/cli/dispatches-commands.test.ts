@@ -13,7 +13,16 @@ async function run(args: string[], commands?: readonly CliCommand[]): Promise<{ 
 }
 
 describe('unipool main()', () => {
-  for (const args of [[], ['--help'], ['-h'], ['help']]) {
+  it('no command: the usage on stderr, exit 2 (a usage error, not a success)', async () => {
+    const { code, out, err } = await run([]);
+    expect(code).to.equal(2);
+    expect(out).to.equal('');
+    expect(err).to.match(/^unipool: no command given\n\nunipool — /);
+    expect(err).to.include('Usage: unipool <command> [options]');
+    expect(err).to.include('  check [config] [--json]   Validate a config file');
+  });
+
+  for (const args of [['--help'], ['-h'], ['help']]) {
     it(`${JSON.stringify(args)} prints the usage with every command on stdout, exit 0`, async () => {
       const { code, out, err } = await run(args);
       expect(code).to.equal(0);

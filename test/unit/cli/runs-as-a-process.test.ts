@@ -40,6 +40,12 @@ describe('unipool as a process', function () {
     });
   });
 
+  it('exit 2: no command at all, the usage on stderr', async () => {
+    const { code, out, err } = await cli();
+    expect({ code, out }).to.deep.equal({ code: 2, out: '' });
+    expect(err).to.match(/^unipool: no command given\n/);
+  });
+
   it('exit 2: a missing file, no stack trace', async () => {
     expect(await cli('check', 'missing.json')).to.deep.equal({ code: 2, out: '', err: 'unipool check: missing.json: file not found\n' });
   });

@@ -11,6 +11,7 @@ describe('pool engine: an acquire that waits too long', () => {
     clock.uninstall();
   });
 
+  // `waiting` counts the callers waiting when the deadline passed, the one that gave up included.
   it('rejects after acquireTimeoutMs with the pool numbers in the message', async () => {
     const { engine } = makeEngine({ max: 1, acquireTimeoutMs: 1000 });
     const held = await engine.acquire();
@@ -27,7 +28,7 @@ describe('pool engine: an acquire that waits too long', () => {
     expect(outcome.error).to.be.instanceOf(UnipoolError);
     expect(outcome.error.code).to.equal('UNIPOOL_ACQUIRE_TIMEOUT');
     expect(outcome.error.message).to.equal(
-      'unipool: timed out after 1000 ms waiting for a connection from pool "main" (size=1 inUse=1 idle=0 waiting=1). Every connection stayed busy: raise pool.max or pool.acquireTimeoutMs, or find what holds connections too long (stats().holdMs, pool.leakDetectionMs).',
+      'unipool: timed out after 1000 ms waiting for a connection from pool "main" (size=1 inUse=1 idle=0 waiting=2). Every connection stayed busy: raise pool.max or pool.acquireTimeoutMs, or find what holds connections too long (stats().holdMs, pool.leakDetectionMs).',
     );
     expect(outcome.error.cause).to.equal(undefined);
     expect(second.settled().state).to.equal('pending');
@@ -44,7 +45,7 @@ describe('pool engine: an acquire that waits too long', () => {
     expect(error.code).to.equal('UNIPOOL_ACQUIRE_TIMEOUT');
     expect(error.cause).to.equal(factory.createError);
     expect(error.message).to.equal(
-      'unipool: timed out after 2000 ms waiting for a connection from pool "main" (size=0 inUse=0 idle=0 waiting=0); ' +
+      'unipool: timed out after 2000 ms waiting for a connection from pool "main" (size=0 inUse=0 idle=0 waiting=1); ' +
         'last connect error: connect ECONNREFUSED 127.0.0.1:5432. Fix the connection problem (see error.cause).',
     );
   });
@@ -67,6 +68,15 @@ describe('pool engine: an acquire that waits too long', () => {
     const error = await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(100)]));
     expect(error.message).to.include('last connect error: cannot reach postgres://***@db.internal:5432/app');
     expect(error.message).to.not.include('s3cret');
+  });
+
+  it('never reports waiting=0 for the caller that is timing out', async () => {
+    const { engine } = makeEngine({ max: 1, acquireTimeoutMs: 1000 });
+    const held = await engine.acquire();
+    const errors = await Promise.all([rejectionOf(engine.acquire()), rejectionOf(engine.acquire()), clock.tickAsync(1000)]);
+    expect(errors[0].message).to.include('waiting=2)');
+    expect(errors[1].message).to.include('waiting=2)');
+    engine.release(held);
   });
 
   it('still times out when given acquireTimeoutMs 0 (there is no "wait forever")', async () => {

@@ -37,7 +37,7 @@ describe('mysql adapter: turning mysql2 replies into results', () => {
       outsideSession: 'error',
     });
     expect(sessionStateOf(splitResults(okPacket(0, { systemVariables: {}, schema: null }), undefined), CHANGED)).to.deep.equal({
-      statement: 'session state',
+      statement: 'a variable, temporary table or prepared statement; the server does not say which',
       outsideSession: 'error',
     });
   });
