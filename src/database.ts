@@ -197,11 +197,20 @@ export class Database {
 
   /**
    * Rows one at a time through a server-side cursor (where the engine has one). The connection is
-   * held until the loop ends, breaks or throws.
+   * held until the loop ends, breaks or throws. A `db.sql` template carries its values, so its
+   * options come second.
    * @example for await (const row of db.stream('SELECT * FROM big', [], { batchSize: 500 })) { … }
+   * @example for await (const row of db.stream(db.sql`SELECT * FROM big WHERE kind = ${kind}`, { batchSize: 500 })) { … }
    */
-  stream<R = Row>(sql: string | SqlStatement, params?: QueryParams, options?: StreamOptions): AsyncIterable<R> {
-    const { text, values } = statementOf(sql, params);
+  stream<R = Row>(sql: SqlStatement, options?: StreamOptions): AsyncIterable<R>;
+  stream<R = Row>(sql: string | SqlStatement, params?: QueryParams, options?: StreamOptions): AsyncIterable<R>;
+  stream<R = Row>(sql: string | SqlStatement, paramsOrOptions?: QueryParams | StreamOptions, options?: StreamOptions): AsyncIterable<R> {
+    // A template has no params argument, so a second argument after one is its options
+    // (`db.stream(db.sql`…`, undefined, options)` keeps working too).
+    if (isSqlStatement(sql) && paramsOrOptions !== undefined && options === undefined && !Array.isArray(paramsOrOptions)) {
+      return streamRows(this.#core, sql.text, sql.values, paramsOrOptions as StreamOptions) as AsyncIterable<R>;
+    }
+    const { text, values } = statementOf(sql, paramsOrOptions);
     return streamRows(this.#core, text, values, options) as AsyncIterable<R>;
   }
 

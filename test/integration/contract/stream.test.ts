@@ -24,6 +24,19 @@ for (const engine of ENGINES) {
       expect(db.stats().inUse).to.equal(0);
     });
 
+    it('takes options right after a db.sql template (no placeholder undefined for params)', async () => {
+      const { db } = openDatabase(engine);
+      // The engine's row series as a template without values (each engine spells it differently).
+      const series = engine.series(1000);
+      const template = db.sql(Object.assign([series], { raw: [series] }) as unknown as TemplateStringsArray);
+      let count = 0;
+      for await (const row of db.stream(template, { batchSize: 100 })) count += first(row) > 0 ? 1 : 0;
+      expect(count).to.equal(1000);
+      expect(db.stats().inUse).to.equal(0);
+      // The second argument is read as options: a bad batchSize is named as such.
+      expect(() => db.stream(template, { batchSize: 0 })).to.throw(UnipoolError, /batchSize/);
+    });
+
     it('releases (or destroys) the connection when the loop breaks early, and the pool stays usable', async () => {
       const { db } = openDatabase(engine, { pool: { max: 1 } });
       const reasons: string[] = [];
