@@ -132,6 +132,15 @@ export interface ConnectContext {
 }
 
 /**
+ * What a failed `connect()` says about the next attempt: `permanent` — it will fail the same way
+ * until someone changes something (authentication failed, unknown database, TLS verification
+ * failed, a missing driver package), so every waiting caller is answered at once; `transient` —
+ * the server may answer soon (refused, timed out, no free slots, starting up), so waiting callers
+ * are answered only when no connection is open at all.
+ */
+export type ConnectFailureKind = 'permanent' | 'transient';
+
+/**
  * One database driver behind the pool. `C` is the driver's connection object.
  * All methods may throw the driver's own errors; the core wraps or passes them through.
  */
@@ -144,6 +153,11 @@ export interface Adapter<C = unknown> {
   placeholder(n: number): string;
 
   connect(settings: ConnectionSettings, context: ConnectContext): Promise<C>;
+  /**
+   * Classifies an error `connect()` threw (the adapter's own `UNIPOOL_CONNECT_*` error, whose cause
+   * is the driver's, or the driver's error itself). Unknown errors should be `transient`.
+   */
+  connectFailureKind(error: unknown): ConnectFailureKind;
   close(conn: C): Promise<void>;
   query(conn: C, sql: string, params?: QueryParams): Promise<AdapterResult>;
   /** A cheap round trip proving the connection is alive. */

@@ -18,6 +18,32 @@ export function endSentence(text: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
+/**
+ * Node's TLS codes for a certificate that failed verification (`tls.TLSSocket` `authorizationError`
+ * and the errors built from it): retrying cannot help until the certificate or `ssl` settings change.
+ */
+export const TLS_VERIFY_CODES: ReadonlySet<string> = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE', 'CERT_SIGNATURE_FAILURE', 'CERT_NOT_YET_VALID', 'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'CERT_CHAIN_TOO_LONG', 'CERT_REVOKED',
+  'INVALID_CA', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * The driver's error behind an adapter's `UNIPOOL_CONNECT_FAILED`/`UNIPOOL_CONNECT_TIMEOUT` (its
+ * `cause`), or `error` itself when it is not one of those: what `connectFailureKind` looks at.
+ */
+export function driverErrorOf(error: unknown): unknown {
+  if (error instanceof UnipoolError && (error.code === 'UNIPOOL_CONNECT_FAILED' || error.code === 'UNIPOOL_CONNECT_TIMEOUT') && error.cause !== undefined) return error.cause;
+  return error;
+}
+
+/** The `code` of `error` when it is a string. */
+export function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** A password must never reach a message, even if a driver message happened to echo it. */
 export function redactPassword(text: string, password: string | undefined): string {
   return password ? text.split(password).join('***') : text;

@@ -6,7 +6,7 @@ import type { ResolvedDatabaseConfig } from './config/resolved-config.js';
 import { Database } from './database.js';
 import { DatabaseCore } from './database-core.js';
 import { adapters } from './engines.js';
-import { UnipoolError } from './errors.js';
+import { UnipoolError, type ErrorCode } from './errors.js';
 import { defaultLogger, type Logger } from './logger.js';
 import type { PoolStats } from './metrics/pool-stats.js';
 import { DiagnosticsObserver } from './metrics/diagnostics-observer.js';
@@ -106,6 +106,13 @@ export class DatabaseRegistry {
 /** The registry with one typed property per configured alias. */
 export type Databases<Alias extends string = string> = DatabaseRegistry & { readonly [K in Alias]: Database };
 
+/**
+ * unipool's own errors from a connect that no retry can fix: a missing driver package (the adapter
+ * never got to connect), driver options it refuses. The rest the adapter classifies by its
+ * driver's codes.
+ */
+const PERMANENT_CONNECT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNIPOOL_DRIVER_MISSING', 'UNIPOOL_UNSUPPORTED', 'UNIPOOL_INVALID_ARGUMENT', 'UNIPOOL_CONFIG_INVALID']);
+
 function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database {
   const adapter: Adapter<unknown> = adapters[config.engine];
   // eslint-disable-next-line prefer-const -- the factory closes over the core built from the engine
@@ -137,6 +144,7 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
       },
       destroy: (raw) => adapter.close(raw),
       ping: (raw) => adapter.ping(raw),
+      isPermanentFailure: (error) => (error instanceof UnipoolError && PERMANENT_CONNECT_CODES.has(error.code)) || adapter.connectFailureKind(error) === 'permanent',
     },
   });
   core = new DatabaseCore(config, adapter, engine, logger);

@@ -6,7 +6,7 @@ import { createMysqlDriverLoader, type MysqlDriverLoader } from './load-mysql-dr
 import { mysqlCapabilities } from './mysql-capabilities.js';
 import { connectionState, isOpen } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlField, MysqlQueryOptions } from './mysql-driver-types.js';
-import { isConnectionError, isServerError } from './mysql-errors.js';
+import { isConnectionError, isServerError, mysqlConnectFailureKind } from './mysql-errors.js';
 import { describeColumns, reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
 import { runPing, runQuery, runReset, type ReplyHandler } from './run-mysql-command.js';
@@ -135,6 +135,8 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
     async connect(settings, context) {
       return connectMysql(await loadDriver(), settings, context);
     },
+
+    connectFailureKind: mysqlConnectFailureKind,
 
     async close(conn) {
       const state = connectionState(conn);

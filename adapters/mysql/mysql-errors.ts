@@ -1,3 +1,6 @@
+import type { ConnectFailureKind } from '../../src/adapter.js';
+import { codeOf, driverErrorOf, TLS_VERIFY_CODES } from '../../src/connect-errors.js';
+
 /**
  * Which errors mean a MySQL/MariaDB connection cannot be used again. Read from mysql2 3.x
  * (`lib/base/connection.js`: connection-level errors get `fatal = true`) and the server error
@@ -41,4 +44,34 @@ export function isServerError(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
   const { errno, sqlState } = error as { errno?: unknown; sqlState?: unknown };
   return typeof errno === 'number' && typeof sqlState === 'string' && !isConnectionError(error);
+}
+
+/** Server error numbers of a refused connect that will be refused again until something changes. */
+const PERMANENT_CONNECT_ERRNOS: ReadonlySet<number> = new Set([
+  1044, // ER_DBACCESS_DENIED_ERROR: the user may not use that database
+  1045, // ER_ACCESS_DENIED_ERROR: wrong user or password
+  1049, // ER_BAD_DB_ERROR: unknown database
+  1129, // ER_HOST_IS_BLOCKED: stays blocked until FLUSH HOSTS
+  1130, // ER_HOST_NOT_PRIVILEGED: this host may not connect
+  1251, // ER_NOT_SUPPORTED_AUTH_MODE
+  1698, // ER_ACCESS_DENIED_NO_PASSWORD_ERROR
+  1820, // ER_MUST_CHANGE_PASSWORD
+  1862, // ER_MUST_CHANGE_PASSWORD_LOGIN: the password has expired
+  3118, // ER_ACCOUNT_HAS_BEEN_LOCKED
+]);
+
+/** mysql2's own codes for a connect that cannot succeed with these settings. */
+const PERMANENT_CONNECT_CODES: ReadonlySet<string> = new Set(['HANDSHAKE_NO_SSL_SUPPORT', 'AUTH_SWITCH_PLUGIN_ERROR']);
+
+/**
+ * `permanent` for a connect error that repeats until someone changes something (authentication,
+ * unknown database, TLS verification); `transient` for the rest (refused, timed out, too many
+ * connections 1040), so a server that comes back is used again.
+ */
+export function mysqlConnectFailureKind(error: unknown): ConnectFailureKind {
+  const driverError = driverErrorOf(error);
+  const errno = (driverError as { errno?: unknown } | null)?.errno;
+  if (typeof errno === 'number' && PERMANENT_CONNECT_ERRNOS.has(errno)) return 'permanent';
+  const code = codeOf(driverError);
+  return code !== undefined && (PERMANENT_CONNECT_CODES.has(code) || TLS_VERIFY_CODES.has(code)) ? 'permanent' : 'transient';
 }

@@ -6,7 +6,7 @@ import { createOracleDriverLoader, type OracleDriverLoader } from './load-oracle
 import { oracleCapabilities } from './oracle-capabilities.js';
 import { connectionState, isOpen } from './oracle-connection-state.js';
 import type { OracleBinds, OracleConnection, OracleExecuteResult } from './oracle-driver-types.js';
-import { isConnectionError } from './oracle-errors.js';
+import { isConnectionError, oracleConnectFailureKind } from './oracle-errors.js';
 import { quoteIdentifier } from './quote-oracle-identifier.js';
 import { streamRows } from './stream-oracle-rows.js';
 
@@ -95,6 +95,8 @@ export function createOracleAdapter(options: OracleAdapterOptions = {}): Adapter
       outFormat = oracledb.OUT_FORMAT_OBJECT ?? OUT_FORMAT_OBJECT;
       return connectOracle(oracledb, settings, context);
     },
+
+    connectFailureKind: oracleConnectFailureKind,
 
     async close(conn) {
       connectionState(conn).closed = true;

@@ -1,3 +1,6 @@
+import type { ConnectFailureKind } from '../../src/adapter.js';
+import { codeOf, driverErrorOf, TLS_VERIFY_CODES } from '../../src/connect-errors.js';
+
 /**
  * Which errors mean an Oracle connection cannot be used again. Read from node-oracledb 6.x
  * `lib/errors.js`: the driver rewrites the ORA/DPI errors of a dead session to NJS-500 ("connection
@@ -42,4 +45,25 @@ export function isConnectionError(error: unknown): boolean {
     if (ora !== undefined && SESSION_GONE_ORA.has(ora)) return true;
   }
   return typeof errorNum === 'number' && SESSION_GONE_ORA.has(errorNum);
+}
+
+/** Codes of a refused connect that will be refused again until the account or settings change. */
+const PERMANENT_CONNECT_CODES: ReadonlySet<string> = new Set([
+  'ORA-01017', // invalid username/password
+  'ORA-01045', // no CREATE SESSION privilege
+  'ORA-28000', // account locked
+  'ORA-28001', // password expired
+  'ORA-12505', // the listener does not know that SID
+  'NJS-116', // password verifier type not supported by Thin mode
+  'NJS-138', // database version not supported by Thin mode
+]);
+
+/**
+ * `permanent` for a connect error that repeats until someone changes something; `transient` for
+ * the rest. ORA-12514 (service not registered) stays transient: a database that is starting
+ * registers its services with the listener a little after the listener answers.
+ */
+export function oracleConnectFailureKind(error: unknown): ConnectFailureKind {
+  const code = codeOf(driverErrorOf(error));
+  return code !== undefined && (PERMANENT_CONNECT_CODES.has(code) || TLS_VERIFY_CODES.has(code)) ? 'permanent' : 'transient';
 }

@@ -6,7 +6,7 @@ import { postgresDriver } from './load-postgres-driver.js';
 import { postgresCapabilities } from './postgres-capabilities.js';
 import { connectionState, forgetNamedStatements, inTurn, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
 import type { PgClient, PgFieldDescription, PgModule, PgResult } from './postgres-driver-types.js';
-import { isConnectionError } from './postgres-errors.js';
+import { isConnectionError, postgresConnectFailureKind } from './postgres-errors.js';
 import { dropsAllPreparedStatements, sessionStateOfAll } from './postgres-session-state.js';
 import { taggedQueryClass, type TaggedQuery } from './postgres-tagged-query.js';
 import { streamRows } from './postgres-stream.js';
@@ -188,6 +188,8 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   async connect(settings, context) {
     return connectPostgres(await pgModule(), settings, context);
   },
+
+  connectFailureKind: postgresConnectFailureKind,
 
   async close(conn) {
     await conn.end();

@@ -1,3 +1,6 @@
+import type { ConnectFailureKind } from '../../src/adapter.js';
+import { codeOf, driverErrorOf, TLS_VERIFY_CODES } from '../../src/connect-errors.js';
+
 /**
  * Which errors mean a PostgreSQL connection cannot be used again. Read from pg 8.x client.js and
  * the SQLSTATE appendix: the client flags are checked separately (`isOpen`), because a query can
@@ -55,4 +58,33 @@ export function isServerError(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
   const { code, severity } = error as { code?: unknown; severity?: unknown };
   return typeof severity === 'string' && typeof code === 'string';
+}
+
+/** SQLSTATEs of a refused connection that will be refused again until the config or server changes. */
+const PERMANENT_CONNECT_SQLSTATES: ReadonlySet<string> = new Set([
+  '28P01', // invalid_password
+  '28000', // invalid_authorization_specification: no pg_hba.conf entry, role does not exist
+  '3D000', // invalid_catalog_name: the database does not exist
+  '42501', // insufficient_privilege: no CONNECT privilege on the database
+  '0A000', // feature_not_supported (e.g. an auth method pg cannot speak)
+]);
+
+/** Messages pg throws itself before the server could say anything, each a configuration mistake. */
+const PERMANENT_CONNECT_MESSAGES: readonly RegExp[] = [
+  /^The server does not support SSL connections$/,
+  /^SASL: /, // SCRAM needs a password string; or the server's proof failed
+  /password must be a string/,
+];
+
+/**
+ * `permanent` for a connect error that repeats until someone changes something (authentication,
+ * unknown database, TLS verification); `transient` for the rest (refused, timed out, too many
+ * connections 53300, starting up 57P03), so a server that comes back is used again.
+ */
+export function postgresConnectFailureKind(error: unknown): ConnectFailureKind {
+  const driverError = driverErrorOf(error);
+  const code = codeOf(driverError);
+  if (code !== undefined && (PERMANENT_CONNECT_SQLSTATES.has(code) || TLS_VERIFY_CODES.has(code))) return 'permanent';
+  const message = driverError instanceof Error ? driverError.message : '';
+  return PERMANENT_CONNECT_MESSAGES.some((pattern) => pattern.test(message)) ? 'permanent' : 'transient';
 }

@@ -4,6 +4,7 @@ import { UnipoolError } from '../../src/errors.js';
 import { createDriverLoader } from '../../src/load-driver.js';
 import { sqliteCapabilities } from './sqlite-capabilities.js';
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './sqlite-driver-types.js';
+import { sqliteConnectFailureKind } from './sqlite-connect-failure-kind.js';
 import { writeLockFor, type WriteLock } from './write-lock.js';
 
 /** One SQLite connection: the driver handle plus what the adapter tracks about it. */
@@ -155,6 +156,8 @@ export const sqliteAdapter: Adapter<SqliteConnection> = {
       queryOnly: false,
     };
   },
+
+  connectFailureKind: sqliteConnectFailureKind,
 
   async close(conn) {
     conn.lock?.forget(conn);

@@ -37,6 +37,19 @@ export function acquireTimeoutError(alias: string, timeoutMs: number, counts: Po
   return new AcquireTimeoutError(message, cause);
 }
 
+/**
+ * What waiting callers get when opening a connection failed and waiting longer cannot help: the
+ * adapter's own `UNIPOOL_CONNECT_FAILED` as it is (its cause is the driver error, its message has
+ * the fix), anything else (a connect timeout, a missing driver) wrapped in one with it as cause.
+ */
+export function connectFailedError(alias: string, error: unknown, permanent: boolean): UnipoolError {
+  if (error instanceof UnipoolError && error.code === 'UNIPOOL_CONNECT_FAILED') return error;
+  const advice = permanent
+    ? 'Retrying cannot fix this: correct the configuration or install what is missing (see error.cause).'
+    : 'No connection is open and the server does not answer; requests fail fast until it does (see error.cause).';
+  return new UnipoolError('UNIPOOL_CONNECT_FAILED', `unipool: pool "${alias}" could not open a connection: ${endSentence(redactUserinfo(messageOf(error).replace(/^unipool: /, '')))} ${advice}`, { cause: error });
+}
+
 /** `UNIPOOL_QUEUE_FULL`: `maxWaiting` callers already wait. */
 export function queueFullError(alias: string, maxWaiting: number, counts: PoolCounts): QueueFullError {
   return new QueueFullError(

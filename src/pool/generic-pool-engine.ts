@@ -2,7 +2,7 @@ import type { ResolvedPoolOptions } from '../config/resolved-config.js';
 import { PoolClosedError } from '../errors.js';
 import { defaultLogger } from '../logger.js';
 import type { PoolStats } from '../metrics/pool-stats.js';
-import { acquireTimeoutError, connectTimeoutError, foreignConnectionError, leaseReleasedError, queueFullError, type PoolCounts } from './acquire-errors.js';
+import { acquireTimeoutError, connectFailedError, connectTimeoutError, foreignConnectionError, leaseReleasedError, queueFullError, type PoolCounts } from './acquire-errors.js';
 import { closeTimeoutMs, MAX_TIMER_MS } from './close-timeout.js';
 import { Connector } from './connector.js';
 import { InnerPool } from './inner-pool.js';
@@ -265,6 +265,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
       if (this.#state === 'open') {
         this.#counters.errors += 1;
         this.#observer.connectFailed(error);
+        this.#answerWaiting(error);
       }
       throw error;
     }
@@ -280,6 +281,20 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
       throw new PoolClosedError(this.#alias);
     }
     return record;
+  }
+
+  /**
+   * A create failed. If waiting cannot help — the error will repeat (bad password, unknown database,
+   * missing driver), or the server is unreachable and no connection is open that a release could
+   * hand on — every waiting caller gets `UNIPOOL_CONNECT_FAILED` now rather than
+   * `UNIPOOL_ACQUIRE_TIMEOUT` after acquireTimeoutMs. Callers that come later wait for the next
+   * attempt (after the backoff delay), so the pool notices when the fault is fixed.
+   */
+  #answerWaiting(error: unknown): void {
+    if (this.#inner.waiting === 0) return;
+    const permanent = this.#factory.isPermanentFailure?.(error) === true;
+    if (!permanent && this.#inner.size > 0) return;
+    this.#inner.rejectWaiting(connectFailedError(this.#alias, error, permanent));
   }
 
   #onCreateError(): void {

@@ -24,6 +24,11 @@ export interface ConnectionFactory<C> {
   destroy(conn: C): Promise<void>;
   /** Round trip used by `validateAfterIdleMs`; rejects when the connection is dead. */
   ping(conn: C): Promise<void>;
+  /**
+   * True when a `create()` error will repeat until something is changed (bad password, unknown
+   * database…): every waiting caller is then answered at once. Absent: every failure is transient.
+   */
+  isPermanentFailure?(error: unknown): boolean;
 }
 
 /** Optional observers of pool activity; every method is a no-op when absent, and may never throw into the pool. */
@@ -67,7 +72,11 @@ export interface PoolHistograms {
  * interface keeps it replaceable.
  */
 export interface PoolEngine<C> {
-  /** Resolves a connection that is checked out; rejects with `UNIPOOL_ACQUIRE_TIMEOUT`, `UNIPOOL_QUEUE_FULL` or `UNIPOOL_POOL_CLOSED`. */
+  /**
+   * Resolves a connection that is checked out; rejects with `UNIPOOL_ACQUIRE_TIMEOUT`,
+   * `UNIPOOL_QUEUE_FULL`, `UNIPOOL_POOL_CLOSED`, or `UNIPOOL_CONNECT_FAILED` when opening the
+   * connection it waits for failed permanently, or failed while no connection is open.
+   */
   acquire(): Promise<PooledConnection<C>>;
   /** An idle connection lent at once (no promise), when one is ready and nobody is waiting; otherwise undefined — then `acquire()`. */
   acquireNow(): PooledConnection<C> | undefined;

@@ -27,6 +27,8 @@ export class FakeFactory implements ConnectionFactory<FakeConnection> {
   hangPings = false;
   /** destroy() rejects (the engine must not care). */
   destroyFails = false;
+  /** Failed creates are permanent (a bad password): `isPermanentFailure` says so. */
+  failuresArePermanent = false;
 
   /** Calls to create(), successful or not. */
   attempts = 0;
@@ -65,6 +67,10 @@ export class FakeFactory implements ConnectionFactory<FakeConnection> {
     if (this.hangPings) return new Promise(() => {});
     if (conn.closed || conn.pingFails) return Promise.reject(new Error('Connection terminated unexpectedly'));
     return Promise.resolve();
+  }
+
+  isPermanentFailure(): boolean {
+    return this.failuresArePermanent;
   }
 
   /** Let every hanging create succeed now. */

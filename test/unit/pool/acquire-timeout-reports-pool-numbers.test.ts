@@ -38,21 +38,27 @@ describe('pool engine: an acquire that waits too long', () => {
     expect(second.settled().state).to.equal('resolved');
   });
 
+  // With a connection open (the server is up; new connects fail) a caller waits for a release, and
+  // the timeout names the connect error. With none open it would get UNIPOOL_CONNECT_FAILED at once.
   it('carries the last connect error as cause and appends its message', async () => {
-    const { engine, factory } = makeEngine({ acquireTimeoutMs: 2000 });
+    const { engine, factory } = makeEngine({ max: 2, acquireTimeoutMs: 2000 });
+    const held = await engine.acquire();
     factory.failAlways = true;
     const error = await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(2000)]));
     expect(error.code).to.equal('UNIPOOL_ACQUIRE_TIMEOUT');
     expect(error.cause).to.equal(factory.createError);
     expect(error.message).to.equal(
-      'unipool: timed out after 2000 ms waiting for a connection from pool "main" (size=0 inUse=0 idle=0 waiting=1); ' +
+      'unipool: timed out after 2000 ms waiting for a connection from pool "main" (size=1 inUse=1 idle=0 waiting=1); ' +
         'last connect error: connect ECONNREFUSED 127.0.0.1:5432. Fix the connection problem (see error.cause).',
     );
+    engine.release(held);
   });
 
   it('forgets the connect error once a connection opens again', async () => {
     const { engine, factory } = makeEngine({ max: 1, acquireTimeoutMs: 1000 });
     factory.failNext = 2;
+    expect((await rejectionOf(engine.acquire())).code).to.equal('UNIPOOL_CONNECT_FAILED');
+    expect((await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(100)]))).code).to.equal('UNIPOOL_CONNECT_FAILED');
     const held = await Promise.all([engine.acquire(), clock.tickAsync(500)]).then(([conn]) => conn);
     expect(factory.attempts).to.equal(3);
     const error = await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(1000)]));
@@ -62,12 +68,19 @@ describe('pool engine: an acquire that waits too long', () => {
   });
 
   it('never lets a user:password in a driver message through', async () => {
-    const { engine, factory } = makeEngine({ acquireTimeoutMs: 100 });
+    const { engine, factory } = makeEngine({ max: 2, acquireTimeoutMs: 100 });
+    const held = await engine.acquire();
     factory.failAlways = true;
     factory.createError = new Error('cannot reach postgres://app:s3cret@db.internal:5432/app');
     const error = await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(100)]));
     expect(error.message).to.include('last connect error: cannot reach postgres://***@db.internal:5432/app');
     expect(error.message).to.not.include('s3cret');
+    engine.destroy(held, 'broken');
+    await clock.tickAsync(0);
+    const failed = await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(100)]));
+    expect(failed.code).to.equal('UNIPOOL_CONNECT_FAILED');
+    expect(failed.message).to.include('cannot reach postgres://***@db.internal:5432/app');
+    expect(failed.message).to.not.include('s3cret');
   });
 
   it('never reports waiting=0 for the caller that is timing out', async () => {

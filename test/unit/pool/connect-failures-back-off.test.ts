@@ -20,14 +20,16 @@ describe('pool engine: failing connects back off', () => {
 
   it('makes a bounded number of attempts while one caller waits 30 s, then stops', async () => {
     // No idle or lifetime limit and min 0: no sweep timer, so any timer left would be a leak.
-    const { engine, factory } = makeEngine({ acquireTimeoutMs: 30_000, idleTimeoutMs: 0, maxLifetimeMs: 0 });
+    // One connection stays open (the server is up, new connects fail): the caller waits it out.
+    const { engine, factory } = makeEngine({ max: 2, acquireTimeoutMs: 30_000, idleTimeoutMs: 0, maxLifetimeMs: 0 });
+    await engine.acquire();
     factory.failAlways = true;
     const error = await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(30_000)]));
     expect(error.code).to.equal('UNIPOOL_ACQUIRE_TIMEOUT');
     expect(error.cause).to.equal(factory.createError);
-    // 50 ms doubling to 5 s: 11 attempts at full delays, 14 at the shortest jitter.
-    expect(factory.attempts).to.be.within(11, 14);
-    expect(engine.stats().errors).to.equal(factory.attempts);
+    // 50 ms doubling to 5 s: 11 attempts at full delays, 14 at the shortest jitter (+1: the open one).
+    expect(factory.attempts).to.be.within(1 + 11, 1 + 14);
+    expect(engine.stats().errors).to.equal(factory.attempts - 1);
 
     // The create that was waiting for its turn still makes its one attempt; then nothing.
     const attempts = factory.attempts;
@@ -40,20 +42,22 @@ describe('pool engine: failing connects back off', () => {
   });
 
   it('lets one attempt at a time through while many callers wait', async () => {
-    const { engine, factory } = makeEngine({ max: 10, acquireTimeoutMs: 30_000 });
+    const { engine, factory } = makeEngine({ max: 11, acquireTimeoutMs: 30_000 });
+    await engine.acquire();
     factory.failAlways = true;
     const waiters = Array.from({ length: 10 }, () => watch(engine.acquire()));
     await clock.tickAsync(30_000);
     expect(waiters.every((waiter) => waiter.settled().state === 'rejected')).to.equal(true);
     // The first 10 start together (the server was thought healthy); then one probe per delay.
-    expect(factory.attempts).to.be.within(10 + 10, 10 + 14);
+    expect(factory.attempts).to.be.within(1 + 10 + 10, 1 + 10 + 14);
   });
 
   it('starts again from 50 ms once a connect succeeds', async () => {
-    const { engine, factory } = makeEngine({ acquireTimeoutMs: 30_000 });
+    const { engine, factory } = makeEngine({ max: 3, acquireTimeoutMs: 30_000 });
+    const held = await engine.acquire();
     factory.failNext = 6;
     const first = await Promise.all([engine.acquire(), clock.tickAsync(10_000)]).then(([conn]) => conn);
-    expect(factory.attempts).to.equal(7);
+    expect(factory.attempts).to.equal(1 + 7);
     engine.destroy(first, 'broken');
 
     factory.failNext = 1;
@@ -62,6 +66,7 @@ describe('pool engine: failing connects back off', () => {
     await clock.tickAsync(50);
     expect(second.settled().state, 'retried after at most 50 ms, not 3.2 s').to.equal('resolved');
     expect(performance.now() - startedAt).to.equal(50);
+    engine.release(held);
   });
 
   it('reports every failed attempt to the observer and counts it', async () => {

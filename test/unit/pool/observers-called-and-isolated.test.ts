@@ -20,16 +20,20 @@ describe('pool engine: observers', () => {
     await clock.tickAsync(70);
     engine.destroy(conn, 'broken');
     factory.failAlways = true;
+    expect((await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(30)]))).code).to.equal('UNIPOOL_CONNECT_FAILED');
+    factory.failAlways = false;
+    const held = await Promise.all([engine.acquire(), clock.tickAsync(200)]).then(([c]) => c);
     await rejectionOf(Promise.all([engine.acquire(), clock.tickAsync(500)]));
+    engine.release(held);
 
     const kinds = events.map((event) => event.kind);
     expect(kinds.slice(0, 5)).to.deep.equal(['created', 'acquired', 'released', 'destroyed', 'connectFailed']);
-    expect(kinds.at(-1)).to.equal('timedOut');
+    expect(kinds.at(-2)).to.equal('timedOut');
     expect(events[0]).to.deep.equal({ kind: 'created', id: 1, createMs: 30 });
     expect(events[1]).to.deep.equal({ kind: 'acquired', id: 1, waitMs: 30 });
     expect(events[2]).to.deep.equal({ kind: 'released', id: 1, holdMs: 70 });
     expect(events[3]).to.deep.equal({ kind: 'destroyed', id: 1, reason: 'broken' });
-    const timedOut = events.at(-1);
+    const timedOut = events.at(-2);
     if (timedOut?.kind !== 'timedOut') throw new Error('no timedOut event');
     expect((timedOut.error as { code?: string }).code).to.equal('UNIPOOL_ACQUIRE_TIMEOUT');
   });
