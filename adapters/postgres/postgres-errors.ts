@@ -67,6 +67,7 @@ const PERMANENT_CONNECT_SQLSTATES: ReadonlySet<string> = new Set([
   '3D000', // invalid_catalog_name: the database does not exist
   '42501', // insufficient_privilege: no CONNECT privilege on the database
   '0A000', // feature_not_supported (e.g. an auth method pg cannot speak)
+  '08P01', // protocol_violation at startup: e.g. PgBouncer refusing a startup parameter in `options`
 ]);
 
 /** Messages pg throws itself before the server could say anything, each a configuration mistake. */

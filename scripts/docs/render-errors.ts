@@ -1,6 +1,24 @@
 import { ErrorCodes } from '../../src/errors.js';
 import { code, generatedHeader, page, table, text } from './markdown.js';
 
+/** What `UNIPOOL_CONNECT_FAILED` means in practice: which cause, which fix, and when it comes instead of a timeout. */
+const CONNECT_FAILED_SECTION = `## When the server refuses: \`UNIPOOL_CONNECT_FAILED\` {#connect-failed}
+
+A request never waits out \`acquireTimeoutMs\` for a connection that cannot come. When opening a connection fails:
+
+| Cause (\`error.cause\`) | Who gets \`UNIPOOL_CONNECT_FAILED\` | Fix |
+|---|---|---|
+| Authentication failed (PostgreSQL \`28P01\`/\`28000\`, MySQL \`1045\`, Oracle \`ORA-01017\`) | every waiting caller, at once | the \`user\`/\`password\` (or \`pg_hba.conf\`, the user's grants) |
+| Unknown database (PostgreSQL \`3D000\`, MySQL \`1049\`) | every waiting caller, at once | the \`database\` name |
+| TLS verification failed (\`DEPTH_ZERO_SELF_SIGNED_CERT\`, \`ERR_TLS_CERT_ALTNAME_INVALID\`…) | every waiting caller, at once | \`ssl\` (a \`ca\`, the host name) or the server certificate |
+| Missing driver package (\`UNIPOOL_DRIVER_MISSING\`) | every waiting caller, at once | \`npm install <driver>\` (the message names it) |
+| Server unreachable (\`ECONNREFUSED\`, \`ENOTFOUND\`, \`UNIPOOL_CONNECT_TIMEOUT\`) and no connection open | every waiting caller, after that one attempt | start the server, or check host, port and network |
+
+Each adapter decides which of its driver's errors cannot fix themselves (the list above); anything else counts as the server being away.
+While the fault lasts, a new caller waits for the next attempt — at most the backoff delay (50 ms doubling to 5 s) plus one \`connectTimeoutMs\` — and gets the same answer, so the pool notices the moment the fault is fixed, without a restart.
+When connections are open, a server that refuses *new* connections (too many connections, a restart in progress) is not a reason to fail a caller that a release could serve: it waits, and \`UNIPOOL_ACQUIRE_TIMEOUT\` then carries the last connect error as \`cause\`.
+So \`UNIPOOL_ACQUIRE_TIMEOUT\` means the server is up and the pool is busy; \`UNIPOOL_CONNECT_FAILED\` means it is not reachable, or refuses these settings.`;
+
 /** `docs/reference/errors.md`: one row per stable error code, from `ErrorCodes` in `src/errors.ts`. */
 export function renderErrors(codes: Readonly<Record<string, string>> = ErrorCodes): string {
   const rows = Object.entries(codes).map(([name, description]) => [code(name), text(description)]);
@@ -14,5 +32,6 @@ export function renderErrors(codes: Readonly<Record<string, string>> = ErrorCode
     '```ts\nimport { UnipoolError } from \'unipool\';\n\ntry {\n  await db.query(\'SELECT 1\');\n} catch (error) {\n  if (error instanceof UnipoolError && error.code === \'UNIPOOL_ACQUIRE_TIMEOUT\') {\n    console.warn(error.message, error.cause); // the pool numbers, and the last connect error\n  }\n  throw error;\n}\n```',
     table(['Code', 'Meaning'], rows),
     'Errors from the database itself (a syntax error, a constraint violation) are **not** wrapped: they reach you as the driver threw them, so their own codes (`23505`, `ER_DUP_ENTRY`, `ORA-00001`, `SQLITE_CONSTRAINT_UNIQUE`) stay visible.',
+    CONNECT_FAILED_SECTION,
   ]);
 }
