@@ -1,6 +1,7 @@
 import type { Adapter } from './adapter.js';
 import { describeValue } from './config/describe-value.js';
 import { resolveConfig } from './config/resolve-config.js';
+import type { CheckedConfig } from './config/checked-config.js';
 import type { DatabasesConfig } from './config/databases-config.js';
 import type { ResolvedDatabaseConfig } from './config/resolved-config.js';
 import { Database } from './database.js';
@@ -161,7 +162,7 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
  * const dbs = createDatabases({ default: { engine: 'postgres', url: process.env.DATABASE_URL } });
  * const { rows } = await dbs.default.query('SELECT 1 AS one');
  */
-export function createDatabases<const Config extends DatabasesConfig>(config: Config, options: CreateDatabasesOptions = {}): Databases<Exclude<keyof Config, '$schema'> & string> {
+export function createDatabases<const Config extends DatabasesConfig>(config: Config & NoInfer<CheckedConfig<Config>>, options: CreateDatabasesOptions = {}): Databases<Exclude<keyof Config, '$schema'> & string> {
   const logger = options.logger ?? defaultLogger;
   const databases = new Map<string, Database>();
   for (const resolved of resolveConfig(config)) databases.set(resolved.alias, openDatabase(resolved, logger));
