@@ -91,7 +91,7 @@ export interface Capabilities {
   readonly sessionReset: string;
   /** How session-state changes are detected outside `session()`. */
   readonly sessionStateDetection: string;
-  /** `LISTEN`/`NOTIFY`-style server notifications (need `session()`). */
+  /** `LISTEN`/`NOTIFY`-style server notifications through `db.listen()`/`db.notify()` (the adapter has `notifications`). */
   readonly notifications: boolean;
   /** Placeholder style: `$1`, `?`, `:1`. */
   readonly placeholders: string;
@@ -132,6 +132,23 @@ export interface ConnectContext {
 }
 
 /**
+ * Server notifications (PostgreSQL `LISTEN`/`NOTIFY`), for engines that have them. The core opens
+ * one dedicated connection per database for listening (outside the pool) and runs these on it.
+ */
+export interface NotificationSupport<C = unknown> {
+  /** Longest channel name, in UTF-8 bytes (a longer one is refused before it reaches the server). */
+  readonly maxChannelBytes: number;
+  /** The statement that sends one notification; it runs like any query (inside `atomic()` it is sent at COMMIT). */
+  notifyStatement(channel: string, payload: string): { readonly text: string; readonly values: QueryParams };
+  /** Start receiving `channel` on `conn` (the channel name quoted as an identifier). */
+  listen(conn: C, channel: string): Promise<void>;
+  /** Stop receiving `channel` on `conn`. */
+  unlisten(conn: C, channel: string): Promise<void>;
+  /** Calls `deliver` for every notification that arrives on `conn`, for as long as it lives. */
+  onNotification(conn: C, deliver: (channel: string, payload: string) => void): void;
+}
+
+/**
  * What a failed `connect()` says about the next attempt: `permanent` — it will fail the same way
  * until someone changes something (authentication failed, unknown database, TLS verification
  * failed, a missing driver package), so every waiting caller is answered at once; `transient` —
@@ -149,6 +166,8 @@ export interface Adapter<C = unknown> {
   /** npm package of the driver, for install hints. */
   readonly driverPackage: string;
   readonly capabilities: Capabilities;
+  /** Server notifications, where the engine has them (then `capabilities.notifications` is true). */
+  readonly notifications?: NotificationSupport<C>;
   /** The placeholder for the n-th (1-based) value of a `db.sql` template. */
   placeholder(n: number): string;
 

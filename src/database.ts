@@ -9,6 +9,7 @@ import { findHeld } from './transaction/find-held.js';
 import { Holder } from './transaction/holder.js';
 import { runAtomic, type AtomicOptions } from './transaction/run-atomic.js';
 import { streamRows, type StreamOptions } from './transaction/stream-rows.js';
+import { NotificationListener, type ListenOptions, type Unlisten } from './notifications/notification-listener.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
 
@@ -37,6 +38,8 @@ function statementOf(sql: unknown, params: unknown): { text: string; values: Que
  */
 export class Database {
   readonly #core: DatabaseCore;
+  /** The listening connection's owner, created by the first `listen()`. */
+  #listener: NotificationListener | undefined = undefined;
 
   /** @internal — use `createDatabases()`. */
   constructor(core: DatabaseCore) {
@@ -237,6 +240,42 @@ export class Database {
     }
   }
 
+  /**
+   * Calls `onPayload` with the payload of every notification sent to `channel` (PostgreSQL
+   * `LISTEN`; other engines reject with `UNIPOOL_UNSUPPORTED`). Resolves once the server sends the
+   * channel to this process, to a function that unsubscribes. All channels of a database share one
+   * dedicated connection outside the pool (not counted in `max`), opened again with backoff after
+   * a drop; `options.onGap` then runs, because notifications sent meanwhile were missed. The channel
+   * is an identifier, quoted as such: `'Orders'` and `'orders'` are different channels.
+   * @example const unlisten = await db.listen('orders', (payload) => console.log(JSON.parse(payload)), { onGap: reloadOrders });
+   */
+  async listen(channel: string, onPayload: (payload: string) => unknown, options?: ListenOptions): Promise<Unlisten> {
+    return this.#notifications('db.listen()').listen(channel, onPayload, options);
+  }
+
+  /**
+   * Sends `payload` (a string, default empty) to every listener of `channel` (PostgreSQL
+   * `pg_notify()`). Inside `atomic()` it is delivered when the transaction commits, and not at all
+   * if it rolls back. Other engines reject with `UNIPOOL_UNSUPPORTED`.
+   * @example await db.notify('orders', JSON.stringify({ id: 42 }));
+   */
+  async notify(channel: string, payload = ''): Promise<void> {
+    const listener: NotificationListener = this.#notifications('db.notify()');
+    listener.checkChannel('db.notify()', channel);
+    if (typeof payload !== 'string') throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.notify(channel, payload): payload must be a string (JSON.stringify an object), got ${payload === null ? 'null' : typeof payload}`);
+    const { text, values } = this.#core.adapter.notifications!.notifyStatement(channel, payload);
+    await this.query(text, values);
+  }
+
+  #notifications(where: string): NotificationListener {
+    const support = this.#core.adapter.notifications;
+    if (support === undefined) {
+      throw new UnipoolError('UNIPOOL_UNSUPPORTED', `${where}: engine "${this.engine}" has no server notifications (capabilities.notifications is false); only PostgreSQL supports LISTEN/NOTIFY.`);
+    }
+    this.#listener ??= new NotificationListener(this.#core, support);
+    return this.#listener;
+  }
+
   /** Counters, gauges and latency summaries of this pool. */
   stats(): PoolStats {
     return this.#core.engine.stats();
@@ -266,6 +305,9 @@ export class Database {
 
   /** @internal */
   close(options?: { timeoutMs?: number }): Promise<void> {
-    return this.#core.engine.close(options);
+    const closing = this.#core.engine.close(options);
+    // The listening connection is outside the pool: closed after it, so a close() rejected for its
+    // arguments (which changes nothing) leaves the listener running too.
+    return this.#listener === undefined ? closing : closing.then(() => this.#listener?.close());
   }
 }

@@ -6,6 +6,7 @@ export { createDatabases, DatabaseRegistry, type Databases, type CreateDatabases
 export { Database } from './database.js';
 export type { AtomicOptions } from './transaction/run-atomic.js';
 export type { StreamOptions } from './transaction/stream-rows.js';
+export type { ListenOptions, Unlisten } from './notifications/notification-listener.js';
 export type { Middleware, MiddlewareResponse } from './transaction/scope.js';
 export type { CommitCallback } from './transaction/atomic-block.js';
 export type { SqlStatement } from './sql-template.js';

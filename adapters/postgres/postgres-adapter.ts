@@ -4,6 +4,7 @@ import { checkBatchSize } from '../../src/stream-batch-size.js';
 import { connectPostgres } from './connect-postgres.js';
 import { postgresDriver } from './load-postgres-driver.js';
 import { postgresCapabilities } from './postgres-capabilities.js';
+import { postgresNotifications } from './postgres-notifications.js';
 import { connectionState, forgetNamedStatements, inTurn, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
 import type { PgClient, PgFieldDescription, PgModule, PgResult } from './postgres-driver-types.js';
 import { isConnectionError, postgresConnectFailureKind } from './postgres-errors.js';
@@ -180,6 +181,7 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   engine: 'postgres',
   driverPackage: 'pg',
   capabilities: postgresCapabilities,
+  notifications: postgresNotifications,
 
   placeholder(n: number): string {
     return `$${n}`;
