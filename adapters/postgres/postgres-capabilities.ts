@@ -24,5 +24,6 @@ export const postgresCapabilities: Capabilities = Object.freeze({
     'Behind PgBouncer in transaction mode, queries and atomic() work; session(), LISTEN, SET outside SET LOCAL, WITH HOLD cursors, session advisory locks and SQL PREPARE need session pooling.',
     'COMMIT of a transaction that an earlier statement aborted is rolled back by the server; atomic() then throws UNIPOOL_TX_ABORTED.',
     'A multi-statement query without parameters returns the last statement\'s result.',
+    'Notifications: db.listen() receives on one dedicated connection per database, outside max, re-LISTENed after a reconnect (onGap then runs); db.notify() sends with pg_notify() on a pooled connection (at COMMIT inside atomic()).',
   ]),
 });
