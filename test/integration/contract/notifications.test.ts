@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { createDatabases } from '../../../src/index.js';
 import { ENGINES, eventually } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
 
@@ -27,6 +28,48 @@ for (const engine of ENGINES) {
         await db.notify(channel, 'after');
         await db.query('SELECT pg_sleep(0.1)');
         expect(received).to.have.length(2);
+      });
+
+      it('several subscriptions share the connection: concurrent listens on one channel, unlisten of one keeps the other', async () => {
+        const { db } = openDatabase(engine);
+        const [a, b] = [channelName(), channelName()];
+        const seen: string[] = [];
+        const [stopA1, stopA2, stopB] = await Promise.all([
+          db.listen(a, (payload) => void seen.push(`a1:${payload}`)),
+          db.listen(a, (payload) => void seen.push(`a2:${payload}`)),
+          db.listen(b, (payload) => void seen.push(`b:${payload}`)),
+        ]);
+        await db.notify(a, '1');
+        await db.notify(b, '2');
+        await eventually(() => seen.length === 3);
+        expect([...seen].sort()).to.deep.equal(['a1:1', 'a2:1', 'b:2']);
+        await stopA1();
+        await db.notify(a, '3');
+        await eventually(() => seen.length === 4);
+        expect(seen[3]).to.equal('a2:3');
+        await Promise.all([stopA2(), stopB()]);
+      });
+
+      it('a handler that throws is reported, and the others still run', async () => {
+        const warnings: string[] = [];
+        const dbs = createDatabases(
+          { default: engine.config() as never },
+          { logger: { warn: (message) => void warnings.push(message) } },
+        );
+        try {
+          const db = dbs.default;
+          const channel = channelName();
+          const seen: string[] = [];
+          await db.listen(channel, () => {
+            throw new Error('handler bug');
+          });
+          await db.listen(channel, (payload) => void seen.push(payload));
+          await db.notify(channel, 'x');
+          await eventually(() => seen.length === 1 && warnings.length === 1);
+          expect(warnings[0]).to.include('handler bug');
+        } finally {
+          await dbs.close();
+        }
       });
 
       it('quotes the channel as an identifier: case is kept and no name can inject SQL', async () => {
