@@ -132,6 +132,8 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
       return '?';
     },
 
+    quoteIdentifier,
+
     async connect(settings, context) {
       return connectMysql(await loadDriver(), settings, context);
     },

@@ -90,6 +90,8 @@ export function createOracleAdapter(options: OracleAdapterOptions = {}): Adapter
       return `:${n}`;
     },
 
+    quoteIdentifier,
+
     async connect(settings, context) {
       const oracledb = await loadDriver();
       outFormat = oracledb.OUT_FORMAT_OBJECT ?? OUT_FORMAT_OBJECT;

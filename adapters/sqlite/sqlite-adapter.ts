@@ -4,6 +4,7 @@ import { UnipoolError } from '../../src/errors.js';
 import { createDriverLoader } from '../../src/load-driver.js';
 import { sqliteCapabilities } from './sqlite-capabilities.js';
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './sqlite-driver-types.js';
+import { quoteIdentifier } from './quote-sqlite-identifier.js';
 import { writeLockFor, type WriteLock } from './write-lock.js';
 
 /** One SQLite connection: the driver handle plus what the adapter tracks about it. */
@@ -134,6 +135,8 @@ export const sqliteAdapter: Adapter<SqliteConnection> = {
   capabilities: sqliteCapabilities,
 
   placeholder: () => '?',
+
+  quoteIdentifier,
 
   async connect(settings: ConnectionSettings): Promise<SqliteConnection> {
     const Database = await loadBetterSqlite3();
