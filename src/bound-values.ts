@@ -26,6 +26,7 @@ function where(position: ParamPosition): string {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
+  if (isSqlStatement(value)) return 'a db.sql fragment';
   if (typeof value === 'object') {
     const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
     return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
