@@ -93,7 +93,7 @@ function columns(statement: SqliteStatement): { readonly fields: readonly FieldI
 function run(conn: SqliteConnection, statement: SqliteStatement, params: QueryParams | undefined): AdapterResult {
   if (statement.reader) {
     const known = columns(statement);
-    const rows = readAll(statement, conn.int64, bind(params), known.names);
+    const rows = readAll(statement, conn.int64, params === undefined ? undefined : toSqliteParams(params), known.names);
     // A fresh fields array per result (callers may change theirs); the field objects are shared and frozen.
     return { rows, rowCount: rows.length, fields: known.fields.slice() };
   }

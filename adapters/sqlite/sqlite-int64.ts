@@ -40,32 +40,37 @@ export function convertSafeIntegers(mode: Int64Mode, row: Row, columns: readonly
   return row;
 }
 
-function allSafe(statement: SqliteStatement, args: readonly unknown[]): Row[] {
+/** `statement.all()` with the one bind argument better-sqlite3 takes (an array or an object), or none. */
+function all(statement: SqliteStatement, params: unknown): Row[] {
+  return params === undefined ? statement.all() : statement.all(params);
+}
+
+function allSafe(statement: SqliteStatement, params: unknown): Row[] {
   statement.safeIntegers(true);
   try {
-    return statement.all(...args);
+    return all(statement, params);
   } finally {
     statement.safeIntegers(false);
   }
 }
 
 /**
- * The rows of a statement that returns rows, with INTEGERs as `mode` says. `columns` are the
- * result's column names. With `number`, the common result (no large value) costs one pass of
- * type tests and no allocation.
+ * The rows of a statement that returns rows, with INTEGERs as `mode` says. `params` is the one
+ * bind argument (converted already), `columns` the result's column names. With `number`, the
+ * common result (no large value) costs one pass of type tests and no allocation.
  */
-export function readAll(statement: SqliteStatement, mode: Int64Mode, args: readonly unknown[], columns: readonly string[]): Row[] {
-  if (mode === 'bigint') return statement.all(...args);
+export function readAll(statement: SqliteStatement, mode: Int64Mode, params: unknown, columns: readonly string[]): Row[] {
+  if (mode === 'bigint') return all(statement, params);
   if (mode === 'string') {
-    const rows = statement.all(...args);
+    const rows = all(statement, params);
     for (const row of rows) convertSafeIntegers(mode, row, columns);
     return rows;
   }
   if (statement.readonly) {
-    const rows = statement.all(...args);
+    const rows = all(statement, params);
     if (!hasUnsafeNumber(rows, columns)) return rows;
   }
-  const rows = allSafe(statement, args);
+  const rows = allSafe(statement, params);
   for (const row of rows) convertSafeIntegers(mode, row, columns);
   return rows;
 }
