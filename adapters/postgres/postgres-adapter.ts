@@ -7,7 +7,7 @@ import { postgresCapabilities } from './postgres-capabilities.js';
 import { connectionState, forgetNamedStatements, inTurn, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
 import type { PgClient, PgFieldDescription, PgModule, PgResult } from './postgres-driver-types.js';
 import { isConnectionError } from './postgres-errors.js';
-import { checkInt8Columns, int8Columns } from './postgres-int64.js';
+import { checkInt8Fields } from './postgres-int64.js';
 import { checkPostgresValues } from './postgres-values.js';
 import { dropsAllPreparedStatements, sessionStateOfAll } from './postgres-session-state.js';
 import { taggedQueryClass, type TaggedQuery } from './postgres-tagged-query.js';
@@ -105,7 +105,7 @@ function queryResult(client: PgClient, result: PgResult | PgResult[] | undefined
   if (connectionState(client).checkInt64) {
     const last = lastResult(result);
     try {
-      if (last !== undefined) checkInt8Columns(last.rows, int8Columns(last.fields));
+      if (last !== undefined) checkInt8Fields(last.rows, last.fields);
     } catch (error) {
       // No result will report the session change: the connection must not be reused unreset.
       if (sessionState !== undefined) connectionState(client).unreportedSessionState ??= sessionState.statement;

@@ -59,3 +59,16 @@ export function checkInt8Columns(rows: readonly Row[], columns: readonly string[
     }
   }
 }
+
+/** `checkInt8Columns()` straight from a result's fields: no array of names is made (every query with int8 columns passes here). */
+export function checkInt8Fields(rows: readonly Row[], fields: readonly PgFieldDescription[]): void {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as PgFieldDescription;
+    if (field.dataTypeID !== INT8_OID) continue;
+    const name = field.name;
+    for (const row of rows) {
+      const value = row[name];
+      if (typeof value === 'bigint') throw int64OutOfRange('postgres', name, value.toString());
+    }
+  }
+}
