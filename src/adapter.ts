@@ -107,6 +107,12 @@ export interface Capabilities {
   readonly notes: readonly string[];
 }
 
+/**
+ * How 64-bit integers come back (the database option `int64`): `number` — a JS number, or
+ * `UNIPOOL_VALUE_OUT_OF_RANGE` beyond ±(2^53−1), never a rounded one; `string`; `bigint`.
+ */
+export type Int64Mode = 'number' | 'string' | 'bigint';
+
 /** Resolved connection settings (from `url` or discrete fields). `password` is non-enumerable. */
 export interface ConnectionSettings {
   readonly host?: string;
@@ -118,6 +124,8 @@ export interface ConnectionSettings {
   readonly ssl?: boolean | Readonly<Record<string, unknown>>;
   /** Passed to the driver as-is (documented per engine). */
   readonly options: Readonly<Record<string, unknown>>;
+  /** How the adapter returns 64-bit integers; undefined means `number`. */
+  readonly int64?: Int64Mode;
 }
 
 /** Handed to `Adapter.connect()`. */
@@ -170,6 +178,8 @@ export interface Adapter<C = unknown> {
   readonly notifications?: NotificationSupport<C>;
   /** The placeholder for the n-th (1-based) value of a `db.sql` template. */
   placeholder(n: number): string;
+  /** `name` as a quoted identifier of this engine (`db.sql.id()`): one name part, never split. */
+  quoteIdentifier(name: string): string;
 
   connect(settings: ConnectionSettings, context: ConnectContext): Promise<C>;
   /**

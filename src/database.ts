@@ -2,7 +2,7 @@ import type { Capabilities, Engine, QueryParams, QueryResult, Row } from './adap
 import { publicResult, type DatabaseCore } from './database-core.js';
 import { TransactionError, UnipoolError } from './errors.js';
 import type { PoolStats } from './metrics/pool-stats.js';
-import { compileSql, isSqlStatement, type SqlStatement } from './sql-template.js';
+import { createSqlTag, isSqlStatement, sqlEngineOf, type SqlStatement, type SqlTag } from './sql-template.js';
 import type { CommitCallback } from './transaction/atomic-block.js';
 import { context, frameWith, type Frame, type Scope } from './transaction/context.js';
 import { findHeld } from './transaction/find-held.js';
@@ -19,10 +19,13 @@ function checkParams(params: unknown): QueryParams | undefined {
   throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.query(sql, params): params must be an array or a plain object, got ${params === null ? 'null' : typeof params}`);
 }
 
-function statementOf(sql: unknown, params: unknown): { text: string; values: QueryParams | undefined } {
+function statementOf(engine: Engine, sql: unknown, params: unknown): { text: string; values: QueryParams | undefined } {
   if (typeof sql === 'string') return { text: sql, values: checkParams(params) };
   if (isSqlStatement(sql)) {
     if (params !== undefined) throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'db.query(db.sql`…`): the values are in the template; pass no second argument');
+    if (sqlEngineOf(sql) !== engine) {
+      throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.query(db.sql\`…\`): the statement was built by the db.sql of an engine "${sqlEngineOf(sql)}" database, but this database is "${engine}" (placeholders and identifier quoting differ). Build it with this database's db.sql.`);
+    }
     return { text: sql.text, values: sql.values };
   }
   throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `db.query(sql): sql must be a string or a db.sql\`…\` statement, got ${sql === null ? 'null' : typeof sql}`);
@@ -73,7 +76,7 @@ export class Database {
       values = params;
     } else {
       try {
-        ({ text, values } = statementOf(sql, params));
+        ({ text, values } = statementOf(this.engine, sql, params));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -85,10 +88,17 @@ export class Database {
 
   /**
    * A tagged template compiled to this engine's placeholders; values are always bound, never
-   * interpolated. Pass the result to `query()` or `stream()`.
+   * interpolated. Pass the result to `query()` or `stream()`, or nest it in another `db.sql`
+   * template (inlined, values renumbered). `db.sql.join()`, `db.sql.id()` and `db.sql.raw()` compose.
    * @example await db.query(db.sql`SELECT * FROM users WHERE id = ${id}`)
+   * @example await db.query(db.sql`SELECT * FROM ${db.sql.id('app.users')} WHERE id IN (${db.sql.join(ids)})`)
    */
-  readonly sql = (strings: TemplateStringsArray, ...values: unknown[]): SqlStatement => compileSql(this.#core.adapter, strings, values);
+  get sql(): SqlTag {
+    this.#sql ??= createSqlTag(this.#core.adapter);
+    return this.#sql;
+  }
+
+  #sql: SqlTag | undefined;
 
   async #queryOnce(text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
     const core = this.#core;
@@ -211,9 +221,10 @@ export class Database {
     // A template has no params argument, so a second argument after one is its options
     // (`db.stream(db.sql`…`, undefined, options)` keeps working too).
     if (isSqlStatement(sql) && paramsOrOptions !== undefined && options === undefined && !Array.isArray(paramsOrOptions)) {
-      return streamRows(this.#core, sql.text, sql.values, paramsOrOptions as StreamOptions) as AsyncIterable<R>;
+      const { text, values } = statementOf(this.engine, sql, undefined);
+      return streamRows(this.#core, text, values, paramsOrOptions as StreamOptions) as AsyncIterable<R>;
     }
-    const { text, values } = statementOf(sql, paramsOrOptions);
+    const { text, values } = statementOf(this.engine, sql, paramsOrOptions);
     return streamRows(this.#core, text, values, options) as AsyncIterable<R>;
   }
 

@@ -3,6 +3,7 @@ import { connectFailure, connectTimeoutFailure, redactPassword } from '../../src
 import { UnipoolError } from '../../src/errors.js';
 import { connectionState, type MysqlBaseline } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlDriver, MysqlError } from './mysql-driver-types.js';
+import { mysqlInt64Options } from './mysql-int64.js';
 import { RAW_REPLY, runQuery } from './run-mysql-command.js';
 import { ServerStatus } from './server-status-reader.js';
 
@@ -20,6 +21,8 @@ const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   multipleStatements: 'one query is one statement, so its result and transaction state are unambiguous (and a parameter cannot smuggle in a second statement)',
   rowsAsArray: 'rows are objects keyed by column name on every engine',
   nestTables: 'rows are objects keyed by column name on every engine',
+  supportBigNumbers: 'BIGINT values follow the database option int64 ("number", "string" or "bigint"), never rounded',
+  bigNumberStrings: 'BIGINT values follow the database option int64 ("number", "string" or "bigint"), never rounded',
 };
 
 /** Error codes / numbers → what to check, appended to connect-failure messages. */
@@ -117,6 +120,7 @@ async function prepareSession(conn: MysqlConnection): Promise<void> {
  */
 export async function connectMysql(mysql: MysqlDriver, settings: ConnectionSettings, context: ConnectContext): Promise<MysqlConnection> {
   checkMysqlOptions(settings.options);
+  const int64 = settings.int64 ?? 'number';
   let conn: MysqlConnection;
   try {
     conn = mysql.createConnection({
@@ -128,12 +132,14 @@ export async function connectMysql(mysql: MysqlDriver, settings: ConnectionSetti
       ...sslOption(settings.ssl),
       connectTimeout: context.timeoutMs,
       ...settings.options,
+      ...mysqlInt64Options(int64),
     });
   } catch (error) {
     // mysql2 validates options synchronously (an unknown ssl profile, a bad charset).
     throw connectError(settings, context.timeoutMs, error);
   }
   const state = connectionState(conn);
+  state.int64 = int64;
   let connected = false;
   // Attached before the handshake: when the server kills an idle connection (KILL, wait_timeout,
   // restart) mysql2 emits 'error' on it, and an 'error' event nobody listens to crashes the

@@ -7,6 +7,8 @@ import { mysqlCapabilities } from './mysql-capabilities.js';
 import { connectionState, isOpen } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlField, MysqlQueryOptions } from './mysql-driver-types.js';
 import { isConnectionError, isServerError, mysqlConnectFailureKind } from './mysql-errors.js';
+import { applyInt64, longlongColumns } from './mysql-int64.js';
+import { checkMysqlValues } from './mysql-values.js';
 import { describeColumns, reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
 import { runPing, runQuery, runReset, type ReplyHandler } from './run-mysql-command.js';
@@ -29,6 +31,7 @@ export interface MysqlAdapterOptions {
 /** Text-protocol query options; an object of parameters means `:name` placeholders. */
 function queryOptions(conn: MysqlConnection, sql: string, params: QueryParams | undefined, where: string): MysqlQueryOptions {
   if (params === undefined) return { sql };
+  checkMysqlValues(params);
   const named = !Array.isArray(params);
   const empty = named ? Object.keys(params).length === 0 : (params as readonly unknown[]).length === 0;
   if (!empty && (connectionState(conn).serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0) {
@@ -58,14 +61,26 @@ function refreshAfterError(conn: MysqlConnection, error: unknown): Promise<void>
 /** A user statement's reply as the core sees it (and the default database it switched to, noted). */
 function adapterResultOf(conn: MysqlConnection, reader: ServerStatusReader, rows: unknown, fields: unknown): AdapterResult {
   // The common reply — one result set, no session change — without the general path's allocations.
+  const state = connectionState(conn);
   if (Array.isArray(rows) && (reader.seenFlags & ServerStatus.SESSION_STATE_CHANGED) === 0 && isColumnList(fields)) {
+    applyInt64(state.int64, rows as Row[], longlongColumns(fields));
     return { rows, rowCount: rows.length, fields: describeColumns(fields) };
   }
   const entries = splitResults(rows, fields);
   const schema = reportedSchema(entries);
-  if (schema !== undefined) connectionState(conn).schema = schema;
-  const result = toAdapterResult(entries);
+  if (schema !== undefined) state.schema = schema;
   const sessionState = sessionStateOf(entries, reader.seenFlags);
+  const first = entries.find((entry) => entry.kind === 'rows');
+  if (first?.kind === 'rows') {
+    try {
+      applyInt64(state.int64, first.rows, longlongColumns(first.fields));
+    } catch (error) {
+      // No result will report the session change: retire the connection rather than reuse it unreset.
+      if (sessionState !== undefined) state.retiredBecause ??= `a statement that changed session state (${sessionState.statement}) failed`;
+      throw error;
+    }
+  }
+  const result = toAdapterResult(entries);
   if (sessionState !== undefined) result.sessionState = sessionState;
   return result;
 }
@@ -131,6 +146,8 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
     placeholder(): string {
       return '?';
     },
+
+    quoteIdentifier,
 
     async connect(settings, context) {
       return connectMysql(await loadDriver(), settings, context);

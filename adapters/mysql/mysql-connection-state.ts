@@ -1,3 +1,4 @@
+import type { Int64Mode } from '../../src/adapter.js';
 import type { MysqlConnection } from './mysql-driver-types.js';
 
 /** The session settings a fresh connection had, re-applied after COM_RESET_CONNECTION. */
@@ -40,6 +41,8 @@ export interface MysqlConnectionState {
    * pool closes the connection by force would never settle.
    */
   readonly inFlight: { abort(error: Error): void }[];
+  /** How BIGINT columns are returned (the database option `int64`). */
+  int64: Int64Mode;
 }
 
 // Kept on the connection under a symbol: the object handed to the core stays the plain mysql2
@@ -63,6 +66,7 @@ export function connectionState(conn: MysqlConnection): MysqlConnectionState {
       closing: false,
       reportedBroken: false,
       inFlight: [],
+      int64: 'number',
     };
     (conn as WithState)[STATE] = state;
   }

@@ -1,6 +1,7 @@
 import type { Row } from '../../src/adapter.js';
 import { connectionState, forgetInFlight } from './mysql-connection-state.js';
-import type { MysqlConnection, MysqlError, MysqlQueryOptions } from './mysql-driver-types.js';
+import type { MysqlConnection, MysqlError, MysqlField, MysqlQueryOptions } from './mysql-driver-types.js';
+import { applyInt64ToRow, longlongColumns } from './mysql-int64.js';
 import { readServerStatus, ServerStatus } from './server-status-reader.js';
 
 /** Why a connection whose stream was left early is not reused. */
@@ -26,6 +27,11 @@ export async function* streamRows(conn: MysqlConnection, options: MysqlQueryOpti
   command.once('end', () => {
     finished = true;
   });
+  // BIGINT columns follow the database option int64 (the fields arrive before the first row).
+  let int64Columns: readonly string[] = [];
+  command.once('fields', (fields: MysqlField[]) => {
+    int64Columns = longlongColumns(fields);
+  });
   // mysql2 emits a late 'error' on the command (the connection dies while it drains an abandoned
   // result) after the stream has removed its own listener; unheard, it would crash the process.
   command.on('error', () => undefined);
@@ -40,7 +46,10 @@ export async function* streamRows(conn: MysqlConnection, options: MysqlQueryOpti
   const inFlight = { abort: onConnectionError };
   state.inFlight.push(inFlight);
   try {
-    for await (const row of rows) yield row as Row;
+    for await (const row of rows) {
+      if (int64Columns.length > 0) applyInt64ToRow(state.int64, row as Row, int64Columns);
+      yield row as Row;
+    }
   } finally {
     forgetInFlight(state, inFlight);
     conn.removeListener('error', onConnectionError);

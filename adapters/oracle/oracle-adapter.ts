@@ -1,4 +1,4 @@
-import type { Adapter, AdapterResult, BeginOptions, QueryParams, Row, TransactionState } from '../../src/adapter.js';
+import type { Adapter, AdapterResult, BeginOptions, Row, TransactionState } from '../../src/adapter.js';
 import { UnipoolError } from '../../src/errors.js';
 import { checkBatchSize } from '../../src/stream-batch-size.js';
 import { connectOracle } from './connect-oracle.js';
@@ -6,6 +6,8 @@ import { createOracleDriverLoader, type OracleDriverLoader } from './load-oracle
 import { oracleCapabilities } from './oracle-capabilities.js';
 import { connectionState, isOpen } from './oracle-connection-state.js';
 import type { OracleBinds, OracleConnection, OracleExecuteResult } from './oracle-driver-types.js';
+import { oracleFetchTypeHandler } from './oracle-int64.js';
+import { toOracleBinds } from './oracle-values.js';
 import { isConnectionError, oracleConnectFailureKind } from './oracle-errors.js';
 import { quoteIdentifier } from './quote-oracle-identifier.js';
 import { streamRows } from './stream-oracle-rows.js';
@@ -22,9 +24,6 @@ export interface OracleAdapterOptions {
 /** `oracledb.OUT_FORMAT_OBJECT`: the documented constant, used until the driver is loaded. */
 const OUT_FORMAT_OBJECT = 4002;
 
-function toBinds(params: QueryParams | undefined): OracleBinds {
-  return params ?? [];
-}
 
 /** `SET TRANSACTION` for the options of the outermost `atomic()`; Oracle has two isolation levels. */
 export function setTransactionSql({ isolation, readOnly }: BeginOptions): string | undefined {
@@ -90,10 +89,17 @@ export function createOracleAdapter(options: OracleAdapterOptions = {}): Adapter
       return `:${n}`;
     },
 
+    quoteIdentifier,
+
     async connect(settings, context) {
       const oracledb = await loadDriver();
       outFormat = oracledb.OUT_FORMAT_OBJECT ?? OUT_FORMAT_OBJECT;
-      return connectOracle(oracledb, settings, context);
+      const conn = await connectOracle(oracledb, settings, context);
+      const { DB_TYPE_NUMBER, STRING } = oracledb;
+      if (DB_TYPE_NUMBER !== undefined && STRING !== undefined) {
+        connectionState(conn).fetchTypeHandler = oracleFetchTypeHandler(settings.int64 ?? 'number', { DB_TYPE_NUMBER, STRING });
+      }
+      return conn;
     },
 
     connectFailureKind: oracleConnectFailureKind,
@@ -108,8 +114,12 @@ export function createOracleAdapter(options: OracleAdapterOptions = {}): Adapter
     async query(conn, sql, params) {
       // autoCommit outside atomic(): the statement's changes are committed with it, so the
       // connection can go back to the pool the moment the call returns.
-      const autoCommit = !connectionState(conn).inAtomic;
-      const result = await tracked(conn, () => conn.execute(sql, toBinds(params), { outFormat, autoCommit }));
+      const state = connectionState(conn);
+      const autoCommit = !state.inAtomic;
+      const binds = toOracleBinds(params);
+      const fetchTypeHandler = state.fetchTypeHandler;
+      const options = fetchTypeHandler === undefined ? { outFormat, autoCommit } : { outFormat, autoCommit, fetchTypeHandler };
+      const result = await tracked(conn, () => conn.execute(sql, binds, options));
       return toAdapterResult(result);
     },
 
@@ -186,7 +196,7 @@ export function createOracleAdapter(options: OracleAdapterOptions = {}): Adapter
       return (async function* () {
         checkBatchSize(batchSize, 'oracle: stream()');
         try {
-          yield* streamRows(conn, sql, toBinds(params), { batchSize, outFormat });
+          yield* streamRows(conn, sql, toOracleBinds(params), { batchSize, outFormat });
         } catch (error) {
           if (isConnectionError(error)) connectionState(conn).closed = true;
           throw error;

@@ -1,4 +1,4 @@
-import type { OracleConnection } from './oracle-driver-types.js';
+import type { OracleConnection, OracleExecuteOptions } from './oracle-driver-types.js';
 
 /** What the adapter tracks about one oracledb connection. */
 export interface OracleConnectionState {
@@ -14,6 +14,8 @@ export interface OracleConnectionState {
   retiredBecause: string | undefined;
   /** The adapter is closing it, or a call failed with a connection error. */
   closed: boolean;
+  /** The int64 fetch handler of this connection's database (undefined: oracledb's own mapping). */
+  fetchTypeHandler: OracleExecuteOptions['fetchTypeHandler'];
 }
 
 // Keyed by the connection so the object handed to the core stays the plain oracledb connection.
@@ -23,7 +25,7 @@ const states = new WeakMap<OracleConnection, OracleConnectionState>();
 export function connectionState(conn: OracleConnection): OracleConnectionState {
   let state = states.get(conn);
   if (state === undefined) {
-    state = { inAtomic: false, streaming: false, retiredBecause: undefined, closed: false };
+    state = { inAtomic: false, streaming: false, retiredBecause: undefined, closed: false, fetchTypeHandler: undefined };
     states.set(conn, state);
   }
   return state;

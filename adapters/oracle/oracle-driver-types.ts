@@ -4,6 +4,7 @@
  * public API of node-oracledb.
  */
 import type { Row } from '../../src/adapter.js';
+import type { OracleFetchMetaData, OracleFetchType } from './oracle-int64.js';
 
 /** Column metadata of a query (`result.metaData[i]`). */
 export interface OracleMetaData {
@@ -26,6 +27,8 @@ export interface OracleExecuteOptions {
   readonly outFormat: number;
   readonly resultSet?: boolean;
   readonly fetchArraySize?: number;
+  /** Per-column fetch type (int64: NUMBER columns fetched as text and converted). */
+  readonly fetchTypeHandler?: (metaData: OracleFetchMetaData) => OracleFetchType | undefined;
 }
 
 /** What `connection.execute()` resolves to. */
@@ -65,5 +68,8 @@ export interface OracleError extends Error {
 /** The `oracledb` module. */
 export interface OracleDriver {
   readonly OUT_FORMAT_OBJECT: number;
+  /** DbType constants for the int64 fetch handler; optional so a test double may leave them out. */
+  readonly DB_TYPE_NUMBER?: unknown;
+  readonly STRING?: unknown;
   getConnection(options: Record<string, unknown>): Promise<OracleConnection>;
 }

@@ -32,7 +32,9 @@ export async function* streamRows(
   let resultSet: OracleResultSet | undefined;
   let failed = false;
   try {
-    const result = await conn.execute(sql, binds, { resultSet: true, outFormat, fetchArraySize: batchSize, autoCommit: !state.inAtomic });
+    const base = { resultSet: true, outFormat, fetchArraySize: batchSize, autoCommit: !state.inAtomic };
+    const fetchTypeHandler = state.fetchTypeHandler;
+    const result = await conn.execute(sql, binds, fetchTypeHandler === undefined ? base : { ...base, fetchTypeHandler });
     resultSet = result.resultSet;
     if (resultSet === undefined) {
       // Not a query (DML, PL/SQL): nothing to stream.

@@ -2,7 +2,11 @@ import type { ConnectContext, ConnectionSettings } from '../../src/adapter.js';
 import { connectFailure, connectTimeoutFailure } from '../../src/connect-errors.js';
 import { UnipoolError } from '../../src/errors.js';
 import { connectionState } from './postgres-connection-state.js';
-import type { PgClient, PgModule } from './postgres-driver-types.js';
+import type { PgClient, PgModule, PgTypeParsers } from './postgres-driver-types.js';
+import { int64TypeParsers } from './postgres-int64.js';
+
+/** A registry with no parsers: values stay text (only for a pg module without `types`). */
+const NO_PARSERS: PgTypeParsers = { getTypeParser: () => (value: string) => value };
 
 /** SQLSTATE codes → what to check, appended to connect-failure messages (network codes: NETWORK_HINTS). */
 const HINTS: Readonly<Record<string, string>> = {
@@ -31,6 +35,7 @@ function connectError(client: PgClient, settings: ConnectionSettings, timeoutMs:
  * (`application_name`, `statement_timeout`, `keepAlive`, `types`…) can be set or overridden there.
  */
 export async function connectPostgres(pg: PgModule, settings: ConnectionSettings, context: ConnectContext): Promise<PgClient> {
+  const int64 = settings.int64 ?? 'number';
   // pg enables pipelining for any truthy value, the string "false" from a URL included.
   if (settings.options.pipeline) {
     throw new UnipoolError(
@@ -49,8 +54,12 @@ export async function connectPostgres(pg: PgModule, settings: ConnectionSettings
     ...(settings.ssl === undefined ? {} : { ssl: typeof settings.ssl === 'object' ? { ...settings.ssl } : settings.ssl }),
     connectionTimeoutMillis: context.timeoutMs,
     ...settings.options,
+    // After the options: int8 follows the database's int64 option; other types still parse as the
+    // application's own options.types (or pg's registry) say.
+    types: int64TypeParsers(int64, (settings.options.types as PgTypeParsers | undefined) ?? pg.types ?? NO_PARSERS),
   });
   const state = connectionState(client);
+  state.checkInt64 = int64 === 'number';
   let connected = false;
   // Attached before connect(): when the server kills an idle connection (pg_terminate_backend,
   // restart, idle timeouts) pg emits 'error' on the client, and an 'error' event nobody listens to

@@ -8,8 +8,11 @@ import { postgresNotifications } from './postgres-notifications.js';
 import { connectionState, forgetNamedStatements, inTurn, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
 import type { PgClient, PgFieldDescription, PgModule, PgResult } from './postgres-driver-types.js';
 import { isConnectionError, postgresConnectFailureKind } from './postgres-errors.js';
+import { checkInt8Fields } from './postgres-int64.js';
+import { checkPostgresValues } from './postgres-values.js';
 import { dropsAllPreparedStatements, sessionStateOfAll } from './postgres-session-state.js';
 import { taggedQueryClass, type TaggedQuery } from './postgres-tagged-query.js';
+import { quoteIdentifier } from './quote-postgres-identifier.js';
 import { streamRows } from './postgres-stream.js';
 
 /** A PostgreSQL connection as unipool holds it: the plain `pg.Client` (typed structurally). */
@@ -31,16 +34,14 @@ async function pgModule(): Promise<PgModule> {
 
 function toValues(params: QueryParams | undefined, where: string): unknown[] | undefined {
   if (params === undefined) return undefined;
-  if (Array.isArray(params)) return params as unknown[];
+  if (Array.isArray(params)) {
+    checkPostgresValues(params);
+    return params as unknown[];
+  }
   throw new UnipoolError(
     'UNIPOOL_UNSUPPORTED',
     `postgres: ${where} received named parameters (an object); PostgreSQL binds by position. Write $1, $2 … in the SQL and pass an array.`,
   );
-}
-
-/** `"name"` with embedded quotes doubled, for savepoint names. */
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /**
@@ -102,6 +103,16 @@ function queryResult(client: PgClient, result: PgResult | PgResult[] | undefined
   const adapterResult = toAdapterResult(result);
   const sessionState = sessionStateOfAll(tags);
   if (sessionState !== undefined) adapterResult.sessionState = sessionState;
+  if (connectionState(client).checkInt64) {
+    const last = lastResult(result);
+    try {
+      if (last !== undefined) checkInt8Fields(last.rows, last.fields);
+    } catch (error) {
+      // No result will report the session change: the connection must not be reused unreset.
+      if (sessionState !== undefined) connectionState(client).unreportedSessionState ??= sessionState.statement;
+      throw error;
+    }
+  }
   return adapterResult;
 }
 
@@ -186,6 +197,8 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   placeholder(n: number): string {
     return `$${n}`;
   },
+
+  quoteIdentifier,
 
   async connect(settings, context) {
     return connectPostgres(await pgModule(), settings, context);

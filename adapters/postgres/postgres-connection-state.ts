@@ -15,6 +15,8 @@ export interface PgConnectionState {
   pending: number;
   /** Starts of the calls waiting for their turn, oldest first. */
   readonly waiting: (() => void)[];
+  /** `int64: 'number'`: results with int8 columns are checked for values a number cannot hold. */
+  checkInt64: boolean;
 }
 
 // Kept on the client under a symbol: the object handed to the core stays the plain `pg.Client`
@@ -27,7 +29,7 @@ type WithState = PgClient & { [STATE]?: PgConnectionState };
 export function connectionState(client: PgClient): PgConnectionState {
   let state = (client as WithState)[STATE];
   if (state === undefined) {
-    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, waiting: [] };
+    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, waiting: [], checkInt64: false };
     (client as WithState)[STATE] = state;
   }
   return state;

@@ -84,10 +84,17 @@ export interface PgClient {
 /** Options handed to `new pg.Client()`. */
 export type PgClientConfig = Record<string, unknown>;
 
+/** pg's type-parser registry (`pg.types`), or a `types` option of the same shape. */
+export interface PgTypeParsers {
+  getTypeParser(oid: number, format?: string): (value: string) => unknown;
+}
+
 /** The `pg` module (its default export). */
 export interface PgModule {
   readonly Client: new (config: PgClientConfig) => PgClient;
   readonly Query: PgQueryConstructor;
+  /** pg's global type-parser registry; optional so a test double may leave it out. */
+  readonly types?: PgTypeParsers;
 }
 
 /** A `pg-cursor` instance: a server-side portal read `n` rows at a time. */

@@ -1,6 +1,7 @@
 import type { Row } from '../../src/adapter.js';
 import { connectionState, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
-import type { PgClient, PgCursor, PgCursorConstructor } from './postgres-driver-types.js';
+import type { PgClient, PgCursor, PgCursorConstructor, PgFieldDescription } from './postgres-driver-types.js';
+import { checkInt8Columns, int8Columns } from './postgres-int64.js';
 import { isConnectionError, isServerError } from './postgres-errors.js';
 import { recordStatementTags, sessionStateOfAll, type StatementTag } from './postgres-session-state.js';
 
@@ -50,10 +51,20 @@ export async function* streamRows(
   let failed = false;
   let cursor: PgCursor | undefined;
   let tags: StatementTag[] = [];
+  // int64 "number": the int8 columns, whose values are checked batch by batch.
+  let int64Columns: readonly string[] = [];
   try {
     // Inside the try: pg-cursor serialises the values here and may throw (a circular object).
     cursor = new Cursor(sql, values ?? null);
     tags = recordStatementTags(cursor);
+    const checked = cursor;
+    if (connectionState(client).checkInt64) {
+      const onRowDescription = checked.handleRowDescription;
+      checked.handleRowDescription = (message) => {
+        int64Columns = int8Columns((message as { fields?: PgFieldDescription[] }).fields);
+        onRowDescription.call(checked, message);
+      };
+    }
     client.query(cursor);
     for (;;) {
       let rows: Row[];
@@ -69,6 +80,7 @@ export async function* streamRows(
         throw error;
       }
       if (rows.length === 0) return;
+      checkInt8Columns(rows, int64Columns);
       for (const row of rows) yield row;
     }
   } finally {

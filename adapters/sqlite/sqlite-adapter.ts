@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
-import type { Adapter, AdapterResult, BeginOptions, ConnectionSettings, FieldInfo, QueryParams, Row, TransactionState } from '../../src/adapter.js';
+import type { Adapter, AdapterResult, BeginOptions, ConnectionSettings, FieldInfo, Int64Mode, QueryParams, Row, TransactionState } from '../../src/adapter.js';
 import { UnipoolError } from '../../src/errors.js';
 import { createDriverLoader } from '../../src/load-driver.js';
 import { sqliteCapabilities } from './sqlite-capabilities.js';
+import { convertSafeIntegers, readAll } from './sqlite-int64.js';
+import { toSqliteParams } from './sqlite-values.js';
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './sqlite-driver-types.js';
 import { sqliteConnectFailureKind } from './sqlite-connect-failure-kind.js';
+import { quoteIdentifier } from './quote-sqlite-identifier.js';
 import { writeLockFor, type WriteLock } from './write-lock.js';
 
 /** One SQLite connection: the driver handle plus what the adapter tracks about it. */
@@ -18,6 +21,8 @@ export interface SqliteConnection {
   openIterators: number;
   /** `PRAGMA query_only` was switched on for a read-only transaction. */
   queryOnly: boolean;
+  /** How INTEGERs are returned (the database option `int64`). */
+  readonly int64: Int64Mode;
 }
 
 /** better-sqlite3's default busy timeout is 5 s too; we set it explicitly so the docs can promise it. */
@@ -29,10 +34,12 @@ function isMemory(database: string): boolean {
   return database === ':memory:' || database === '';
 }
 
-function bind(params: QueryParams | undefined): unknown[] {
-  if (params === undefined) return [];
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+function bind(params: QueryParams | undefined): readonly unknown[] {
+  if (params === undefined) return NO_ARGS;
   // better-sqlite3 binds an array as anonymous parameters and an object as named ones.
-  return [params];
+  return [toSqliteParams(params)];
 }
 
 /**
@@ -69,22 +76,27 @@ function settleLock(conn: SqliteConnection): void {
 }
 
 /** A prepared statement's columns never change: built once, not on every query (it was the costliest step). */
-const fieldsOf = new WeakMap<SqliteStatement, readonly FieldInfo[]>();
+const columnsOf = new WeakMap<SqliteStatement, { readonly fields: readonly FieldInfo[]; readonly names: readonly string[] }>();
 
-function fields(statement: SqliteStatement): FieldInfo[] {
-  let known = fieldsOf.get(statement);
+function columns(statement: SqliteStatement): { readonly fields: readonly FieldInfo[]; readonly names: readonly string[] } {
+  let known = columnsOf.get(statement);
   if (known === undefined) {
-    known = Object.freeze(statement.columns().map((c) => Object.freeze({ name: c.name, ...(c.type === null ? {} : { type: c.type }) })));
-    fieldsOf.set(statement, known);
+    const described = statement.columns();
+    known = Object.freeze({
+      fields: Object.freeze(described.map((c) => Object.freeze({ name: c.name, ...(c.type === null ? {} : { type: c.type }) }))),
+      names: Object.freeze(described.map((c) => c.name)),
+    });
+    columnsOf.set(statement, known);
   }
-  // A fresh array per result (callers may change theirs); the field objects are shared and frozen.
-  return known.slice();
+  return known;
 }
 
 function run(conn: SqliteConnection, statement: SqliteStatement, params: QueryParams | undefined): AdapterResult {
   if (statement.reader) {
-    const rows = statement.all(...bind(params));
-    return { rows, rowCount: rows.length, fields: fields(statement) };
+    const known = columns(statement);
+    const rows = readAll(statement, conn.int64, params === undefined ? undefined : toSqliteParams(params), known.names);
+    // A fresh fields array per result (callers may change theirs); the field objects are shared and frozen.
+    return { rows, rowCount: rows.length, fields: known.fields.slice() };
   }
   const info = statement.run(...bind(params));
   // lastInsertRowid is the connection's last insert: meaningful only when this statement inserted.
@@ -136,12 +148,17 @@ export const sqliteAdapter: Adapter<SqliteConnection> = {
 
   placeholder: () => '?',
 
+  quoteIdentifier,
+
   async connect(settings: ConnectionSettings): Promise<SqliteConnection> {
     const Database = await loadBetterSqlite3();
     const database = settings.database ?? ':memory:';
     const { pragmas, ...driverOptions } = settings.options as { pragmas?: Record<string, unknown> };
     const db = new Database(database, { timeout: DEFAULT_BUSY_TIMEOUT_MS, ...driverOptions });
+    const int64 = settings.int64 ?? 'number';
     try {
+      // "bigint" and "string" read every INTEGER as a BigInt (see sqlite-int64.ts).
+      if (int64 !== 'number') db.defaultSafeIntegers(true);
       if (!db.memory) db.pragma('journal_mode = WAL');
       for (const [name, value] of Object.entries(pragmas ?? {})) db.pragma(`${name} = ${String(value)}`);
     } catch (error) {
@@ -154,6 +171,7 @@ export const sqliteAdapter: Adapter<SqliteConnection> = {
       statements: new Map(),
       openIterators: 0,
       queryOnly: false,
+      int64,
     };
   },
 
@@ -274,10 +292,13 @@ async function* streamRows(conn: SqliteConnection, sql: string, params: QueryPar
   // A fresh statement: a cached one may be iterated elsewhere, and an iterating statement is busy.
   const statement = conn.db.prepare(sql);
   if (!statement.reader) throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'db.stream() needs a statement that returns rows (SELECT … or … RETURNING); use db.query() for others');
+  // Streamed rows cannot be read again: every INTEGER comes as a BigInt and is converted per row.
+  statement.safeIntegers(true);
+  const names = columns(statement).names;
   const rows = statement.iterate(...bind(params));
   conn.openIterators++;
   try {
-    for (const row of rows) yield row;
+    for (const row of rows) yield convertSafeIntegers(conn.int64, row, names);
   } finally {
     rows.return?.();
     conn.openIterators--;

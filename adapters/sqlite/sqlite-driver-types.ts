@@ -25,6 +25,8 @@ export interface SqliteStatement {
   run(...params: unknown[]): SqliteRunResult;
   iterate(...params: unknown[]): IterableIterator<Record<string, unknown>>;
   columns(): SqliteColumn[];
+  /** INTEGERs as BigInts (on) or numbers (off) for this statement. */
+  safeIntegers(toggleState?: boolean): this;
 }
 
 export interface SqliteDatabase {
@@ -36,6 +38,8 @@ export interface SqliteDatabase {
   exec(sql: string): this;
   pragma(source: string, options?: { simple?: boolean }): unknown;
   close(): this;
+  /** The `safeIntegers` setting of statements prepared from now on. */
+  defaultSafeIntegers(toggleState?: boolean): this;
 }
 
 export type SqliteDatabaseConstructor = new (filename: string, options?: Record<string, unknown>) => SqliteDatabase;

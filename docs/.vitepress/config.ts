@@ -24,6 +24,7 @@ const sidebar = [
       { text: 'API', link: '/reference/api' },
       { text: 'Command line', link: '/reference/cli' },
       { text: 'Error codes', link: '/reference/errors' },
+      { text: 'Type mapping', link: '/reference/type-mapping' },
       { text: 'Metrics and channels', link: '/reference/metrics' },
     ],
   },

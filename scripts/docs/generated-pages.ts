@@ -7,6 +7,7 @@ import { renderCapabilities, type EngineCapabilities } from './render-capabiliti
 import { renderConfiguration, type SchemaNode } from './render-configuration.js';
 import { renderErrors } from './render-errors.js';
 import { renderMetrics } from './render-metrics.js';
+import { renderTypeMapping } from './render-type-mapping.js';
 
 export type { GeneratedFile } from './render-benchmarks.js';
 
@@ -66,6 +67,7 @@ export async function generateDocs(root: string): Promise<GeneratedFile[]> {
     { path: 'docs/reference/capabilities.md', content: renderCapabilities(await loadCapabilities(root)) },
     { path: 'docs/reference/errors.md', content: renderErrors() },
     { path: 'docs/reference/metrics.md', content: renderMetrics() },
+    { path: 'docs/reference/type-mapping.md', content: renderTypeMapping(root) },
     ...renderBenchmarks(root),
   ];
 }

@@ -1,4 +1,4 @@
-import type { ConnectionSettings } from '../adapter.js';
+import type { ConnectionSettings, Int64Mode } from '../adapter.js';
 import { deepFreeze } from './deep-freeze.js';
 
 /** The fields of `ConnectionSettings`, before they are frozen. */
@@ -10,6 +10,7 @@ export interface ConnectionFields {
   password?: string | undefined;
   ssl?: boolean | Readonly<Record<string, unknown>> | undefined;
   options: Record<string, unknown>;
+  int64?: Int64Mode | undefined;
 }
 
 /**
@@ -21,7 +22,7 @@ export interface ConnectionFields {
  */
 export function createConnectionSettings(fields: ConnectionFields): ConnectionSettings {
   const settings: Record<string, unknown> = {};
-  for (const key of ['host', 'port', 'database', 'user', 'ssl'] as const) {
+  for (const key of ['host', 'port', 'database', 'user', 'ssl', 'int64'] as const) {
     if (fields[key] !== undefined) settings[key] = fields[key];
   }
   settings['options'] = fields.options;

@@ -62,6 +62,10 @@ export interface DatabaseConfig {
    * When a connection goes back to the pool: "asap" (after each statement outside a transaction, session or cursor) or "request" (at the end of the request scope, like a plain pool).
    */
   release?: 'asap' | 'request';
+  /**
+   * How 64-bit integers come back (PostgreSQL int8 such as count(*), MySQL BIGINT, every SQLite INTEGER): "number" (a JS number; a value beyond ±(2^53−1) throws UNIPOOL_VALUE_OUT_OF_RANGE naming the column, never a rounded number), "string" (decimal text) or "bigint" (a JS BigInt). Never silently rounded.
+   */
+  int64?: 'number' | 'string' | 'bigint';
   pool?: PoolConfig;
 }
 /**

@@ -95,9 +95,12 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
   // Merged only when the URL has options, so that the copy of the user's object (cycles and all) is kept.
   const urlOptions = fromUrl?.options ?? {};
   const mergedOptions = Object.keys(urlOptions).length > 0 ? { ...urlOptions, ...options } : options;
+  // Validated by the schema; the adapter applies it to every result it returns. Left out when not
+  // set (the adapter's default is "number"), so resolved settings only show what was configured.
+  const int64 = db['int64'] === 'number' || db['int64'] === 'string' || db['int64'] === 'bigint' ? db['int64'] : undefined;
   const settings = createConnectionSettings(
     engine === 'sqlite'
-      ? { database, options: mergedOptions }
+      ? { database, options: mergedOptions, int64 }
       : {
           host: fromUrl?.host ?? text('host'),
           port: fromUrl?.port ?? (typeof db['port'] === 'number' ? db['port'] : DEFAULT_PORTS[engine]),
@@ -106,6 +109,7 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
           password: fromUrl?.password ?? text('password'),
           ssl: fromUrl?.ssl ?? (typeof db['ssl'] === 'boolean' || isRecord(db['ssl']) ? db['ssl'] : false),
           options: mergedOptions,
+          int64,
         },
   );
   return { settings, memory, issues };
