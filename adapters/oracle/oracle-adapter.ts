@@ -5,7 +5,7 @@ import { connectOracle } from './connect-oracle.js';
 import { createOracleDriverLoader, type OracleDriverLoader } from './load-oracle-driver.js';
 import { oracleCapabilities } from './oracle-capabilities.js';
 import { connectionState, isOpen } from './oracle-connection-state.js';
-import type { OracleBinds, OracleConnection, OracleExecuteResult } from './oracle-driver-types.js';
+import type { OracleConnection, OracleExecuteResult } from './oracle-driver-types.js';
 import { oracleFetchTypeHandler } from './oracle-int64.js';
 import { toOracleBinds } from './oracle-values.js';
 import { isConnectionError, oracleConnectFailureKind } from './oracle-errors.js';
