@@ -9,6 +9,7 @@ import { findHeld } from './transaction/find-held.js';
 import { Holder } from './transaction/holder.js';
 import { runAtomic, type AtomicOptions } from './transaction/run-atomic.js';
 import { streamRows, type StreamOptions } from './transaction/stream-rows.js';
+import { createPgPool, type PgPool } from './integrations/pg-pool/create-pg-pool.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
 
@@ -37,6 +38,7 @@ function statementOf(sql: unknown, params: unknown): { text: string; values: Que
  */
 export class Database {
   readonly #core: DatabaseCore;
+  #pgPool: PgPool | undefined;
 
   /** @internal — use `createDatabases()`. */
   constructor(core: DatabaseCore) {
@@ -226,6 +228,18 @@ export class Database {
       holder.markReleased();
       await core.giveBack(holder.conn, true);
     }
+  }
+
+  /**
+   * This database as a `pg.Pool` (engine `postgres`), for libraries that take one: Drizzle, Prisma's
+   * `PrismaPg`, Kysely's `PostgresDialect`, knex's `connectionPool`, connect-pg-simple. A real
+   * subclass of the application's `pg.Pool`; the same object on every call; its queries follow
+   * unipool's release policy and join `atomic()`/`session()`. `UNIPOOL_UNSUPPORTED` on other engines.
+   * @example const pool = db.pgPool<pg.Pool>(); const orm = drizzle({ client: pool });
+   */
+  pgPool<Pool extends object = PgPool>(): Pool {
+    this.#pgPool ??= createPgPool(this.#core);
+    return this.#pgPool as unknown as Pool;
   }
 
   /** Counters, gauges and latency summaries of this pool. */

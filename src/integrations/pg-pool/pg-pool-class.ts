@@ -1,0 +1,164 @@
+import type { EventEmitter } from 'node:events';
+import type { PgModuleWithPool, PgNativeResult } from '../../../adapters/postgres/index.js';
+import { UnipoolError } from '../../errors.js';
+import { createChannel, destroyChannel } from '../../metrics/pool-channels.js';
+import { LentPgClient } from './lent-pg-client.js';
+import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
+import type { PgQueryCallback } from './pg-query-args.js';
+
+/** What `db.pgPool()` returns, typed without pg's types: pass `pg.Pool` as the type argument for pg's own. */
+export interface PgPool extends EventEmitter {
+  query(query: PgQueryInput, values?: unknown[]): Promise<PgNativeResult>;
+  query(query: PgQueryInput, callback: PgQueryCallback): void;
+  query(query: PgQueryInput, values: unknown[] | undefined, callback: PgQueryCallback): void;
+  connect(): Promise<LentPgClient>;
+  connect(callback: (error: Error | undefined, client?: LentPgClient, done?: (error?: unknown) => void) => void): void;
+  end(): Promise<void>;
+  end(callback: () => void): void;
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
+  readonly expiredCount: number;
+  readonly options: { readonly max: number } & Readonly<Record<string, unknown>>;
+}
+
+type ConnectCallback = (error: Error | undefined, client?: LentPgClient, done?: (error?: unknown) => void) => void;
+
+/** The constructor `pgPoolClass()` builds. */
+export type PgPoolConstructor = new (bridge: PgPoolBridge, options: Record<string, unknown>) => PgPool;
+
+const classes = new WeakMap<object, PgPoolConstructor>();
+
+/** Whether `message` (a `unipool:create`/`unipool:destroy` publication) is about this pool. */
+function ofPool(message: unknown, alias: string): boolean {
+  return (message as { alias?: unknown } | null)?.alias === alias && (message as { connectionId?: unknown }).connectionId !== undefined;
+}
+
+/**
+ * The `pg.Pool` subclass of this `pg` module, made once per module: extending the application's
+ * own `pg.Pool` is what makes `instanceof pg.Pool` hold in Prisma's adapter and Drizzle, which
+ * decide by it whether they were given a pool or a single client. pg-pool's own state (its idle
+ * list, its clients) stays empty: every method that would use it is overridden.
+ */
+export function pgPoolClass(pg: PgModuleWithPool): PgPoolConstructor {
+  const cached = classes.get(pg);
+  if (cached !== undefined) return cached;
+  const Base = pg.Pool as unknown as new (options: Record<string, unknown>) => EventEmitter;
+
+  class UnipoolPgPool extends Base implements PgPool {
+    readonly #bridge: PgPoolBridge;
+    #watching = false;
+
+    constructor(bridge: PgPoolBridge, options: Record<string, unknown>) {
+      super(options);
+      this.#bridge = bridge;
+      this.on('newListener', (event: string) => {
+        if (event === 'connect' || event === 'remove' || event === 'error') this.#watchConnections();
+      });
+    }
+
+    declare readonly options: PgPool['options'];
+
+    get totalCount(): number {
+      return this.#bridge.numbers().size;
+    }
+
+    get idleCount(): number {
+      return this.#bridge.numbers().idle;
+    }
+
+    get waitingCount(): number {
+      return this.#bridge.numbers().waiting;
+    }
+
+    /** pg counts clients past their lifetime still checked out; unipool retires those on release. */
+    get expiredCount(): number {
+      return 0;
+    }
+
+    query(query: PgQueryInput, values?: unknown[]): Promise<PgNativeResult>;
+    query(query: PgQueryInput, callback: PgQueryCallback): void;
+    query(query: PgQueryInput, values: unknown[] | undefined, callback: PgQueryCallback): void;
+    query(query: PgQueryInput, values?: unknown[] | PgQueryCallback, callback?: PgQueryCallback): Promise<PgNativeResult> | void {
+      // Argument checks without an object per call: this is every library query's path.
+      if (typeof values === 'function') {
+        callback = values;
+        values = undefined;
+      }
+      let promise: Promise<PgNativeResult>;
+      if (typeof query === 'string' || (typeof query === 'object' && query !== null && typeof query.text === 'string' && typeof (query as { submit?: unknown }).submit !== 'function')) {
+        promise = this.#bridge.query(query, values);
+      } else {
+        promise = Promise.reject(new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'unipool: pgPool().query(): the query must be SQL text or a config object with a text property (submittables such as pg-cursor need connect(); use db.stream() for cursors)'));
+      }
+      if (callback === undefined) return promise;
+      const done = callback;
+      promise.then(
+        (result) => this.#bridge.runCallback(() => done(null, result), 'a pg query callback'),
+        (error: unknown) => this.#bridge.runCallback(() => done(error as Error), 'a pg query callback'),
+      );
+    }
+
+    connect(): Promise<LentPgClient>;
+    connect(callback: ConnectCallback): void;
+    connect(callback?: ConnectCallback): Promise<LentPgClient> | void {
+      const promise = this.#lend();
+      if (callback === undefined) return promise;
+      promise.then(
+        (client) => this.#bridge.runCallback(() => callback(undefined, client, (error?: unknown) => client.release(error)), 'a pg connect callback'),
+        (error: unknown) => this.#bridge.runCallback(() => callback(error as Error), 'a pg connect callback'),
+      );
+    }
+
+    async #lend(): Promise<LentPgClient> {
+      const bridge = this.#bridge;
+      const onRelease = (client: LentPgClient, error: unknown): void => {
+        if (this.listenerCount('release') > 0) this.emit('release', error, client);
+      };
+      const holder = bridge.held();
+      let client: LentPgClient;
+      if (holder !== undefined) {
+        holder.assertHeld();
+        client = new LentPgClient(bridge, { kind: 'joined', holder }, onRelease);
+      } else {
+        client = new LentPgClient(bridge, { kind: 'own', conn: await bridge.borrow() }, onRelease);
+      }
+      if (this.listenerCount('acquire') > 0) this.emit('acquire', client);
+      return client;
+    }
+
+    /** A no-op that resolves: the connections belong to the databases (`dbs.close()` ends them), not to the library handed this pool. */
+    end(): Promise<void>;
+    end(callback: () => void): void;
+    end(callback?: () => void): Promise<void> | void {
+      if (callback === undefined) return Promise.resolve();
+      queueMicrotask(callback);
+    }
+
+    /**
+     * pg emits `connect` when it opens a connection, `remove` when it closes one and `error` when an
+     * idle one dies; unipool's pool publishes those on its diagnostics channels, subscribed only
+     * once someone listens here. The argument is the channel's message (`{ alias, connectionId, … }`),
+     * not a client: unipool's connections are not handed out raw.
+     */
+    #watchConnections(): void {
+      if (this.#watching) return;
+      this.#watching = true;
+      const alias = this.#bridge.alias;
+      createChannel.subscribe((message) => {
+        if (ofPool(message, alias)) this.emit('connect', message);
+      });
+      destroyChannel.subscribe((message) => {
+        if (!ofPool(message, alias)) return;
+        this.emit('remove', message);
+        // An 'error' with nobody listening would throw out of the pool's destroy path.
+        if ((message as { reason?: unknown }).reason === 'broken' && this.listenerCount('error') > 0) {
+          this.emit('error', new UnipoolError('UNIPOOL_CONNECTION_BROKEN', `unipool: pool "${alias}": a connection broke and was destroyed; the pool opens a new one when needed.`), message);
+        }
+      });
+    }
+  }
+
+  classes.set(pg, UnipoolPgPool);
+  return UnipoolPgPool;
+}
