@@ -104,7 +104,7 @@ export class LentPgClient extends EventEmitter {
       return bridge.runHeld(holder, query, values);
     }
     const name = this.#begins.pop() ?? null;
-    if (name === null) return bridge.runHeld(holder, query, values);
+    if (name === null) return bridge.runHeld(holder, query, values, true);
     const sql = control === 'commit' ? `RELEASE SAVEPOINT ${name}` : `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`;
     const result = await bridge.runHeld(holder, sql, undefined);
     return Array.isArray(result) ? (result[result.length - 1] ?? result) : result;
@@ -126,14 +126,13 @@ export class LentPgClient extends EventEmitter {
       void this.#bridge.giveBack(lease.conn, error !== undefined && error !== null && error !== false);
       return;
     }
-    const open = this.#begins.filter((name): name is string => name !== null);
+    const outer = this.#begins[0];
     this.#begins.length = 0;
-    const outer = open[0];
-    if (outer !== undefined && !lease.holder.released) {
-      // The library abandoned its unit mid-way: undo it, like a pooled connection released in a transaction.
-      const undo = this.#bridge.runHeld(lease.holder, `ROLLBACK TO SAVEPOINT ${outer}; RELEASE SAVEPOINT ${outer}`, undefined);
-      undo.catch(() => undefined);
-    }
+    if (outer === undefined || lease.holder.released) return;
+    // The library abandoned its unit mid-way: undo it, like a pooled connection released in a
+    // transaction — to its outermost savepoint, or the real BEGIN it sent inside session().
+    const sql = outer === null ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${outer}; RELEASE SAVEPOINT ${outer}`;
+    this.#bridge.runHeld(lease.holder, sql, undefined, true).catch(() => undefined);
   }
 
   #raw(): PgConnection {

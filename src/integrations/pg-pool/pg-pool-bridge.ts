@@ -89,12 +89,16 @@ export class PgPoolBridge {
     return outcome.result;
   }
 
-  /** A statement on a held connection (joined by `pool.query()` or a joined client). */
-  async runHeld(holder: Holder, query: PgQueryInput, values: unknown[] | undefined): Promise<PgNativeResult> {
+  /**
+   * A statement on a held connection (joined by `pool.query()` or a joined client). Unless `ownsTransaction`
+   * (a joined client ending the real BEGIN it sent itself), nothing may end the transaction the
+   * holder is in.
+   */
+  async runHeld(holder: Holder, query: PgQueryInput, values: unknown[] | undefined, ownsTransaction = false): Promise<PgNativeResult> {
     holder.assertHeld();
     holder.assertNotStreaming();
     const conn = holder.conn;
-    if (this.#core.adapter.transactionState(conn.raw) !== 'idle' && endsTransaction(typeof query === 'string' ? query : query.text)) {
+    if (!ownsTransaction && this.#core.adapter.transactionState(conn.raw) !== 'idle' && endsTransaction(typeof query === 'string' ? query : query.text)) {
       throw new UnipoolError('UNIPOOL_UNSUPPORTED', `unipool: pool "${this.alias}": a statement that ends the transaction was sent through pgPool() inside the transaction that db.atomic() (or a manual BEGIN) holds; it would end that transaction early, so it was not run. Let the surrounding block commit or roll back, or use the client's BEGIN … COMMIT (those become a savepoint).`);
     }
     holder.enter();
