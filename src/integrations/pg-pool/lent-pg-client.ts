@@ -7,6 +7,8 @@ import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
 import { transactionControlOf } from './transaction-control.js';
 import { splitQueryArgs, type PgQueryCallback } from './pg-query-args.js';
 
+type Listener = Parameters<EventEmitter['on']>[1];
+
 /** Driver events a library may listen to on its client; forwarded from the real connection while lent. */
 const FORWARDED = ['error', 'notice', 'notification'] as const;
 
@@ -28,14 +30,30 @@ export class LentPgClient extends EventEmitter {
   #released = false;
   /** One entry per BEGIN this client sent while joined: the savepoint it became, or null for a real BEGIN. */
   readonly #begins: (string | null)[] = [];
-  readonly #forwarders = new Map<string, (...args: unknown[]) => void>();
+  /** Driver events forwarded from the connection, created on the first listener (most clients have none). */
+  #forwarders: Map<string, (...args: unknown[]) => void> | undefined;
 
   constructor(bridge: PgPoolBridge, lease: Lease, onRelease: (client: LentPgClient, error: unknown) => void) {
     super();
     this.#bridge = bridge;
     this.#lease = lease;
     this.#onRelease = onRelease;
-    this.on('newListener', (event: string) => this.#forward(event));
+  }
+
+  // Listeners are watched here rather than through 'newListener' (a listener of our own on every
+  // client would cost each connect(), and Kysely connects for every query).
+  override on(event: string | symbol, listener: Listener): this {
+    if (typeof event === 'string') this.#forward(event);
+    return super.on(event, listener);
+  }
+
+  override addListener(event: string | symbol, listener: Listener): this {
+    return this.on(event, listener);
+  }
+
+  override once(event: string | symbol, listener: Listener): this {
+    if (typeof event === 'string') this.#forward(event);
+    return super.once(event, listener);
   }
 
   /** The server process id of the connection (Kysely and pg users read it to cancel a query). */
@@ -118,8 +136,10 @@ export class LentPgClient extends EventEmitter {
   release(error?: unknown): void {
     if (this.#released) throw this.#releasedError('was released');
     this.#released = true;
-    for (const [event, forwarder] of this.#forwarders) (this.#raw() as unknown as EventEmitter).removeListener(event, forwarder);
-    this.#forwarders.clear();
+    if (this.#forwarders !== undefined) {
+      for (const [event, forwarder] of this.#forwarders) (this.#raw() as unknown as EventEmitter).removeListener(event, forwarder);
+      this.#forwarders = undefined;
+    }
     this.#onRelease(this, error);
     const lease = this.#lease;
     if (lease.kind === 'own') {
@@ -141,13 +161,13 @@ export class LentPgClient extends EventEmitter {
   }
 
   #forward(event: string): void {
-    if (this.#released || this.#forwarders.has(event) || !(FORWARDED as readonly string[]).includes(event)) return;
+    if (this.#released || this.#forwarders?.has(event) === true || !(FORWARDED as readonly string[]).includes(event)) return;
     // An 'error' re-emitted with nobody listening would throw; the adapter's own listener has
     // already marked the connection broken.
     const forwarder = (...args: unknown[]): void => {
       if (event !== 'error' || this.listenerCount('error') > 0) this.emit(event, ...args);
     };
-    this.#forwarders.set(event, forwarder);
+    (this.#forwarders ??= new Map()).set(event, forwarder);
     (this.#raw() as unknown as EventEmitter).on(event, forwarder);
   }
 
