@@ -5,7 +5,7 @@ import type { PooledConnection } from '../../pool/pool-engine.js';
 import type { Holder } from '../../transaction/holder.js';
 import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
 import { transactionControlOf } from './transaction-control.js';
-import { splitQueryArgs, type PgQueryCallback } from './pg-query-args.js';
+import { queryProblem, type PgQueryCallback } from './pg-query-args.js';
 
 type Listener = Parameters<EventEmitter['on']>[1];
 
@@ -13,7 +13,7 @@ type Listener = Parameters<EventEmitter['on']>[1];
 const FORWARDED = ['error', 'notice', 'notification'] as const;
 
 /** Where a lent client's statements run: its own checked-out connection, or a held one it joined. */
-type Lease = { readonly kind: 'own'; readonly conn: PooledConnection<unknown> } | { readonly kind: 'joined'; readonly holder: Holder };
+export type Lease = { readonly kind: 'own'; readonly conn: PooledConnection<unknown> } | { readonly kind: 'joined'; readonly holder: Holder };
 
 /**
  * The client `pgPool().connect()` lends: pg's `PoolClient` interface (`query` in promise and
@@ -78,10 +78,14 @@ export class LentPgClient extends EventEmitter {
 
   /** pg's `client.query()`: `(text | config, values?, callback?)`; a promise unless a callback is given. */
   query(query: PgQueryInput, values?: unknown[] | PgQueryCallback, callback?: PgQueryCallback): Promise<PgNativeResult> | undefined {
-    const args = splitQueryArgs(query, values, callback);
-    const promise = args.error === undefined ? this.#run(args.query, args.values) : Promise.reject(args.error);
-    if (args.callback === undefined) return promise;
-    const done = args.callback;
+    if (typeof values === 'function') {
+      callback = values;
+      values = undefined;
+    }
+    const problem = queryProblem(query);
+    const promise = problem === undefined ? this.#run(query, values) : Promise.reject(problem);
+    if (callback === undefined) return promise;
+    const done = callback;
     promise.then(
       (result) => this.#bridge.runCallback(() => done(null, result), 'a pg query callback'),
       (error: unknown) => this.#bridge.runCallback(() => done(error as Error), 'a pg query callback'),
@@ -143,7 +147,7 @@ export class LentPgClient extends EventEmitter {
     this.#onRelease(this, error);
     const lease = this.#lease;
     if (lease.kind === 'own') {
-      void this.#bridge.giveBack(lease.conn, error !== undefined && error !== null && error !== false);
+      this.#bridge.giveBack(lease.conn, error !== undefined && error !== null && error !== false);
       return;
     }
     const outer = this.#begins[0];

@@ -111,11 +111,14 @@ export class PgPoolBridge {
     }
   }
 
-  /** A connection for `pool.connect()`: checked out until the client is released. */
+  /** An idle connection for `pool.connect()` at once (no promise), or undefined — then `borrow()`. */
+  borrowNow(): PooledConnection<unknown> | undefined {
+    return this.#core.acquireNow();
+  }
+
+  /** A connection for `pool.connect()`, waiting for one: checked out until the client is released. */
   borrow(): Promise<PooledConnection<unknown>> {
-    const core = this.#core;
-    const conn = core.acquireNow();
-    return conn === undefined ? core.acquire() : Promise.resolve(conn);
+    return this.#core.acquire();
   }
 
   /** A statement on a connection lent to one client. */
@@ -143,15 +146,19 @@ export class PgPoolBridge {
    * A lent connection comes back: rolled back and reset when needed (never handed on dirty), or
    * destroyed when the library says it is bad (`release(err)`, as pg does).
    */
-  giveBack(conn: PooledConnection<unknown>, destroy: boolean): Promise<void> {
+  giveBack(conn: PooledConnection<unknown>, destroy: boolean): void {
     const core = this.#core;
     if (destroy) {
       core.engine.destroy(conn, 'broken');
-      return Promise.resolve();
+      return;
     }
-    return Promise.resolve(core.giveBack(conn)).catch((error: unknown) => {
-      core.logger.warn(`unipool: pool "${this.alias}": giving back a pgPool() client failed: ${(error as Error)?.message ?? String(error)}`);
-    });
+    // Synchronous for a clean connection; a promise only when it must be rolled back or reset.
+    const cleaning = core.giveBack(conn);
+    if (cleaning !== undefined) {
+      cleaning.catch((error: unknown) => {
+        core.logger.warn(`unipool: pool "${this.alias}": giving back a pgPool() client failed: ${(error as Error)?.message ?? String(error)}`);
+      });
+    }
   }
 
   /** Runs a listener or callback of the library's; its errors are reported, never thrown into the pool. */

@@ -2,9 +2,9 @@ import type { EventEmitter } from 'node:events';
 import type { PgModuleWithPool, PgNativeResult } from '../../../adapters/postgres/index.js';
 import { UnipoolError } from '../../errors.js';
 import { createChannel, destroyChannel } from '../../metrics/pool-channels.js';
-import { LentPgClient } from './lent-pg-client.js';
+import { LentPgClient, type Lease } from './lent-pg-client.js';
 import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
-import type { PgQueryCallback } from './pg-query-args.js';
+import { queryProblem, type PgQueryCallback } from './pg-query-args.js';
 
 /** What `db.pgPool()` returns, typed without pg's types: pass `pg.Pool` as the type argument for pg's own. */
 export interface PgPool extends EventEmitter {
@@ -85,12 +85,8 @@ export function pgPoolClass(pg: PgModuleWithPool): PgPoolConstructor {
         callback = values;
         values = undefined;
       }
-      let promise: Promise<PgNativeResult>;
-      if (typeof query === 'string' || (typeof query === 'object' && query !== null && typeof query.text === 'string' && typeof (query as { submit?: unknown }).submit !== 'function')) {
-        promise = this.#bridge.query(query, values);
-      } else {
-        promise = Promise.reject(new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'unipool: pgPool().query(): the query must be SQL text or a config object with a text property (submittables such as pg-cursor need connect(); use db.stream() for cursors)'));
-      }
+      const problem = queryProblem(query);
+      const promise = problem === undefined ? this.#bridge.query(query, values) : Promise.reject(problem);
       if (callback === undefined) return promise;
       const done = callback;
       promise.then(
@@ -110,22 +106,33 @@ export function pgPoolClass(pg: PgModuleWithPool): PgPoolConstructor {
       );
     }
 
-    async #lend(): Promise<LentPgClient> {
+    // Not async, and no promise of its own for an idle connection: Kysely and knex connect() for
+    // every query.
+    #lend(): Promise<LentPgClient> {
       const bridge = this.#bridge;
-      const onRelease = (client: LentPgClient, error: unknown): void => {
-        if (this.listenerCount('release') > 0) this.emit('release', error, client);
-      };
       const holder = bridge.held();
-      let client: LentPgClient;
       if (holder !== undefined) {
-        holder.assertHeld();
-        client = new LentPgClient(bridge, { kind: 'joined', holder }, onRelease);
-      } else {
-        client = new LentPgClient(bridge, { kind: 'own', conn: await bridge.borrow() }, onRelease);
+        try {
+          holder.assertHeld();
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return Promise.resolve(this.#lent({ kind: 'joined', holder }));
       }
+      const conn = bridge.borrowNow();
+      if (conn !== undefined) return Promise.resolve(this.#lent({ kind: 'own', conn }));
+      return bridge.borrow().then((borrowed) => this.#lent({ kind: 'own', conn: borrowed }));
+    }
+
+    #lent(lease: Lease): LentPgClient {
+      const client = new LentPgClient(this.#bridge, lease, this.#onRelease);
       if (this.listenerCount('acquire') > 0) this.emit('acquire', client);
       return client;
     }
+
+    readonly #onRelease = (client: LentPgClient, error: unknown): void => {
+      if (this.listenerCount('release') > 0) this.emit('release', error, client);
+    };
 
     /** A no-op that resolves: the connections belong to the databases (`dbs.close()` ends them), not to the library handed this pool. */
     end(): Promise<void>;
