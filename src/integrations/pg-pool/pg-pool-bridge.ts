@@ -40,6 +40,11 @@ export class PgPoolBridge {
     return this.#core.config.pool.max;
   }
 
+  /** The database's pool is closing or closed (`dbs.close()`). */
+  get closed(): boolean {
+    return this.#core.engine.closed;
+  }
+
   numbers(): PgPoolNumbers {
     const { size, idle, waiting } = this.#core.engine.stats();
     return { size, idle, waiting };

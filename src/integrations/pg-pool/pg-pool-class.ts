@@ -151,18 +151,26 @@ export function pgPoolClass(pg: PgModuleWithPool): PgPoolConstructor {
     #watchConnections(): void {
       if (this.#watching) return;
       this.#watching = true;
-      const alias = this.#bridge.alias;
-      createChannel.subscribe((message) => {
+      const bridge = this.#bridge;
+      const alias = bridge.alias;
+      const onCreate = (message: unknown): void => {
         if (ofPool(message, alias)) this.emit('connect', message);
-      });
-      destroyChannel.subscribe((message) => {
+      };
+      const onDestroy = (message: unknown): void => {
         if (!ofPool(message, alias)) return;
         this.emit('remove', message);
         // An 'error' with nobody listening would throw out of the pool's destroy path.
         if ((message as { reason?: unknown }).reason === 'broken' && this.listenerCount('error') > 0) {
           this.emit('error', new UnipoolError('UNIPOOL_CONNECTION_BROKEN', `unipool: pool "${alias}": a connection broke and was destroyed; the pool opens a new one when needed.`), message);
         }
-      });
+        // The channels are process-wide: once the database is closed, let go of this pool.
+        if (bridge.closed) {
+          createChannel.unsubscribe(onCreate);
+          destroyChannel.unsubscribe(onDestroy);
+        }
+      };
+      createChannel.subscribe(onCreate);
+      destroyChannel.subscribe(onDestroy);
     }
   }
 
