@@ -12,6 +12,13 @@ type Listener = Parameters<EventEmitter['on']>[1];
 /** Driver events a library may listen to on its client; forwarded from the real connection while lent. */
 const FORWARDED = ['error', 'notice', 'notification'] as const;
 
+/**
+ * Per held connection, the savepoints joined clients opened for their BEGINs, innermost last. Two
+ * library transactions running at once on one `atomic()` (under `Promise.all`) would otherwise
+ * interleave their savepoints: releasing the outer one would silently take the inner one with it.
+ */
+const openSavepoints = new WeakMap<Holder, string[]>();
+
 /** Where a lent client's statements run: its own checked-out connection, or a held one it joined. */
 export type Lease = { readonly kind: 'own'; readonly conn: PooledConnection<unknown> } | { readonly kind: 'joined'; readonly holder: Holder };
 
@@ -119,14 +126,26 @@ export class LentPgClient extends EventEmitter {
       const name = holder.nextSavepointName();
       const result = await bridge.runHeld(holder, `SAVEPOINT ${name}`, undefined);
       this.#begins.push(name);
+      let stack = openSavepoints.get(holder);
+      if (stack === undefined) openSavepoints.set(holder, (stack = []));
+      stack.push(name);
       return result;
     }
     if (this.#begins.length === 0) {
       // Not this client's transaction: runHeld() refuses to end the held one early.
       return bridge.runHeld(holder, query, values);
     }
-    const name = this.#begins.pop() ?? null;
-    if (name === null) return bridge.runHeld(holder, query, values, true);
+    const name = this.#begins.at(-1) ?? null;
+    if (name === null) {
+      this.#begins.pop();
+      return bridge.runHeld(holder, query, values, true);
+    }
+    const stack = openSavepoints.get(holder);
+    if (stack !== undefined && stack.at(-1) !== name) {
+      throw new UnipoolError('UNIPOOL_UNSUPPORTED', `unipool: pool "${bridge.alias}": two library transactions overlap on the connection one atomic()/session() block holds (this one's savepoint is not the innermost open one), so ending it would end the other's too; nothing was run. Run the transactions one after the other inside the block, not under Promise.all.`);
+    }
+    this.#begins.pop();
+    stack?.pop();
     const sql = control === 'commit' ? `RELEASE SAVEPOINT ${name}` : `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`;
     const result = await bridge.runHeld(holder, sql, undefined);
     return Array.isArray(result) ? (result[result.length - 1] ?? result) : result;
@@ -151,6 +170,12 @@ export class LentPgClient extends EventEmitter {
       return;
     }
     const outer = this.#begins[0];
+    const stack = openSavepoints.get(lease.holder);
+    if (stack !== undefined && typeof outer === 'string') {
+      // Rolling back to its outermost savepoint ends everything opened after it.
+      const at = stack.indexOf(outer);
+      if (at >= 0) stack.length = at;
+    }
     this.#begins.length = 0;
     if (outer === undefined || lease.holder.released) return;
     // The library abandoned its unit mid-way: undo it, like a pooled connection released in a

@@ -108,6 +108,29 @@ describe('integrations: db.pgPool() joins atomic() and session()', () => {
     expect(await serverIds()).to.deep.equal([]);
   });
 
+  it('refuses to end a library transaction that overlaps another on the same block (never interleaved savepoints)', async () => {
+    const { db } = openDatabase(postgres);
+    const pool = db.pgPool<pg.Pool>();
+    const outcome = await db
+      .atomic(async () => {
+        const first = await pool.connect();
+        const second = await pool.connect();
+        await first.query('BEGIN');
+        await first.query(`INSERT INTO ${table} VALUES (1)`);
+        await second.query('BEGIN');
+        await second.query(`INSERT INTO ${table} VALUES (2)`);
+        const overlapping = await first.query('COMMIT').catch((e: unknown) => e);
+        expect(overlapping).to.have.property('code', 'UNIPOOL_UNSUPPORTED');
+        await second.query('COMMIT');
+        await first.query('COMMIT');
+        first.release();
+        second.release();
+      })
+      .catch((e: unknown) => e);
+    expect(outcome).to.equal(undefined);
+    expect(await serverIds()).to.deep.equal([1, 2]);
+  });
+
   it('keeps a real BEGIN … COMMIT of a joined client inside session() (no transaction to join)', async () => {
     const { db } = openDatabase(postgres);
     const pool = db.pgPool<pg.Pool>();
