@@ -116,6 +116,21 @@ describe('integrations: db.pgPool() behaves like a pg.Pool', () => {
     expect(events).to.deep.equal(['connect', 'acquire', 'release', 'remove']);
   });
 
+  it('forwards the connection\'s notices to a lent client\'s listeners, and stops at release()', async () => {
+    const { db } = openDatabase(postgres);
+    const pool = db.pgPool<pg.Pool>();
+    const client = await pool.connect();
+    const notices: string[] = [];
+    client.on('notice', (notice) => notices.push(notice.message ?? ''));
+    await client.query("DO $$ BEGIN RAISE NOTICE 'first'; END $$");
+    await eventually(() => notices.length === 1);
+    client.release();
+    const next = await pool.connect();
+    await next.query("DO $$ BEGIN RAISE NOTICE 'second'; END $$");
+    next.release();
+    expect(notices).to.deep.equal(['first']);
+  });
+
   it('resolves end() without closing the shared pool', async () => {
     const { db } = openDatabase(postgres);
     const pool = db.pgPool<pg.Pool>();
