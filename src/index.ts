@@ -9,7 +9,7 @@ export type { StreamOptions } from './transaction/stream-rows.js';
 export type { Middleware, MiddlewareResponse } from './transaction/scope.js';
 export type { CommitCallback } from './transaction/atomic-block.js';
 export type { SqlStatement } from './sql-template.js';
-export type { PgPool } from './integrations/pg-pool/create-pg-pool.js';
+export type { PgPool, PgPoolClient } from './integrations/pg-pool/create-pg-pool.js';
 export type { Logger } from './logger.js';
 export {
   UnipoolError,

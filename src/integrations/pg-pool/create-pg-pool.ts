@@ -41,4 +41,4 @@ export function createPgPool(core: DatabaseCore): PgPool {
   return new PgPoolClass(new PgPoolBridge(core), poolOptions(core));
 }
 
-export type { PgPool } from './pg-pool-class.js';
+export type { PgPool, PgPoolClient } from './pg-pool-class.js';

@@ -84,7 +84,10 @@ export class LentPgClient extends EventEmitter {
   }
 
   /** pg's `client.query()`: `(text | config, values?, callback?)`; a promise unless a callback is given. */
-  query(query: PgQueryInput, values?: unknown[] | PgQueryCallback, callback?: PgQueryCallback): Promise<PgNativeResult> | undefined {
+  query(query: PgQueryInput, values?: unknown[]): Promise<PgNativeResult>;
+  query(query: PgQueryInput, callback: PgQueryCallback): void;
+  query(query: PgQueryInput, values: unknown[] | undefined, callback: PgQueryCallback): void;
+  query(query: PgQueryInput, values?: unknown[] | PgQueryCallback, callback?: PgQueryCallback): Promise<PgNativeResult> | void {
     if (typeof values === 'function') {
       callback = values;
       values = undefined;
@@ -97,7 +100,6 @@ export class LentPgClient extends EventEmitter {
       (result) => this.#bridge.runCallback(() => done(null, result), 'a pg query callback'),
       (error: unknown) => this.#bridge.runCallback(() => done(error as Error), 'a pg query callback'),
     );
-    return undefined;
   }
 
   #run(query: PgQueryInput, values: unknown[] | undefined): Promise<PgNativeResult> {

@@ -6,13 +6,26 @@ import { LentPgClient, type Lease } from './lent-pg-client.js';
 import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
 import { queryProblem, type PgQueryCallback } from './pg-query-args.js';
 
+/** The client `PgPool.connect()` lends (pg's `PoolClient` interface, typed without pg's types). */
+export interface PgPoolClient extends EventEmitter {
+  query(query: PgQueryInput, values?: unknown[]): Promise<PgNativeResult>;
+  query(query: PgQueryInput, callback: PgQueryCallback): void;
+  query(query: PgQueryInput, values: unknown[] | undefined, callback: PgQueryCallback): void;
+  /** Gives the connection back; a truthy `error` destroys it. A second call throws `UNIPOOL_LEASE_RELEASED`. */
+  release(error?: unknown): void;
+  readonly processID: number | null;
+  readonly released: boolean;
+  escapeIdentifier(name: string): string;
+  escapeLiteral(value: string): string;
+}
+
 /** What `db.pgPool()` returns, typed without pg's types: pass `pg.Pool` as the type argument for pg's own. */
 export interface PgPool extends EventEmitter {
   query(query: PgQueryInput, values?: unknown[]): Promise<PgNativeResult>;
   query(query: PgQueryInput, callback: PgQueryCallback): void;
   query(query: PgQueryInput, values: unknown[] | undefined, callback: PgQueryCallback): void;
-  connect(): Promise<LentPgClient>;
-  connect(callback: (error: Error | undefined, client?: LentPgClient, done?: (error?: unknown) => void) => void): void;
+  connect(): Promise<PgPoolClient>;
+  connect(callback: (error: Error | undefined, client?: PgPoolClient, done?: (error?: unknown) => void) => void): void;
   end(): Promise<void>;
   end(callback: () => void): void;
   readonly totalCount: number;
