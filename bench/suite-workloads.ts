@@ -10,6 +10,7 @@ import type { ServerConnections } from '../src/cli/bench/server-connections.js';
 import { unipoolContender } from '../src/cli/bench/unipool-contender.js';
 import { W3_ROWS, workloadSql } from '../src/cli/bench/workload-sql.js';
 import { knexContender } from './knex-contender.js';
+import { drizzleContender, kyselyContender } from './orm-contenders.js';
 import type { PgBouncer } from './pgbouncer.js';
 import type { SuiteOptions } from './suite-options.js';
 import { runStatements } from './suite-targets.js';
@@ -48,6 +49,10 @@ export async function runW1(ctx: EngineContext): Promise<WorkloadResult> {
   const contenders: ContenderSpec[] = [raw, unipoolContender(target.config, 'asap'), unipoolContender(target.config, 'request')];
   const knex = knexFor(target);
   if (knex !== undefined) contenders.push(knex);
+  if (target.engine === 'postgres') {
+    // What unipool underneath costs an ORM user: each ORM over a plain pg.Pool and over db.pgPool().
+    for (const orm of [drizzleContender, kyselyContender]) contenders.push(orm('pg', target.config, target.settings), orm('unipool', target.config, target.settings));
+  }
   const skipped: { id: string; reason: string }[] = [];
   if (typeof ctx.pgbouncer === 'string') skipped.push({ id: 'pgbouncer', reason: ctx.pgbouncer });
   else if (ctx.pgbouncer !== undefined) {

@@ -10,6 +10,7 @@ import { Holder } from './transaction/holder.js';
 import { runAtomic, type AtomicOptions } from './transaction/run-atomic.js';
 import { streamRows, type StreamOptions } from './transaction/stream-rows.js';
 import { NotificationListener, type ListenOptions, type Unlisten } from './notifications/notification-listener.js';
+import { createPgPool, type PgPool } from './integrations/pg-pool/create-pg-pool.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
 
@@ -43,6 +44,7 @@ export class Database {
   readonly #core: DatabaseCore;
   /** The listening connection's owner, created by the first `listen()`. */
   #listener: NotificationListener | undefined = undefined;
+  #pgPool: PgPool | undefined;
 
   /** @internal — use `createDatabases()`. */
   constructor(core: DatabaseCore) {
@@ -285,6 +287,18 @@ export class Database {
     }
     this.#listener ??= new NotificationListener(this.#core, support);
     return this.#listener;
+  }
+
+  /**
+   * This database as a `pg.Pool` (engine `postgres`), for libraries that take one: Drizzle, Prisma's
+   * `PrismaPg`, Kysely's `PostgresDialect`, knex's `connectionPool`, connect-pg-simple. A real
+   * subclass of the application's `pg.Pool`; the same object on every call; its queries follow
+   * unipool's release policy and join `atomic()`/`session()`. `UNIPOOL_UNSUPPORTED` on other engines.
+   * @example const pool = db.pgPool<pg.Pool>(); const orm = drizzle({ client: pool });
+   */
+  pgPool<Pool extends object = PgPool>(): Pool {
+    this.#pgPool ??= createPgPool(this.#core);
+    return this.#pgPool as unknown as Pool;
   }
 
   /** Counters, gauges and latency summaries of this pool. */

@@ -10,6 +10,7 @@ export type { ListenOptions, Unlisten } from './notifications/notification-liste
 export type { Middleware, MiddlewareResponse } from './transaction/scope.js';
 export type { CommitCallback } from './transaction/atomic-block.js';
 export type { SqlStatement, SqlTag } from './sql-template.js';
+export type { PgPool, PgPoolClient } from './integrations/pg-pool/create-pg-pool.js';
 export type { Logger } from './logger.js';
 export {
   UnipoolError,

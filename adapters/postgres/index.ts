@@ -1,3 +1,4 @@
 /** The PostgreSQL adapter (`pg`, `pg-cursor`). */
-export { postgresAdapter, type PgConnection } from './postgres-adapter.js';
+export { postgresAdapter, runQueryConfig, SessionChangingResult, type PgConnection, type PgNativeResult } from './postgres-adapter.js';
 export { postgresCapabilities } from './postgres-capabilities.js';
+export { requirePg, type PgModuleWithPool } from './require-pg.js';

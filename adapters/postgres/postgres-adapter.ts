@@ -1,4 +1,4 @@
-import type { Adapter, AdapterResult, BeginOptions, IsolationLevel, QueryParams, Row, TransactionState } from '../../src/adapter.js';
+import type { Adapter, AdapterResult, BeginOptions, IsolationLevel, QueryParams, Row, SessionStateChange, TransactionState } from '../../src/adapter.js';
 import { TransactionError, UnipoolError } from '../../src/errors.js';
 import { checkBatchSize } from '../../src/stream-batch-size.js';
 import { connectPostgres } from './connect-postgres.js';
@@ -56,7 +56,7 @@ function toValues(params: QueryParams | undefined, where: string): unknown[] | u
 function run<T>(
   client: PgClient,
   pg: PgModule,
-  sql: string,
+  sql: string | object,
   values: unknown[] | undefined,
   done: () => void,
   settle: (client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery) => T,
@@ -298,3 +298,33 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
     })();
   },
 });
+
+/** pg's own result for one query: one `Result`, or one per statement of a multi-statement simple query. */
+export type PgNativeResult = PgResult | PgResult[];
+
+/** A native result whose statement changed session state (rare: the common result is pg's own object, unwrapped). */
+export class SessionChangingResult {
+  constructor(
+    readonly result: PgNativeResult,
+    readonly sessionState: SessionStateChange,
+  ) {}
+}
+
+function nativeResult(client: PgClient, result: PgNativeResult | undefined, query: TaggedQuery): PgNativeResult | SessionChangingResult {
+  const tags = query.tags;
+  if (dropsAllPreparedStatements(tags)) forgetNamedStatements(client);
+  const sessionState = sessionStateOfAll(tags);
+  const native = result ?? [];
+  return sessionState === undefined ? native : new SessionChangingResult(native, sessionState);
+}
+
+/**
+ * Runs a query as `pg.Pool#query()` receives it — SQL text, or a config object with `name`,
+ * `rowMode`, `types` — in the connection's turn, with the same tag recording as `query()`, and
+ * resolves pg's own result: `db.pgPool()`'s callers (Drizzle, Prisma, Kysely…) read pg's shape.
+ */
+export function runQueryConfig(conn: PgClient, query: string | object, values: unknown[] | undefined): Promise<PgNativeResult | SessionChangingResult> {
+  const pg = loadedPg;
+  if (pg === undefined) return pgModule().then(() => runQueryConfig(conn, query, values));
+  return takeTurn(conn, (done) => run(conn, pg, query, values, done, nativeResult, queryFailure));
+}

@@ -7,8 +7,11 @@ export interface TaggedQuery extends PgSubmittableHooks {
   readonly tags: StatementTag[];
 }
 
-/** Builds a `TaggedQuery`: SQL text, values, callback (pg's string form, which pg does not copy). */
-export type TaggedQueryConstructor = new (text: string, values: unknown[] | undefined, callback: PgQueryCallback) => TaggedQuery;
+/**
+ * Builds a `TaggedQuery`: SQL text (pg's string form, which pg does not copy) or a pg query config
+ * object (`name`, `rowMode`, `types`… for `db.pgPool()`), values, callback.
+ */
+export type TaggedQueryConstructor = new (text: string | object, values: unknown[] | undefined, callback: PgQueryCallback) => TaggedQuery;
 
 const classes = new WeakMap<PgQueryConstructor, TaggedQueryConstructor>();
 
@@ -21,7 +24,7 @@ const classes = new WeakMap<PgQueryConstructor, TaggedQueryConstructor>();
 export function taggedQueryClass(Query: PgQueryConstructor): TaggedQueryConstructor {
   let Tagged = classes.get(Query);
   if (Tagged === undefined) {
-    const Base = Query as unknown as new (text: string, values: unknown[] | undefined, callback: PgQueryCallback) => PgSubmittableHooks;
+    const Base = Query as unknown as new (text: string | object, values: unknown[] | undefined, callback: PgQueryCallback) => PgSubmittableHooks;
     Tagged = class extends Base implements TaggedQuery {
       readonly tags: StatementTag[] = [];
       #described = false;

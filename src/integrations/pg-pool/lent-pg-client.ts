@@ -1,0 +1,208 @@
+import { EventEmitter } from 'node:events';
+import type { PgConnection, PgNativeResult } from '../../../adapters/postgres/index.js';
+import { UnipoolError } from '../../errors.js';
+import type { PooledConnection } from '../../pool/pool-engine.js';
+import type { Holder } from '../../transaction/holder.js';
+import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
+import { transactionControlOf } from './transaction-control.js';
+import { queryProblem, type PgQueryCallback } from './pg-query-args.js';
+
+type Listener = Parameters<EventEmitter['on']>[1];
+
+/** Driver events a library may listen to on its client; forwarded from the real connection while lent. */
+const FORWARDED = ['error', 'notice', 'notification'] as const;
+
+/**
+ * Per held connection, the savepoints joined clients opened for their BEGINs, innermost last. Two
+ * library transactions running at once on one `atomic()` (under `Promise.all`) would otherwise
+ * interleave their savepoints: releasing the outer one would silently take the inner one with it.
+ */
+const openSavepoints = new WeakMap<Holder, string[]>();
+
+/** Where a lent client's statements run: its own checked-out connection, or a held one it joined. */
+export type Lease = { readonly kind: 'own'; readonly conn: PooledConnection<unknown> } | { readonly kind: 'joined'; readonly holder: Holder };
+
+/**
+ * The client `pgPool().connect()` lends: pg's `PoolClient` interface (`query` in promise and
+ * callback forms, `release(err?)`) over one pooled connection. A wrapper rather than the real
+ * `pg.Client`, so that after `release()` it can refuse to run anything (the connection may be
+ * someone else's by then), and so that, joined to `atomic()`, its BEGIN/COMMIT/ROLLBACK become
+ * savepoint operations.
+ * @internal
+ */
+export class LentPgClient extends EventEmitter {
+  readonly #bridge: PgPoolBridge;
+  readonly #lease: Lease;
+  readonly #onRelease: (client: LentPgClient, error: unknown) => void;
+  #released = false;
+  /** One entry per BEGIN this client sent while joined: the savepoint it became, or null for a real BEGIN. */
+  readonly #begins: (string | null)[] = [];
+  /** Driver events forwarded from the connection, created on the first listener (most clients have none). */
+  #forwarders: Map<string, (...args: unknown[]) => void> | undefined;
+
+  constructor(bridge: PgPoolBridge, lease: Lease, onRelease: (client: LentPgClient, error: unknown) => void) {
+    super();
+    this.#bridge = bridge;
+    this.#lease = lease;
+    this.#onRelease = onRelease;
+  }
+
+  // Listeners are watched here rather than through 'newListener' (a listener of our own on every
+  // client would cost each connect(), and Kysely connects for every query).
+  override on(event: string | symbol, listener: Listener): this {
+    if (typeof event === 'string') this.#forward(event);
+    return super.on(event, listener);
+  }
+
+  override addListener(event: string | symbol, listener: Listener): this {
+    return this.on(event, listener);
+  }
+
+  override once(event: string | symbol, listener: Listener): this {
+    if (typeof event === 'string') this.#forward(event);
+    return super.once(event, listener);
+  }
+
+  /** The server process id of the connection (Kysely and pg users read it to cancel a query). */
+  get processID(): number | null {
+    return this.#raw().processID;
+  }
+
+  /** True once `release()` was called. */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** pg's `client.escapeIdentifier()`, for libraries that quote through the client. */
+  escapeIdentifier(name: string): string {
+    return (this.#raw() as unknown as { escapeIdentifier(name: string): string }).escapeIdentifier(name);
+  }
+
+  /** pg's `client.escapeLiteral()`. */
+  escapeLiteral(value: string): string {
+    return (this.#raw() as unknown as { escapeLiteral(value: string): string }).escapeLiteral(value);
+  }
+
+  /** pg's `client.query()`: `(text | config, values?, callback?)`; a promise unless a callback is given. */
+  query(query: PgQueryInput, values?: unknown[]): Promise<PgNativeResult>;
+  query(query: PgQueryInput, callback: PgQueryCallback): void;
+  query(query: PgQueryInput, values: unknown[] | undefined, callback: PgQueryCallback): void;
+  query(query: PgQueryInput, values?: unknown[] | PgQueryCallback, callback?: PgQueryCallback): Promise<PgNativeResult> | void {
+    if (typeof values === 'function') {
+      callback = values;
+      values = undefined;
+    }
+    const problem = queryProblem(query);
+    const promise = problem === undefined ? this.#run(query, values) : Promise.reject(problem);
+    if (callback === undefined) return promise;
+    const done = callback;
+    promise.then(
+      (result) => this.#bridge.runCallback(() => done(null, result), 'a pg query callback'),
+      (error: unknown) => this.#bridge.runCallback(() => done(error as Error), 'a pg query callback'),
+    );
+  }
+
+  #run(query: PgQueryInput, values: unknown[] | undefined): Promise<PgNativeResult> {
+    if (this.#released) return Promise.reject(this.#releasedError('ran a query'));
+    const lease = this.#lease;
+    if (lease.kind === 'own') return this.#bridge.run(lease.conn, query, values);
+    const control = transactionControlOf(typeof query === 'string' ? query : query.text);
+    if (control === undefined) return this.#bridge.runHeld(lease.holder, query, values);
+    return this.#runControl(lease.holder, control, query, values);
+  }
+
+  /**
+   * A library's own transaction control on a joined connection. BEGIN inside the held transaction
+   * becomes a SAVEPOINT, its COMMIT a RELEASE and its ROLLBACK a ROLLBACK TO (then RELEASE): the
+   * library's unit commits or rolls back with the surrounding `atomic()`, never on its own. A BEGIN
+   * on a held connection that is not in a transaction (`session()`) stays a real BEGIN.
+   */
+  async #runControl(holder: Holder, control: 'begin' | 'commit' | 'rollback', query: PgQueryInput, values: unknown[] | undefined): Promise<PgNativeResult> {
+    const bridge = this.#bridge;
+    if (control === 'begin') {
+      if (!bridge.inTransaction(holder.conn)) {
+        const result = await bridge.runHeld(holder, query, values);
+        this.#begins.push(null);
+        return result;
+      }
+      const name = holder.nextSavepointName();
+      const result = await bridge.runHeld(holder, `SAVEPOINT ${name}`, undefined);
+      this.#begins.push(name);
+      let stack = openSavepoints.get(holder);
+      if (stack === undefined) openSavepoints.set(holder, (stack = []));
+      stack.push(name);
+      return result;
+    }
+    if (this.#begins.length === 0) {
+      // Not this client's transaction: runHeld() refuses to end the held one early.
+      return bridge.runHeld(holder, query, values);
+    }
+    const name = this.#begins.at(-1) ?? null;
+    if (name === null) {
+      this.#begins.pop();
+      return bridge.runHeld(holder, query, values, true);
+    }
+    const stack = openSavepoints.get(holder);
+    if (stack !== undefined && stack.at(-1) !== name) {
+      throw new UnipoolError('UNIPOOL_UNSUPPORTED', `unipool: pool "${bridge.alias}": two library transactions overlap on the connection one atomic()/session() block holds (this one's savepoint is not the innermost open one), so ending it would end the other's too; nothing was run. Run the transactions one after the other inside the block, not under Promise.all.`);
+    }
+    this.#begins.pop();
+    stack?.pop();
+    const sql = control === 'commit' ? `RELEASE SAVEPOINT ${name}` : `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`;
+    const result = await bridge.runHeld(holder, sql, undefined);
+    return Array.isArray(result) ? (result[result.length - 1] ?? result) : result;
+  }
+
+  /**
+   * pg's `release(err?)`: the client gives its connection back. A truthy `err` destroys it (as in
+   * pg); otherwise it is rolled back and reset as needed before reuse. A joined client leaves the
+   * connection to the block that holds it, rolling back a savepoint it left open. Twice → error.
+   */
+  release(error?: unknown): void {
+    if (this.#released) throw this.#releasedError('was released');
+    this.#released = true;
+    if (this.#forwarders !== undefined) {
+      for (const [event, forwarder] of this.#forwarders) (this.#raw() as unknown as EventEmitter).removeListener(event, forwarder);
+      this.#forwarders = undefined;
+    }
+    this.#onRelease(this, error);
+    const lease = this.#lease;
+    if (lease.kind === 'own') {
+      this.#bridge.giveBack(lease.conn, error !== undefined && error !== null && error !== false);
+      return;
+    }
+    const outer = this.#begins[0];
+    const stack = openSavepoints.get(lease.holder);
+    if (stack !== undefined && typeof outer === 'string') {
+      // Rolling back to its outermost savepoint ends everything opened after it.
+      const at = stack.indexOf(outer);
+      if (at >= 0) stack.length = at;
+    }
+    this.#begins.length = 0;
+    if (outer === undefined || lease.holder.released) return;
+    // The library abandoned its unit mid-way: undo it, like a pooled connection released in a
+    // transaction — to its outermost savepoint, or the real BEGIN it sent inside session().
+    const sql = outer === null ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${outer}; RELEASE SAVEPOINT ${outer}`;
+    this.#bridge.runHeld(lease.holder, sql, undefined, true).catch(() => undefined);
+  }
+
+  #raw(): PgConnection {
+    const lease = this.#lease;
+    return (lease.kind === 'own' ? lease.conn.raw : lease.holder.conn.raw) as PgConnection;
+  }
+
+  #forward(event: string): void {
+    if (this.#released || this.#forwarders?.has(event) === true || !(FORWARDED as readonly string[]).includes(event)) return;
+    // An 'error' re-emitted with nobody listening would throw; the adapter's own listener has
+    // already marked the connection broken.
+    const forwarder = (...args: unknown[]): void => {
+      if (event !== 'error' || this.listenerCount('error') > 0) this.emit(event, ...args);
+    };
+    (this.#forwarders ??= new Map()).set(event, forwarder);
+    (this.#raw() as unknown as EventEmitter).on(event, forwarder);
+  }
+
+  #releasedError(what: string): UnipoolError {
+    return new UnipoolError('UNIPOOL_LEASE_RELEASED', `unipool: pool "${this.#bridge.alias}": a pgPool() client ${what} after release(); its connection may already serve someone else, so nothing was run. Call connect() again for a new client.`);
+  }
+}

@@ -1,0 +1,22 @@
+import type { PgNativeResult } from '../../../adapters/postgres/index.js';
+import { UnipoolError } from '../../errors.js';
+
+/** pg's node-style query callback. */
+export type PgQueryCallback = (error: Error | null, result?: PgNativeResult) => void;
+
+/**
+ * Why `query` cannot be run by `pgPool()`, or undefined when it is SQL text or a query config
+ * object. Submittables (`pg-cursor`, `pg-query-stream`) are refused: they keep reading from the
+ * connection after the statement's turn, past the point where it is given back. Returns rather than
+ * allocates for the common case: this is on every library query's path.
+ */
+export function queryProblem(query: unknown): UnipoolError | undefined {
+  if (typeof query === 'string') return undefined;
+  if (typeof query === 'object' && query !== null) {
+    if (typeof (query as { submit?: unknown }).submit === 'function') {
+      return new UnipoolError('UNIPOOL_UNSUPPORTED', 'unipool: pgPool() does not run submittable queries (pg-cursor, pg-query-stream); use db.stream() for server-side cursors.');
+    }
+    if (typeof (query as { text?: unknown }).text === 'string') return undefined;
+  }
+  return new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `unipool: pgPool(): the query must be SQL text or a config object with a text property, got ${query === null ? 'null' : typeof query}`);
+}
