@@ -1,6 +1,7 @@
 import type { Capabilities, Engine, QueryParams, QueryResult, Row } from './adapter.js';
 import { publicResult, type DatabaseCore } from './database-core.js';
 import { TransactionError, UnipoolError } from './errors.js';
+import { createMysqlPool, type MysqlPool } from './integrations/mysql-pool/mysql-pool.js';
 import type { PoolStats } from './metrics/pool-stats.js';
 import { compileSql, isSqlStatement, type SqlStatement } from './sql-template.js';
 import type { CommitCallback } from './transaction/atomic-block.js';
@@ -37,6 +38,7 @@ function statementOf(sql: unknown, params: unknown): { text: string; values: Que
  */
 export class Database {
   readonly #core: DatabaseCore;
+  #mysqlPool: MysqlPool | undefined;
 
   /** @internal — use `createDatabases()`. */
   constructor(core: DatabaseCore) {
@@ -226,6 +228,18 @@ export class Database {
       holder.markReleased();
       await core.giveBack(holder.conn, true);
     }
+  }
+
+  /**
+   * mysql2's Pool interface over this database (engine `mysql`), for Drizzle, Kysely's
+   * `MysqlDialect` and knex; the same object on every call. Other engines: `UNIPOOL_UNSUPPORTED`.
+   * unipool does not depend on mysql2's types: name the type a library asks for as `P` (a
+   * type-level assertion only — the object implements what those libraries call).
+   * @example drizzle({ client: db.mysqlPool<import('mysql2').Pool>() })
+   */
+  mysqlPool<P = MysqlPool>(): P {
+    this.#mysqlPool ??= createMysqlPool(this.#core);
+    return this.#mysqlPool as P;
   }
 
   /** Counters, gauges and latency summaries of this pool. */

@@ -9,6 +9,10 @@ export type { StreamOptions } from './transaction/stream-rows.js';
 export type { Middleware, MiddlewareResponse } from './transaction/scope.js';
 export type { CommitCallback } from './transaction/atomic-block.js';
 export type { SqlStatement } from './sql-template.js';
+export type { MysqlPool } from './integrations/mysql-pool/mysql-pool.js';
+export type { MysqlPoolConnection } from './integrations/mysql-pool/mysql-pool-connection.js';
+export type { PromiseMysqlPool } from './integrations/mysql-pool/promise-mysql-pool.js';
+export type { PromiseMysqlPoolConnection } from './integrations/mysql-pool/promise-mysql-pool-connection.js';
 export type { Logger } from './logger.js';
 export {
   UnipoolError,
