@@ -13,6 +13,13 @@ import { streamRows, type StreamOptions } from './transaction/stream-rows.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
 
+let readCore: (db: Database) => DatabaseCore;
+
+/** @internal — the core behind `db`, for unipool's own integrations (`unipool/kysely`). */
+export function coreOf(db: Database): DatabaseCore {
+  return readCore(db);
+}
+
 function checkParams(params: unknown): QueryParams | undefined {
   if (params === undefined || Array.isArray(params)) return params as QueryParams | undefined;
   if (typeof params === 'object' && params !== null && Object.getPrototypeOf(params) === Object.prototype) return params as QueryParams;
@@ -39,6 +46,10 @@ function statementOf(sql: unknown, params: unknown): { text: string; values: Que
 export class Database {
   readonly #core: DatabaseCore;
   #mysqlPool: MysqlPool | undefined;
+
+  static {
+    readCore = (db) => db.#core;
+  }
 
   /** @internal — use `createDatabases()`. */
   constructor(core: DatabaseCore) {

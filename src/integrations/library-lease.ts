@@ -1,4 +1,4 @@
-import type { QueryParams, QueryResult } from '../adapter.js';
+import type { BeginOptions, QueryParams, QueryResult, Row } from '../adapter.js';
 import { publicResult, type DatabaseCore } from '../database-core.js';
 import { UnipoolError } from '../errors.js';
 import type { PooledConnection } from '../pool/pool-engine.js';
@@ -120,6 +120,76 @@ export class LibraryLease {
     }
     core.noteResult(this.conn, result);
     return publicResult(result);
+  }
+
+  /**
+   * The library begins a transaction (Kysely's `transaction()`): the adapter's BEGIN — with its
+   * isolation level, and on SQLite its write-lock queue — or a savepoint when the connection is
+   * already in one (inside `db.atomic()`).
+   */
+  begin(options: BeginOptions): Promise<void> {
+    return this.#control(() => {
+      const what = options.isolation === undefined && options.readOnly === undefined ? 'BEGIN' : `BEGIN with ${JSON.stringify(options)}`;
+      const savepoint = this.#rewriter.begin(this.inTransaction, what !== 'BEGIN', what);
+      return savepoint === undefined ? this.#core.adapter.begin(this.conn.raw, options) : this.#core.adapter.savepoint(this.conn.raw, savepoint);
+    });
+  }
+
+  /** COMMIT, or RELEASE SAVEPOINT when `begin()` opened one. */
+  commit(): Promise<void> {
+    return this.#control(() => {
+      const savepoint = this.#rewriter.end('commit', this.inTransaction, this.joined);
+      return savepoint === undefined ? this.#core.adapter.commit(this.conn.raw) : this.#core.adapter.releaseSavepoint(this.conn.raw, savepoint);
+    });
+  }
+
+  /** ROLLBACK, or ROLLBACK TO SAVEPOINT when `begin()` opened one. */
+  rollback(): Promise<void> {
+    return this.#control(() => {
+      const savepoint = this.#rewriter.end('rollback', this.inTransaction, this.joined);
+      return savepoint === undefined ? this.#core.adapter.rollback(this.conn.raw) : this.#core.adapter.rollbackToSavepoint(this.conn.raw, savepoint);
+    });
+  }
+
+  /** A savepoint the library names itself (Kysely's controlled transactions). */
+  savepoint(name: string): Promise<void> {
+    return this.#control(() => this.#core.adapter.savepoint(this.conn.raw, name));
+  }
+
+  releaseSavepoint(name: string): Promise<void> {
+    return this.#control(() => this.#core.adapter.releaseSavepoint(this.conn.raw, name));
+  }
+
+  rollbackToSavepoint(name: string): Promise<void> {
+    return this.#control(() => this.#core.adapter.rollbackToSavepoint(this.conn.raw, name));
+  }
+
+  async #control(operation: () => Promise<void>): Promise<void> {
+    this.assertUsable();
+    this.enter();
+    try {
+      await operation();
+    } catch (error) {
+      throw this.#core.failure(this.conn, error);
+    } finally {
+      this.leave();
+    }
+  }
+
+  /**
+   * Rows through the engine's cursor (the one `db.stream()` uses), on this lease's connection;
+   * counted in flight until the loop ends, so a release mid-loop destroys the connection.
+   */
+  async *stream(sql: string, params: QueryParams | undefined, batchSize: number): AsyncGenerator<Row> {
+    this.assertUsable();
+    this.enter();
+    try {
+      yield* this.#core.adapter.stream(this.conn.raw, sql, params, { batchSize });
+    } catch (error) {
+      throw this.#core.failure(this.conn, error);
+    } finally {
+      this.leave();
+    }
   }
 
   /**

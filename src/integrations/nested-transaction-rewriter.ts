@@ -42,46 +42,53 @@ export class NestedTransactionRewriter {
     switch (control.kind) {
       case 'other':
         return sql;
-      case 'begin':
-        if (!inTransaction) {
-          this.#ownTransaction = true;
-          return sql;
-        }
-        if (control.withOptions) {
-          throw new TransactionError(
-            'UNIPOOL_TX_OPTIONS_NESTED',
-            `unipool: a library started a transaction with isolation or access-mode options (${sql.trim()}) on a connection already in a transaction, where it can only be a savepoint — set those options on the outermost db.atomic() instead`,
-          );
-        }
-        return this.#push();
+      case 'begin': {
+        const savepoint = this.begin(inTransaction, control.withOptions, sql.trim());
+        return savepoint === undefined ? sql : `SAVEPOINT ${savepoint}`;
+      }
       case 'set-transaction':
-        if (inTransaction && joined && !this.#ownTransaction) {
-          throw new TransactionError(
-            'UNIPOOL_TX_OPTIONS_NESTED',
-            `unipool: a library set transaction characteristics (${sql.trim()}) inside the transaction of the enclosing db.atomic(), which cannot change them — set isolation/readOnly on the outermost db.atomic() instead`,
-          );
-        }
+        if (inTransaction && joined && !this.#ownTransaction) throw optionsNested(sql.trim());
         return sql;
       case 'commit':
       case 'rollback': {
-        const name = this.#savepoints.pop();
-        if (name !== undefined) return control.kind === 'commit' ? `RELEASE SAVEPOINT ${name}` : `ROLLBACK TO SAVEPOINT ${name}`;
-        if (inTransaction && joined && !this.#ownTransaction) {
-          throw new UnipoolError(
-            'UNIPOOL_UNSUPPORTED',
-            `unipool: a library sent ${control.kind.toUpperCase()} on a connection it shares with the enclosing db.atomic()/session() transaction, which it did not begin — the enclosing block commits or rolls back, not the library`,
-          );
-        }
-        this.#ownTransaction = false;
-        return sql;
+        const savepoint = this.end(control.kind, inTransaction, joined);
+        if (savepoint === undefined) return sql;
+        return control.kind === 'commit' ? `RELEASE SAVEPOINT ${savepoint}` : `ROLLBACK TO SAVEPOINT ${savepoint}`;
       }
     }
+  }
+
+  /**
+   * A library begins a transaction: undefined when it is a real one (the connection is idle), else
+   * the name of the savepoint to open instead. `what` names the request in messages.
+   */
+  begin(inTransaction: boolean, withOptions: boolean, what: string): string | undefined {
+    if (!inTransaction) {
+      this.#ownTransaction = true;
+      return undefined;
+    }
+    if (withOptions) throw optionsNested(what);
+    return this.#push();
+  }
+
+  /** A library commits or rolls back: the savepoint to release / roll back to, or undefined for a real COMMIT/ROLLBACK. */
+  end(kind: 'commit' | 'rollback', inTransaction: boolean, joined: boolean): string | undefined {
+    const name = this.#savepoints.pop();
+    if (name !== undefined) return name;
+    if (inTransaction && joined && !this.#ownTransaction) {
+      throw new UnipoolError(
+        'UNIPOOL_UNSUPPORTED',
+        `unipool: a library sent ${kind.toUpperCase()} on a connection it shares with the enclosing db.atomic()/session() transaction, which it did not begin — the enclosing block commits or rolls back, not the library`,
+      );
+    }
+    this.#ownTransaction = false;
+    return undefined;
   }
 
   #push(): string {
     const name = this.#nextName();
     this.#savepoints.push(name);
-    return `SAVEPOINT ${name}`;
+    return name;
   }
 
   /**
@@ -98,4 +105,11 @@ export class NestedTransactionRewriter {
   forgetOwnTransaction(): void {
     this.#ownTransaction = false;
   }
+}
+
+function optionsNested(what: string): TransactionError {
+  return new TransactionError(
+    'UNIPOOL_TX_OPTIONS_NESTED',
+    `unipool: a library set isolation or access mode (${what}) inside a transaction that is already open, where its transaction can only be a savepoint — set isolation/readOnly on the outermost db.atomic() instead`,
+  );
 }
