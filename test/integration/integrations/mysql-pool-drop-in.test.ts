@@ -152,7 +152,7 @@ describe('mysql: db.mysqlPool() as a mysql2 pool', () => {
       const promised = await conn.query('SELECT 1').catch((e: { code?: string; message: string }) => e);
       expect(promised).to.have.property('code', 'UNIPOOL_LEASE_RELEASED');
       expect((promised as Error).message).to.match(/was used after release\(\)/);
-      const called = await new Promise((resolve) => conn.connection.query('SELECT 1', (error) => resolve((error as { code?: string } | null)?.code)));
+      const called = await new Promise((resolve) => conn.connection.query('SELECT 1', (error: unknown) => resolve((error as { code?: string } | null)?.code)));
       expect(called).to.equal('UNIPOOL_LEASE_RELEASED');
     });
 
