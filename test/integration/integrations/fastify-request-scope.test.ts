@@ -38,7 +38,7 @@ for (const engine of ENGINES.filter((e) => e.engine !== 'oracle')) {
       app = Fastify();
       await app.register(unipoolFastify, { config: { default: engine.config({ pool: { max: 5, acquireTimeoutMs: 10_000 } }) as unknown as DatabaseConfig } });
       app.get('/work', async () => {
-        const db = app.dbs.default;
+        const db = app.dbs.get('default');
         const first = await db.query(engine.select('1 AS one'));
         await sleep(50);
         const second = await db.query(engine.select('2 AS two'));
@@ -48,11 +48,11 @@ for (const engine of ENGINES.filter((e) => e.engine !== 'oracle')) {
       const responses = await Promise.all(Array.from({ length: 200 }, () => fetch(`${base}/work`).then(async (res) => ({ status: res.status, body: (await res.json()) as unknown }))));
       expect(responses.filter((r) => r.status === 200)).to.have.length(200);
       expect(responses.every((r) => JSON.stringify(r.body) === '{"one":1,"two":2}')).to.equal(true);
-      const stats = app.dbs.default.stats();
+      const stats = app.dbs.get('default').stats();
       expect(stats.timeouts).to.equal(0);
       expect(stats.max).to.equal(5);
       expect(stats.size).to.be.at.most(5);
-      const db = app.dbs.default;
+      const db = app.dbs.get('default');
       await app.close();
       const after = await db.query(engine.select('1 AS one')).catch((e: { code?: string }) => e.code);
       expect(after).to.equal('UNIPOOL_POOL_CLOSED');
@@ -84,10 +84,10 @@ for (const engine of ENGINES.filter((e) => e.engine !== 'oracle')) {
         try {
           app = Fastify();
           await app.register(unipoolFastify, { config: { default: engine.config() as unknown as DatabaseConfig } });
-          await app.dbs.default.query(`CREATE TABLE ${table} (id INTEGER)`);
+          await app.dbs.get('default').query(`CREATE TABLE ${table} (id INTEGER)`);
           app.get('/fails', async () => {
-            await app.dbs.default.atomic(async () => {
-              await app.dbs.default.query(`INSERT INTO ${table} (id) VALUES (1)`);
+            await app.dbs.get('default').atomic(async () => {
+              await app.dbs.get('default').query(`INSERT INTO ${table} (id) VALUES (1)`);
               await sleep(20);
               throw new Error('handler failed');
             });
@@ -96,9 +96,9 @@ for (const engine of ENGINES.filter((e) => e.engine !== 'oracle')) {
           const statuses = await Promise.all(Array.from({ length: 10 }, () => fetch(`${base}/fails`).then((res) => res.status)));
           expect(statuses).to.deep.equal(Array.from({ length: 10 }, () => 500));
           expect(await openTransactions(engine, probe)).to.equal(0);
-          expect((await app.dbs.default.query(`SELECT id FROM ${table}`)).rows).to.deep.equal([]);
-          expect(app.dbs.default.stats().inUse).to.equal(0);
-          await app.dbs.default.query(`DROP TABLE ${table}`);
+          expect((await app.dbs.get('default').query(`SELECT id FROM ${table}`)).rows).to.deep.equal([]);
+          expect(app.dbs.get('default').stats().inUse).to.equal(0);
+          await app.dbs.get('default').query(`DROP TABLE ${table}`);
         } finally {
           await probe.close();
         }
