@@ -50,7 +50,7 @@ describe('integration libraries load only when their entry point is imported', f
       await dbs.default.query('SELECT 1');
       await dbs.close();
     `);
-    expect(fromPackage(urls, 'better-sqlite3')).to.not.be.empty; // the recorder sees driver loads
+    expect(fromPackage(urls, 'better-sqlite3').length).to.be.above(0); // the recorder sees driver loads
     expect(fromPackage(urls, 'kysely')).to.deep.equal([]);
     expect(fromPackage(urls, 'fastify')).to.deep.equal([]);
     expect(fromPackage(urls, 'drizzle-orm')).to.deep.equal([]);
@@ -58,7 +58,7 @@ describe('integration libraries load only when their entry point is imported', f
 
   it('importing unipool/kysely loads kysely (and still no fastify)', async () => {
     const urls = await resolvedBy(`await import('./src/integrations/kysely/index.ts');`);
-    expect(fromPackage(urls, 'kysely')).to.not.be.empty;
+    expect(fromPackage(urls, 'kysely').length).to.be.above(0);
     expect(fromPackage(urls, 'fastify')).to.deep.equal([]);
   });
 
