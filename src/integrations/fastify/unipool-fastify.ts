@@ -42,10 +42,11 @@ declare module 'fastify' {
  */
 const contexts = new WeakMap<FastifyRequest, AsyncResource>();
 
-function registryOf(options: UnipoolFastifyOptions): { dbs: DatabaseRegistry; created: boolean } {
-  if (options?.databases instanceof DatabaseRegistry && options.config === undefined) return { dbs: options.databases, created: false };
+/** The registry the plugin serves: the one given, or one created from the config. */
+function registryOf(options: UnipoolFastifyOptions): DatabaseRegistry {
+  if (options?.databases instanceof DatabaseRegistry && options.config === undefined) return options.databases;
   if (options?.config !== undefined && options.databases === undefined) {
-    return { dbs: createDatabases(options.config, 'createOptions' in options ? options.createOptions : undefined), created: true };
+    return createDatabases(options.config, 'createOptions' in options ? options.createOptions : undefined);
   }
   throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'unipool/fastify: pass exactly one of { databases: dbs } (a registry from createDatabases()) or { config: { default: { … } } }');
 }
@@ -60,17 +61,16 @@ function registryOf(options: UnipoolFastifyOptions): { dbs: DatabaseRegistry; cr
  * every route of the app.
  */
 function unipoolFastifyPlugin(fastify: FastifyInstance, options: UnipoolFastifyOptions, done: (error?: Error) => void): void {
-  let dbs: DatabaseRegistry;
-  let created: boolean;
-  try {
-    ({ dbs, created } = registryOf(options));
-  } catch (error) {
-    done(error as Error);
-    return;
-  }
-  if (options.close === false && created) {
+  if (options?.close === false && options.config !== undefined) {
     // A registry nobody else can reach would never be closed.
     done(new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'unipool/fastify: close: false needs { databases: dbs } — databases the plugin creates from a config can only be closed by the plugin'));
+    return;
+  }
+  let dbs: DatabaseRegistry;
+  try {
+    dbs = registryOf(options);
+  } catch (error) {
+    done(error as Error);
     return;
   }
   const middleware = dbs.middleware();

@@ -106,3 +106,35 @@ for (const engine of ENGINES.filter((e) => e.engine !== 'oracle')) {
     }
   });
 }
+
+describe('unipool/fastify plugin: who closes the databases', () => {
+  const sqlite = ENGINES.find((e) => e.engine === 'sqlite');
+  const config = (): DatabaseConfig => (sqlite ?? ENGINES[0])?.config() as unknown as DatabaseConfig;
+
+  it('closes a registry it was given on fastify.close(), unless close: false', async () => {
+    const closed = createDatabases({ default: config() });
+    const kept = createDatabases({ default: config() });
+    const first = Fastify();
+    await first.register(unipoolFastify, { databases: closed });
+    await first.close();
+    expect(await closed.default.query('SELECT 1').catch((e: { code?: string }) => e.code)).to.equal('UNIPOOL_POOL_CLOSED');
+    const second = Fastify();
+    await second.register(unipoolFastify, { databases: kept, close: false });
+    await second.close();
+    expect((await kept.default.query('SELECT 1 AS one')).rows).to.deep.equal([{ one: 1 }]);
+    await kept.close();
+  });
+
+  it('refuses close: false for databases it creates itself, and options without databases or config', async () => {
+    const refused = await Promise.resolve(Fastify().register(unipoolFastify, { config: { default: config() }, close: false }).ready()).then(
+      () => 'registered',
+      (e: { code?: string }) => e.code,
+    );
+    expect(refused).to.equal('UNIPOOL_INVALID_ARGUMENT');
+    const empty = await Promise.resolve(Fastify().register(unipoolFastify, {} as never).ready()).then(
+      () => 'registered',
+      (e: { code?: string }) => e.code,
+    );
+    expect(empty).to.equal('UNIPOOL_INVALID_ARGUMENT');
+  });
+});
