@@ -99,7 +99,7 @@ function unipoolFastifyPlugin(fastify: FastifyInstance, options: UnipoolFastifyO
 Object.assign(unipoolFastifyPlugin, {
   [Symbol.for('skip-override')]: true,
   [Symbol.for('fastify.display-name')]: 'unipool',
-  [Symbol.for('plugin-meta')]: { name: 'unipool', fastify: '>=4' },
+  [Symbol.for('plugin-meta')]: { name: 'unipool', fastify: '>=5' },
 });
 
 /** The `unipool/fastify` plugin. @example await app.register(unipoolFastify, { databases: dbs }); */
