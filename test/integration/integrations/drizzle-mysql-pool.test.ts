@@ -50,6 +50,17 @@ describe('mysql: Drizzle (mysql2 driver) over db.mysqlPool()', () => {
     expect(await serverRows(table)).to.deep.equal(['ada', 'bob']);
   });
 
+  it("streams with Drizzle's iterator() on a lent connection and gives it back at the end", async () => {
+    const { db } = openDatabase(mariadb, { pool: { max: 2 } });
+    const orm = drizzle({ client: db.mysqlPool<Pool>() });
+    await orm.insert(users).values([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    const names: string[] = [];
+    for await (const row of orm.select().from(users).orderBy(users.id).iterator()) names.push(row.name);
+    expect(names).to.deep.equal(['a', 'b', 'c']);
+    expect(db.stats().inUse).to.equal(0);
+    expect(db.stats().destroyed).to.equal(0);
+  });
+
   it('commits a transaction, rolls one back, and nests with savepoints', async () => {
     const { db } = openDatabase(mariadb, { pool: { max: 3 } });
     const orm = drizzle({ client: db.mysqlPool<Pool>() });
