@@ -133,6 +133,21 @@ for (const engine of ENGINES.filter((e) => e.engine !== 'oracle')) {
       expect(error).to.equal('UNIPOOL_TX_OPTIONS_NESTED');
     });
 
+    it("pins one connection for Kysely's connection(): a temp table stays visible, and is gone for the next borrower", async () => {
+      const temp = uniqueTable('ktemp');
+      await kysely.connection().execute(async (conn) => {
+        await sql.raw(engine.createTemp(temp)).execute(conn);
+        await sql.raw(`INSERT INTO ${temp} (id) VALUES (1)`).execute(conn);
+        const { rows } = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(temp)}`.execute(conn);
+        expect(Number(rows[0]?.n)).to.equal(1);
+        expect(dbs.default.stats().inUse).to.equal(1);
+      });
+      expect(dbs.default.stats().inUse).to.equal(0);
+      // Every pooled connection was reset before reuse: the temp table is nowhere.
+      const seen = await Promise.all([1, 2, 3].map(() => sql.raw(`SELECT id FROM ${temp}`).execute(kysely).then(() => 'found', () => 'gone')));
+      expect(seen).to.deep.equal(['gone', 'gone', 'gone']);
+    });
+
     it('streams rows through the engine cursor and gives the connection back after the loop', async () => {
       await kysely.insertInto(table).values(Array.from({ length: 25 }, (_, i) => ({ name: `n${i}` }))).execute();
       const names: string[] = [];
