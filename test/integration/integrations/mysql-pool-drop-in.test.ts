@@ -97,6 +97,22 @@ describe('mysql: db.mysqlPool() as a mysql2 pool', () => {
     }
   });
 
+  it('runs pool.query() and pool.execute() on the connection db.atomic()/db.session() holds', async () => {
+    const { db } = openDatabase(mariadb, { pool: { max: 3 } });
+    const pool = db.mysqlPool().promise();
+    await db.atomic(async () => {
+      const mine = (await db.query<{ id: number }>('SELECT CONNECTION_ID() AS id')).rows[0]?.id;
+      const [viaQuery] = await pool.query('SELECT CONNECTION_ID() AS id');
+      const [viaExecute] = await pool.execute('SELECT CONNECTION_ID() AS id');
+      expect([viaQuery, viaExecute]).to.deep.equal([[{ id: mine }], [{ id: mine }]]);
+    });
+    await db.session(async () => {
+      await pool.query('SET @set_through_the_pool = 7');
+      expect((await db.query('SELECT @set_through_the_pool AS v')).rows).to.deep.equal([{ v: 7 }]);
+    });
+    expect(db.stats().inUse).to.equal(0);
+  });
+
   it("turns mysql2's beginTransaction()/commit()/rollback() on a joined connection into savepoints", async () => {
     const { db } = openDatabase(mariadb);
     const pool = db.mysqlPool().promise();
