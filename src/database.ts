@@ -1,6 +1,7 @@
 import type { Capabilities, Engine, QueryParams, QueryResult, Row } from './adapter.js';
 import { publicResult, type DatabaseCore } from './database-core.js';
 import { TransactionError, UnipoolError } from './errors.js';
+import { createMysqlPool, type MysqlPool } from './integrations/mysql-pool/mysql-pool.js';
 import type { PoolStats } from './metrics/pool-stats.js';
 import { createSqlTag, isSqlStatement, sqlEngineOf, type SqlStatement, type SqlTag } from './sql-template.js';
 import type { CommitCallback } from './transaction/atomic-block.js';
@@ -13,6 +14,13 @@ import { NotificationListener, type ListenOptions, type Unlisten } from './notif
 import { createPgPool, type PgPool } from './integrations/pg-pool/create-pg-pool.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
+
+let readCore: (db: Database) => DatabaseCore;
+
+/** @internal — the core behind `db`, for unipool's own integrations (`unipool/kysely`). */
+export function coreOf(db: Database): DatabaseCore {
+  return readCore(db);
+}
 
 function checkParams(params: unknown): QueryParams | undefined {
   if (params === undefined || Array.isArray(params)) return params as QueryParams | undefined;
@@ -45,6 +53,11 @@ export class Database {
   /** The listening connection's owner, created by the first `listen()`. */
   #listener: NotificationListener | undefined = undefined;
   #pgPool: PgPool | undefined;
+  #mysqlPool: MysqlPool | undefined;
+
+  static {
+    readCore = (db) => db.#core;
+  }
 
   /** @internal — use `createDatabases()`. */
   constructor(core: DatabaseCore) {
@@ -299,6 +312,18 @@ export class Database {
   pgPool<Pool extends object = PgPool>(): Pool {
     this.#pgPool ??= createPgPool(this.#core);
     return this.#pgPool as unknown as Pool;
+  }
+
+  /**
+   * mysql2's Pool interface over this database (engine `mysql`), for Drizzle, Kysely's
+   * `MysqlDialect` and knex; the same object on every call. Other engines: `UNIPOOL_UNSUPPORTED`.
+   * unipool does not depend on mysql2's types: name the type a library asks for as `P` (a
+   * type-level assertion only — the object implements what those libraries call).
+   * @example drizzle({ client: db.mysqlPool<import('mysql2').Pool>() })
+   */
+  mysqlPool<P = MysqlPool>(): P {
+    this.#mysqlPool ??= createMysqlPool(this.#core);
+    return this.#mysqlPool as P;
   }
 
   /** Counters, gauges and latency summaries of this pool. */

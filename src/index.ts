@@ -11,6 +11,10 @@ export type { Middleware, MiddlewareResponse } from './transaction/scope.js';
 export type { CommitCallback } from './transaction/atomic-block.js';
 export type { SqlStatement, SqlTag } from './sql-template.js';
 export type { PgPool, PgPoolClient } from './integrations/pg-pool/create-pg-pool.js';
+export type { MysqlPool } from './integrations/mysql-pool/mysql-pool.js';
+export type { MysqlPoolConnection } from './integrations/mysql-pool/mysql-pool-connection.js';
+export type { PromiseMysqlPool } from './integrations/mysql-pool/promise-mysql-pool.js';
+export type { PromiseMysqlPoolConnection } from './integrations/mysql-pool/promise-mysql-pool-connection.js';
 export type { Logger } from './logger.js';
 export {
   UnipoolError,

@@ -118,7 +118,11 @@ export function typecheckExamples(root: string, blocks: readonly CodeBlock[], di
       skipLibCheck: true,
       noEmit: true,
       allowImportingTsExtensions: true,
-      paths: { unipool: [join(root, 'src/index.ts')] },
+      paths: {
+        unipool: [join(root, 'src/index.ts')],
+        'unipool/kysely': [join(root, 'src/integrations/kysely/index.ts')],
+        'unipool/fastify': [join(root, 'src/integrations/fastify/index.ts')],
+      },
     },
     include: ['**/*.ts'],
   };
