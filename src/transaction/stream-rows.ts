@@ -48,7 +48,7 @@ export function streamRows(core: DatabaseCore, text: string, values: QueryParams
       } catch (error) {
         throw core.failure(conn, error);
       } finally {
-        await core.giveBack(conn);
+        await core.policy.release(conn, 'ended');
       }
     },
   };
