@@ -20,7 +20,8 @@ interface LinkedDeque<T> {
   shift(): T | undefined;
 }
 
-interface GpResource<T> {
+/** generic-pool's own wrapper (its PooledResource) around one of our `PooledConnection`s, kept in its idle list and loans. */
+interface GpPooledResource<T> {
   readonly obj: T;
   allocate(): void;
   deallocate(): void;
@@ -31,15 +32,15 @@ interface GpResource<T> {
 interface GpInternals<T> extends genericPool.Pool<T> {
   _draining: boolean;
   readonly _started: boolean;
-  readonly _allObjects: Set<GpResource<T>>;
-  readonly _availableObjects: LinkedDeque<GpResource<T>>;
-  readonly _testOnBorrowResources: Set<GpResource<T>>;
+  readonly _allObjects: Set<GpPooledResource<T>>;
+  readonly _availableObjects: LinkedDeque<GpPooledResource<T>>;
+  readonly _testOnBorrowResources: Set<GpPooledResource<T>>;
   readonly _factoryCreateOperations: Set<Promise<unknown>>;
   readonly _resourceLoans: Map<T, Loan<T>>;
-  _destroy(resource: GpResource<T>): void;
+  _destroy(resource: GpPooledResource<T>): void;
   _ensureMinimum(): void;
   _createResource(): void;
-  _addPooledResourceToAvailableObjects(resource: GpResource<T>): void;
+  _addPooledResourceToAvailableObjects(resource: GpPooledResource<T>): void;
   _dispense(): void;
 }
 
@@ -51,8 +52,8 @@ interface GpInternals<T> extends genericPool.Pool<T> {
 const LOAN = Symbol('unipool.loan');
 
 class Loan<T> {
-  readonly pooledResource: GpResource<T>;
-  constructor(pooledResource: GpResource<T>) {
+  readonly pooledResource: GpPooledResource<T>;
+  constructor(pooledResource: GpPooledResource<T>) {
     this.pooledResource = pooledResource;
   }
   resolve(): void {}
@@ -94,7 +95,7 @@ export class InnerPool<T> {
   readonly #ready: (resource: T, now?: number) => boolean;
   readonly #waiting: WaitingQueue<T>;
   /** generic-pool's own "make it idle", before the hook below wraps it. */
-  readonly #addIdle: (resource: GpResource<T>) => void;
+  readonly #addIdle: (resource: GpPooledResource<T>) => void;
   /** Idle connections taken for a borrow check (a ping, a lifetime check) on behalf of a waiter. */
   #checking = 0;
 
@@ -200,7 +201,7 @@ export class InnerPool<T> {
     const waiting = this.#waiting;
     const idle = gp._availableObjects;
     while (waiting.length > this.#checking && idle.length > 0) {
-      const pooled = idle.shift() as GpResource<T>;
+      const pooled = idle.shift() as GpPooledResource<T>;
       if (this.#ready(pooled.obj)) this.#serve(pooled);
       else this.#check(pooled);
     }
@@ -210,14 +211,14 @@ export class InnerPool<T> {
   }
 
   /** Lend `pooled` to the caller that waited longest (there is one). */
-  #serve(pooled: GpResource<T>, now?: number): void {
+  #serve(pooled: GpPooledResource<T>, now?: number): void {
     const waiter = this.#waiting.shift() as Waiter<T>;
     this.#lend(pooled);
     waiter.serve(pooled.obj, now);
   }
 
   /** The borrow check of an idle connection (generic-pool's testOnBorrow, for our waiters). */
-  #check(pooled: GpResource<T>): void {
+  #check(pooled: GpPooledResource<T>): void {
     const gp = this.#gp;
     pooled.test();
     gp._testOnBorrowResources.add(pooled);
@@ -234,7 +235,7 @@ export class InnerPool<T> {
     );
   }
 
-  #checked(pooled: GpResource<T>, valid: boolean): void {
+  #checked(pooled: GpPooledResource<T>, valid: boolean): void {
     const gp = this.#gp;
     this.#checking -= 1;
     gp._testOnBorrowResources.delete(pooled);
@@ -252,9 +253,9 @@ export class InnerPool<T> {
   }
 
   /** Records a loan as generic-pool's dispatch does. */
-  #lend(pooled: GpResource<T>): void {
+  #lend(pooled: GpPooledResource<T>): void {
     // One loan record per connection, reused: generic-pool only looks it up and calls resolve().
-    const withLoan = pooled as GpResource<T> & { [LOAN]?: Loan<T> };
+    const withLoan = pooled as GpPooledResource<T> & { [LOAN]?: Loan<T> };
     this.#gp._resourceLoans.set(pooled.obj, (withLoan[LOAN] ??= new Loan(pooled)));
     pooled.allocate();
   }

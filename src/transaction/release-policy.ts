@@ -95,8 +95,9 @@ export class ReleasePolicy {
   /**
    * Carries out `decision`. The common case (`give-back`) is synchronous; anything that must talk to
    * the server first returns a promise that never rejects (a failed clean-up destroys the connection).
+   * `point` is where `decide()` was asked: at the end of a session a rolled-back connection is reset too.
    */
-  apply(conn: PooledConnection<unknown>, decision: ReleaseDecision): Promise<void> | void {
+  apply(conn: PooledConnection<unknown>, decision: ReleaseDecision, point?: ReleasePoint): Promise<void> | void {
     switch (decision) {
       case 'hold':
         return;
@@ -113,13 +114,13 @@ export class ReleasePolicy {
           this.#engine.destroy(conn, this.#unhealthyReason(conn.raw));
           return;
         }
-        return this.#cleanThenGiveBack(conn, decision === 'reset');
+        return this.#cleanThenGiveBack(conn, decision === 'reset' || point === 'session-ended');
     }
   }
 
   /** `decide()` then `apply()`: what every holder calls when it lets go of a connection. */
   release(conn: PooledConnection<unknown>, point: ReleasePoint): Promise<void> | void {
-    return this.apply(conn, this.decide(conn, point));
+    return this.apply(conn, this.decide(conn, point), point);
   }
 
   #isHealthy(raw: unknown): boolean {
