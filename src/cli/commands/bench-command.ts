@@ -12,7 +12,7 @@ import { renderReportText } from '../bench/render-report-text.js';
 const DEFAULT_SECONDS = 3;
 const DEFAULT_OUT = 'unipool-bench';
 
-/** `unipool bench [--url URL] [--out DIR] [--seconds N] [--json]`: DESIGN §8's W1 and W2 on one database. */
+/** `unipool bench [--url URL] [--out DIR] [--seconds N] [--json]`: the hot-path (W1) and external-call (W2) workloads on one database. */
 export const benchCommand: CliCommand = {
   name: 'bench',
   synopsis: '[--url URL]',
