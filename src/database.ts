@@ -38,7 +38,7 @@ function statementOf(sql: unknown, params: unknown): { text: string; values: Que
 export class Database {
   readonly #core: DatabaseCore;
 
-  /** @internal — use `createDatabases()`. */
+  /** @internal Built by `createDatabases()` only. */
   constructor(core: DatabaseCore) {
     this.#core = core;
   }
@@ -236,7 +236,7 @@ export class Database {
     return this.#core.engine.stats();
   }
 
-  /** @internal — releases what `scope` holds for this database. */
+  /** @internal Releases what `scope` holds for this database (called by the scope's end). */
   async endScope(scope: Scope): Promise<void> {
     const core = this.#core;
     await scope.pending.get(core)?.catch(() => undefined);
@@ -259,7 +259,7 @@ export class Database {
     await core.policy.apply(holder.conn, decision);
   }
 
-  /** @internal */
+  /** @internal Closes this pool; users call `dbs.close()`, which closes every pool once. */
   close(options?: { timeoutMs?: number }): Promise<void> {
     return this.#core.engine.close(options);
   }

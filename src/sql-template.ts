@@ -10,12 +10,12 @@ export interface SqlStatement {
   readonly [SQL_STATEMENT]: true;
 }
 
-/** True for objects made by `db.sql`. */
+/** True for objects made by `db.sql`. @internal */
 export function isSqlStatement(value: unknown): value is SqlStatement {
   return typeof value === 'object' && value !== null && (value as Partial<SqlStatement>)[SQL_STATEMENT] === true;
 }
 
-/** Compiles a tagged template to `adapter`'s placeholders (`$1`, `?`, `:1`). */
+/** Compiles a tagged template to `adapter`'s placeholders (`$1`, `?`, `:1`). @internal */
 export function compileSql(adapter: Pick<Adapter, 'placeholder'>, strings: TemplateStringsArray, values: readonly unknown[]): SqlStatement {
   if (!Array.isArray(strings) || !Array.isArray((strings as { raw?: unknown }).raw) || !strings.every((part) => typeof part === 'string')) {
     throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'db.sql is a tagged template: write db.sql`SELECT … WHERE id = ${id}`, not db.sql(...)');

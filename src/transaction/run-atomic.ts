@@ -48,6 +48,7 @@ function checkOptions(core: DatabaseCore, options: AtomicOptions): void {
  * context already holds), nested blocks a savepoint. A throw rolls back and re-throws. `onCommit`
  * callbacks run after the outermost COMMIT and after the connection is released. Not async itself:
  * every transaction passes here, and each async layer costs a promise.
+ * @internal
  */
 export function runAtomic<T>(core: DatabaseCore, options: AtomicOptions, fn: () => T | Promise<T>): Promise<T> {
   try {
