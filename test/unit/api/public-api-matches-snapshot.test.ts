@@ -98,7 +98,9 @@ function describeSurface(dtsRoot: string): string {
   const nodeImports = new Set<string>();
   for (const file of program.getSourceFiles()) {
     if (!file.fileName.startsWith(dtsRoot)) continue;
-    for (const name of file.imports) if (name.text.startsWith('node:')) nodeImports.add(name.text);
+    for (const imported of ts.preProcessFile(file.text, true, true).importedFiles) {
+      if (imported.fileName.startsWith('node:')) nodeImports.add(imported.fileName);
+    }
   }
   out.push(`node modules the declarations import: ${nodeImports.size === 0 ? '(none)' : [...nodeImports].sort().join(', ')}`);
   return `${out.join('\n')}\n`;
