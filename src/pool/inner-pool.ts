@@ -21,7 +21,7 @@ interface LinkedDeque<T> {
 }
 
 /** generic-pool's own wrapper (its PooledResource) around one of our `PooledConnection`s, kept in its idle list and loans. */
-interface GpPooledResource<T> {
+export interface GpPooledResource<T> {
   readonly obj: T;
   allocate(): void;
   deallocate(): void;
@@ -29,14 +29,35 @@ interface GpPooledResource<T> {
   test(): void;
 }
 
-interface GpInternals<T> extends genericPool.Pool<T> {
+/**
+ * Every private member of generic-pool 3.9.0 the engine touches (all of them in this file; each has
+ * its own test in test/unit/pool/generic-pool-internals-hold.test.ts). `_dispense` and
+ * `_addPooledResourceToAvailableObjects` are replaced, the others read or called.
+ */
+export const GENERIC_POOL_MEMBERS = [
+  '_draining',
+  '_started',
+  '_allObjects',
+  '_availableObjects',
+  '_testOnBorrowResources',
+  '_factoryCreateOperations',
+  '_resourceLoans',
+  '_destroy',
+  '_ensureMinimum',
+  '_createResource',
+  '_addPooledResourceToAvailableObjects',
+  '_dispense',
+] as const;
+
+/** generic-pool's Pool with the private members above. */
+export interface GpInternals<T> extends genericPool.Pool<T> {
   _draining: boolean;
   readonly _started: boolean;
   readonly _allObjects: Set<GpPooledResource<T>>;
   readonly _availableObjects: LinkedDeque<GpPooledResource<T>>;
   readonly _testOnBorrowResources: Set<GpPooledResource<T>>;
   readonly _factoryCreateOperations: Set<Promise<unknown>>;
-  readonly _resourceLoans: Map<T, Loan<T>>;
+  readonly _resourceLoans: Map<T, GpLoan<T>>;
   _destroy(resource: GpPooledResource<T>): void;
   _ensureMinimum(): void;
   _createResource(): void;
@@ -45,18 +66,38 @@ interface GpInternals<T> extends genericPool.Pool<T> {
 }
 
 /**
- * The loan record generic-pool keeps per lent resource. Its own (ResourceLoan) is a deferred — a
- * promise per checkout that nothing here awaits; its release()/destroy() only look the loan up and
- * call resolve(), so this is all they need.
+ * The loan record generic-pool keeps per lent resource. Its own (ResourceLoan) is a deferred: a
+ * promise (and a Date.now()) per checkout, which only its `drain()` ever awaits. This one is kept
+ * per connection and reused; its promise exists only once something asks for it (generic-pool's
+ * `drain()` awaits every loan's `promise`), so a checkout costs none, and `resolve()` — called by
+ * generic-pool's release()/destroy() and by `InnerPool.release()` — settles it when the loan ends.
  */
 const LOAN = Symbol('unipool.loan');
 
-class Loan<T> {
+export class GpLoan<T> {
   readonly pooledResource: GpPooledResource<T>;
+  #promise: Promise<void> | undefined = undefined;
+  #settle: (() => void) | undefined = undefined;
+
   constructor(pooledResource: GpPooledResource<T>) {
     this.pooledResource = pooledResource;
   }
-  resolve(): void {}
+
+  /** Settles when this checkout ends. */
+  get promise(): Promise<void> {
+    this.#promise ??= new Promise<void>((resolve) => {
+      this.#settle = resolve;
+    });
+    return this.#promise;
+  }
+
+  /** The checkout ended; the record is ready for the next one. */
+  resolve(): void {
+    const settle = this.#settle;
+    this.#promise = undefined;
+    this.#settle = undefined;
+    settle?.();
+  }
 }
 
 /** The generic-pool hooks: `validate` may answer synchronously; none of them may reject. */
@@ -115,7 +156,7 @@ export class InnerPool<T> {
       // Eviction is the engine's own sweep: generic-pool's evictor ignores `min` and skips resources.
       evictionRunIntervalMillis: 0,
     }) as GpInternals<T>;
-    for (const name of ['_allObjects', '_availableObjects', '_testOnBorrowResources', '_factoryCreateOperations', '_resourceLoans', '_destroy', '_ensureMinimum', '_createResource', '_addPooledResourceToAvailableObjects', '_dispense', '_started'] as const) {
+    for (const name of GENERIC_POOL_MEMBERS) {
       if (this.#gp[name] === undefined) {
         throw new UnipoolError(
           'UNIPOOL_UNSUPPORTED',
@@ -180,6 +221,7 @@ export class InnerPool<T> {
     const loan = gp._resourceLoans.get(resource);
     if (loan === undefined) return;
     gp._resourceLoans.delete(resource);
+    loan.resolve();
     const pooled = loan.pooledResource;
     pooled.deallocate();
     if (!gp._draining && this.#waiting.length > 0 && this.#ready(resource, now)) this.#serve(pooled, now);
@@ -255,8 +297,8 @@ export class InnerPool<T> {
   /** Records a loan as generic-pool's dispatch does. */
   #lend(pooled: GpPooledResource<T>): void {
     // One loan record per connection, reused: generic-pool only looks it up and calls resolve().
-    const withLoan = pooled as GpPooledResource<T> & { [LOAN]?: Loan<T> };
-    this.#gp._resourceLoans.set(pooled.obj, (withLoan[LOAN] ??= new Loan(pooled)));
+    const withLoan = pooled as GpPooledResource<T> & { [LOAN]?: GpLoan<T> };
+    this.#gp._resourceLoans.set(pooled.obj, (withLoan[LOAN] ??= new GpLoan(pooled)));
     pooled.allocate();
   }
 
