@@ -1,4 +1,5 @@
 import type { Engine } from './adapter.js';
+import type { RunQuery, ServerFacts } from './server-probe.js';
 
 /** What `ssl` becomes: off, on with the driver's defaults, or the driver's TLS options. */
 export type TlsSetting = boolean | Readonly<Record<string, unknown>>;
@@ -38,4 +39,6 @@ export interface EngineDescriptor {
   readTlsParameter(key: string, value: string): { readonly ssl: TlsSetting } | { readonly problem: string } | undefined;
   /** A message for a query parameter the engine refuses in a URL (PostgreSQL's certificate file paths), else undefined. */
   refusedUrlParameter(key: string): string | undefined;
+  /** What `unipool doctor` reports about the server behind `query`: version, connection limit, idle timeout. */
+  probeServer(query: RunQuery): Promise<ServerFacts>;
 }

@@ -1,4 +1,5 @@
 import type { EngineDescriptor } from '../../src/engine-descriptor.js';
+import { probeMysql } from './mysql-server-facts.js';
 
 const SSL_MODE = new Map<string, boolean>([['DISABLED', false], ['REQUIRED', true], ['VERIFY_CA', true], ['VERIFY_IDENTITY', true]]);
 const SSL_MODE_KEYS = new Set(['ssl-mode', 'sslMode', 'sslmode']);
@@ -20,4 +21,5 @@ export const mysqlDescriptor: EngineDescriptor = Object.freeze({
     return ssl === undefined ? { problem: `${key}=${value} is not supported — use DISABLED, REQUIRED or VERIFY_IDENTITY; mysql2 cannot fall back to an unencrypted connection` } : { ssl };
   },
   refusedUrlParameter: () => undefined,
+  probeServer: probeMysql,
 });

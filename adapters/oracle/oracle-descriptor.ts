@@ -1,4 +1,5 @@
 import type { EngineDescriptor } from '../../src/engine-descriptor.js';
+import { probeOracle } from './oracle-server-facts.js';
 
 /** What the config layer knows about Oracle: `oracle://` URLs whose path is a service name, or `options.connectString`. */
 export const oracleDescriptor: EngineDescriptor = Object.freeze({
@@ -13,4 +14,5 @@ export const oracleDescriptor: EngineDescriptor = Object.freeze({
   hostInUrlQuery: false,
   readTlsParameter: () => undefined,
   refusedUrlParameter: () => undefined,
+  probeServer: probeOracle,
 });

@@ -1,4 +1,5 @@
 import type { EngineDescriptor, TlsSetting } from '../../src/engine-descriptor.js';
+import { probePostgres } from './postgres-server-facts.js';
 
 const FILE_PARAMETERS = new Set(['sslcert', 'sslkey', 'sslrootcert', 'sslpassword', 'sslcrl']);
 // A Map, not an object literal: a value such as "constructor" must not find Object.prototype members.
@@ -31,4 +32,5 @@ export const postgresDescriptor: EngineDescriptor = Object.freeze({
   refusedUrlParameter(key: string) {
     return FILE_PARAMETERS.has(key) ? `query parameter "${key}" is not supported — read the file yourself and pass its content in "ssl" (e.g. "ssl": { "ca": … })` : undefined;
   },
+  probeServer: probePostgres,
 });

@@ -1,4 +1,5 @@
 import type { EngineDescriptor } from '../../src/engine-descriptor.js';
+import { probeSqlite } from './sqlite-server-facts.js';
 
 /** What the config layer knows about SQLite: a file database, `sqlite:` URLs. */
 export const sqliteDescriptor: EngineDescriptor = Object.freeze({
@@ -13,4 +14,5 @@ export const sqliteDescriptor: EngineDescriptor = Object.freeze({
   hostInUrlQuery: false,
   readTlsParameter: () => undefined,
   refusedUrlParameter: () => undefined,
+  probeServer: probeSqlite,
 });
