@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import genericPool from 'generic-pool';
 import { createRequire } from 'node:module';
-import { GENERIC_POOL_MEMBERS, GpLoan, type GpInternals, type GpPooledResource } from '../../../src/pool/inner-pool.js';
+import { GENERIC_POOL_MEMBERS, GpLoan, type GpInternals, type GpPooledResource } from '../../../src/pool/generic-pool-internals.js';
 
 /*
- * The engine drives private members of generic-pool 3.9.0 (src/pool/inner-pool.ts). Each test
+ * The engine drives private members of generic-pool 3.9.0 (declared in src/pool/generic-pool-internals.ts, used in src/pool/inner-pool.ts). Each test
  * below pins the behaviour of one of them on the installed generic-pool, so an upgrade that renames
  * or changes one fails here, by name, instead of misbehaving in production.
  */
