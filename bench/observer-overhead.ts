@@ -19,6 +19,7 @@ import { defaultLogger } from '../src/logger.js';
 import { DiagnosticsObserver } from '../src/metrics/diagnostics-observer.js';
 import { createPoolEngine } from '../src/pool/create-pool-engine.js';
 import type { PoolObserver } from '../src/pool/pool-engine.js';
+import { PooledConnection } from '../src/pool/pooled-connection.js';
 import { SafeObserver } from '../src/pool/safe-observer.js';
 import { queryChannel } from '../src/metrics/pool-channels.js';
 
@@ -145,7 +146,7 @@ async function engineOnly(): Promise<void> {
 function observerCalls(): void {
   const observer = new DiagnosticsObserver({ alias: 'bench', engine: 'sqlite', acquireTimeoutMs: 30_000, leakDetectionMs: 0, logger: defaultLogger, numbers: () => ({ size: 0, inUse: 0, idle: 0, waiting: 0 }) });
   const variants = { bare: new SafeObserver(undefined, 'bench', defaultLogger), wired: new SafeObserver(observer, 'bench', defaultLogger) };
-  const conn = { raw: {}, id: 1, createdAt: 0, uses: 1, dirty: false, broken: false };
+  const conn = new PooledConnection<unknown>({}, {}, 1, 0, Number.POSITIVE_INFINITY);
   const calls = 10_000_000;
   const measure = (safe: SafeObserver): number => {
     let traced = 0;

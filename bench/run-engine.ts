@@ -1,6 +1,6 @@
 import type { BenchProgress } from '../src/cli/bench/bench-progress.js';
 import type { WorkloadResult } from '../src/cli/bench/bench-result.js';
-import { DEFAULT_MAX } from '../src/cli/bench/cli-bench.js';
+import { DEFAULT_MAX } from '../src/cli/bench/workloads.js';
 import { ServerConnections } from '../src/cli/bench/server-connections.js';
 import type { BenchEngine } from '../src/cli/bench/workload-sql.js';
 import { PgBouncer } from './pgbouncer.js';

@@ -1,14 +1,14 @@
 import type { ConnectionsNeeded, SweepPoint, WorkloadResult } from '../src/cli/bench/bench-result.js';
 import type { BenchProgress } from '../src/cli/bench/bench-progress.js';
 import type { BenchTarget } from '../src/cli/bench/bench-target.js';
-import { DEFAULT_MAX, rawContender, W1_CONCURRENCY } from '../src/cli/bench/cli-bench.js';
-import { externalCallOp, littlesLawFloor, measureBound, sweepMax, W2_CONCURRENCY } from '../src/cli/bench/external-call.js';
+import { littlesLawFloor, sweepMax } from '../src/cli/bench/external-call.js';
 import type { ContenderSpec } from '../src/cli/bench/pool-under-test.js';
 import { rawPgContender } from '../src/cli/bench/raw-driver-contenders.js';
 import { runRounds } from '../src/cli/bench/run-rounds.js';
 import type { ServerConnections } from '../src/cli/bench/server-connections.js';
 import { unipoolContender } from '../src/cli/bench/unipool-contender.js';
 import { W3_ROWS, workloadSql } from '../src/cli/bench/workload-sql.js';
+import { DEFAULT_MAX, measureW1, measureW2, measureW2Bound, rawContender, baseContenders, w2Contenders, workloadHeader } from '../src/cli/bench/workloads.js';
 import { knexContender } from './knex-contender.js';
 import { drizzleContender, kyselyContender } from './orm-contenders.js';
 import type { PgBouncer } from './pgbouncer.js';
@@ -37,16 +37,15 @@ function knexFor(target: BenchTarget): ContenderSpec | undefined {
   return knexContender(target.engine === 'postgres' ? 'pg' : 'mysql2', target.settings);
 }
 
-function base(ctx: EngineContext, workload: 'w1' | 'w2' | 'w3', title: string, concurrency: number, baseline: string, rounds: number, durationMs: number): Omit<WorkloadResult, 'contenders' | 'skipped'> {
+function base(ctx: EngineContext, workload: 'w3', title: string, concurrency: number, baseline: string, rounds: number, durationMs: number): Omit<WorkloadResult, 'contenders' | 'skipped'> {
   return { workload, engine: ctx.target.engine, title, concurrency, max: DEFAULT_MAX, rounds, durationMs, baseline };
 }
 
 /** W1: the hot path against the raw pool, knex and PgBouncer. */
 export async function runW1(ctx: EngineContext): Promise<WorkloadResult> {
   const { target, options } = ctx;
-  const sql = workloadSql(target.engine);
-  const raw = rawContender(target);
-  const contenders: ContenderSpec[] = [raw, unipoolContender(target.config, 'asap'), unipoolContender(target.config, 'request')];
+  const { raw, asap, request } = baseContenders(target);
+  const contenders: ContenderSpec[] = [raw, asap, request];
   const knex = knexFor(target);
   if (knex !== undefined) contenders.push(knex);
   if (target.engine === 'postgres') {
@@ -58,26 +57,23 @@ export async function runW1(ctx: EngineContext): Promise<WorkloadResult> {
   else if (ctx.pgbouncer !== undefined) {
     contenders.push(rawPgContender({ ...target.settings, host: '127.0.0.1', port: ctx.pgbouncer.port }, { id: 'pgbouncer', label: 'pg.Pool → PgBouncer' }));
   }
-  const results = await runRounds({ name: `W1 ${target.engine}`, contenders, baseline: raw.id, rounds: options.rounds, durationMs: options.durationMs, warmupMs: options.warmupMs, concurrency: W1_CONCURRENCY, max: DEFAULT_MAX, op: (pool) => (i) => pool.query(sql.select, [i]), server: ctx.server, progress: ctx.progress });
-  return { ...base(ctx, 'w1', 'W1 hot path', W1_CONCURRENCY, raw.id, options.rounds, options.durationMs), contenders: results, skipped };
+  const results = await measureW1(target, contenders, raw.id, { name: `W1 ${target.engine}`, rounds: options.rounds, durationMs: options.durationMs, warmupMs: options.warmupMs, server: ctx.server, progress: ctx.progress });
+  return { ...workloadHeader(target, 'w1', raw.id, options.rounds, options.durationMs), contenders: results, skipped };
 }
 
 /** W2: asap against request (and a client checked out per request), at max 10 and swept over max. */
 export async function runW2(ctx: EngineContext): Promise<WorkloadResult> {
   const { target, options, progress } = ctx;
   const sql = workloadSql(target.engine);
-  const raw = rawContender(target);
-  const asap = unipoolContender(target.config, 'asap');
-  const request = unipoolContender(target.config, 'request');
-  // SQLite has no pool to check a connection out of: the raw contender would be the shared handle.
-  const contenders = target.engine === 'sqlite' ? [asap, request] : [asap, request, raw];
-  const results = await runRounds({ name: `W2 ${target.engine}`, contenders, baseline: request.id, rounds: options.w2Rounds, durationMs: options.w2DurationMs, warmupMs: options.warmupMs, concurrency: W2_CONCURRENCY, max: DEFAULT_MAX, op: externalCallOp(sql.select), server: ctx.server, progress, unit: 'req/s' });
+  const { raw, asap, request } = baseContenders(target);
+  const contenders = w2Contenders(target, raw, asap, request);
+  const results = await measureW2(target, contenders, request.id, { name: `W2 ${target.engine}`, rounds: options.w2Rounds, durationMs: options.w2DurationMs, warmupMs: options.warmupMs, server: ctx.server, progress });
 
   progress.start(`W2 ${target.engine}: measuring the concurrency bound`, options.sweepDurationMs + 1000);
-  const bound = await measureBound(raw, sql.select, options.sweepDurationMs);
+  const bound = await measureW2Bound(target, raw, options.sweepDurationMs);
   progress.finish(`${Math.round(bound.requestsPerSec).toLocaleString('en-US')} req/s (outside call ${bound.outsideCallMs.toFixed(1)} ms, query ${bound.queryMs.toFixed(2)} ms)`);
-  // The full sweep (every contender) on PostgreSQL, as DESIGN §8 asks; elsewhere, and in the short
-  // modes, only asap is swept and the holders' needs follow from Little's law.
+  // The full sweep (every contender) on PostgreSQL, where the smallest max reaching 95 % of the
+  // bound is a headline number; elsewhere, and in the short modes, only asap is swept and the holders' needs follow from Little's law.
   const swept = target.engine === 'postgres' && options.sweepHolders ? contenders : [asap];
   const sweep: SweepPoint[] = [];
   const needed: ConnectionsNeeded[] = [];
@@ -92,7 +88,7 @@ export async function runW2(ctx: EngineContext): Promise<WorkloadResult> {
     sweep.push(...result.points);
     needed.push(result.needed);
   }
-  return { ...base(ctx, 'w2', 'W2 external call', W2_CONCURRENCY, request.id, options.w2Rounds, options.w2DurationMs), contenders: results, skipped: [], bound, sweep, connectionsNeeded: needed };
+  return { ...workloadHeader(target, 'w2', request.id, options.w2Rounds, options.w2DurationMs), contenders: results, skipped: [], bound, sweep, connectionsNeeded: needed };
 }
 
 /** How large a pool the server can take now without starving everyone else. */

@@ -8,11 +8,11 @@ import { queryChannel } from './metrics/pool-channels.js';
 import { queryTraceContext } from './metrics/query-trace.js';
 import { context } from './transaction/context.js';
 import { findHeld } from './transaction/find-held.js';
+import { ReleasePolicy } from './transaction/release-policy.js';
 
 /**
- * What every part of one database shares: its adapter, its pool engine, and the rules for handing a
- * connection back. A connection goes back to the pool only healthy, outside a transaction and with
- * its session state reset; otherwise it is rolled back, reset or destroyed — never handed on dirty.
+ * What every part of one database shares: its adapter, its pool engine, and its release policy
+ * (`ReleasePolicy`, the one place that decides what happens to a connection after a statement).
  * @internal
  */
 export class DatabaseCore {
@@ -20,32 +20,20 @@ export class DatabaseCore {
   readonly adapter: Adapter<unknown>;
   readonly engine: PoolEngine<unknown>;
   readonly logger: Logger;
-  /** Driver connections reported dead (idle `error` events, fatal query errors). */
-  readonly #broken = new WeakSet<object>();
+  /** What happens to a connection after a statement or when its holder lets go. */
+  readonly policy: ReleasePolicy;
 
   constructor(config: ResolvedDatabaseConfig, adapter: Adapter<unknown>, engine: PoolEngine<unknown>, logger: Logger) {
     this.config = config;
     this.adapter = adapter;
     this.engine = engine;
     this.logger = logger;
+    this.policy = new ReleasePolicy(adapter, engine, logger, config.alias);
   }
 
   /** Called by the adapter (through the engine's factory) when an idle connection dies. */
   markBroken(raw: unknown): void {
-    if (typeof raw === 'object' && raw !== null) this.#broken.add(raw);
-  }
-
-  #isHealthy(raw: unknown): boolean {
-    return !this.#broken.has(raw as object) && this.adapter.isUsable(raw);
-  }
-
-  /**
-   * Why an unhealthy connection is closed: `broken` when it is dead (a connection error, a closed
-   * socket), `bad-state` when it is alive but cannot be reused as it is — a result left unread that
-   * the driver cannot stop (a MySQL stream broken off), a cursor whose protocol state is unknown.
-   */
-  #unhealthyReason(raw: unknown): 'broken' | 'bad-state' {
-    return this.#broken.has(raw as object) || this.adapter.isBroken(raw, undefined) ? 'broken' : 'bad-state';
+    this.policy.markBroken(raw);
   }
 
   /**
@@ -55,21 +43,14 @@ export class DatabaseCore {
   async acquire(): Promise<PooledConnection<unknown>> {
     for (;;) {
       const conn = await this.engine.acquire();
-      if (this.#keepIfHealthy(conn)) return conn;
+      if (this.policy.keepLent(conn)) return conn;
     }
   }
 
   /** An idle, usable connection lent at once (no promise), or undefined — then `acquire()`. */
   acquireNow(): PooledConnection<unknown> | undefined {
     const conn = this.engine.acquireNow();
-    return conn !== undefined && this.#keepIfHealthy(conn) ? conn : undefined;
-  }
-
-  /** True when a freshly acquired connection is usable; otherwise it is destroyed (the caller acquires another). */
-  #keepIfHealthy(conn: PooledConnection<unknown>): boolean {
-    if (this.#isHealthy(conn.raw)) return true;
-    this.engine.destroy(conn, this.#unhealthyReason(conn.raw));
-    return false;
+    return conn !== undefined && this.policy.keepLent(conn) ? conn : undefined;
   }
 
   /**
@@ -114,41 +95,12 @@ export class DatabaseCore {
   }
 
   /**
-   * Hands a connection back. The common case (healthy, idle, clean) is synchronous; anything else
-   * rolls back, resets or destroys first. `reset` forces a session reset (end of `session()`).
+   * Hands a connection back when its holder lets go (see `ReleasePolicy`). The common case (healthy,
+   * idle, clean) is synchronous; anything else rolls back, resets or destroys first. `reset` forces
+   * a session reset (end of `session()`).
    */
   giveBack(conn: PooledConnection<unknown>, reset = false): Promise<void> | void {
-    const raw = conn.raw;
-    if (!this.#isHealthy(raw)) {
-      this.engine.destroy(conn, this.#unhealthyReason(raw));
-      return;
-    }
-    if (!reset && !conn.dirty && this.adapter.transactionState(raw) === 'idle') {
-      this.engine.release(conn);
-      return;
-    }
-    return this.#cleanThenRelease(conn, reset);
-  }
-
-  async #cleanThenRelease(conn: PooledConnection<unknown>, reset: boolean): Promise<void> {
-    const raw = conn.raw;
-    try {
-      if (this.adapter.transactionState(raw) !== 'idle') await this.adapter.rollback(raw);
-      if (this.adapter.transactionState(raw) !== 'idle') throw new Error('still in a transaction after ROLLBACK');
-      if (reset || conn.dirty) {
-        await this.adapter.reset(raw);
-        conn.dirty = false;
-      }
-    } catch (error) {
-      this.logger.warn(`unipool: pool "${this.config.alias}": a connection could not be cleaned before reuse and was destroyed: ${(error as Error)?.message ?? String(error)}`);
-      this.engine.destroy(conn, 'bad-state');
-      return;
-    }
-    if (!this.#isHealthy(raw)) {
-      this.engine.destroy(conn, this.#unhealthyReason(raw));
-      return;
-    }
-    this.engine.release(conn);
+    return this.policy.release(conn, reset ? 'session-ended' : 'ended');
   }
 
   /** Runs user callbacks (onCommit, listeners): their errors are reported, never thrown into the pool. */
@@ -165,8 +117,12 @@ export class DatabaseCore {
   }
 }
 
-/** The public shape of a result: the adapter's extra fields removed. */
+/**
+ * The public shape of a result: the adapter's extra fields left out. The result itself when it has
+ * none (every statement that changes no session state: no copy on the hot path), a copy otherwise.
+ */
 export function publicResult(result: AdapterResult): QueryResult {
-  if (result.sessionState !== undefined) delete result.sessionState;
-  return result;
+  if (result.sessionState === undefined) return result;
+  const { sessionState: _omitted, ...rest } = result;
+  return rest;
 }

@@ -59,7 +59,7 @@ export class Database {
     readCore = (db) => db.#core;
   }
 
-  /** @internal — use `createDatabases()`. */
+  /** @internal Built by `createDatabases()` only. */
   constructor(core: DatabaseCore) {
     this.#core = core;
   }
@@ -125,26 +125,26 @@ export class Database {
       result = await core.send(conn, text, values);
     } catch (error) {
       const failure = core.failure(conn, error);
-      await core.giveBack(conn);
+      await core.policy.release(conn, 'statement');
       throw failure;
     }
     core.noteResult(conn, result);
-    if (core.adapter.transactionState(conn.raw) !== 'idle') {
-      if (scope !== undefined) {
-        // A manual BEGIN inside a scope: hold the connection until the driver reports idle again.
-        scope.holders.set(core, new Holder(conn, 'scope'));
-        return publicResult(result);
-      }
-      await core.giveBack(conn);
+    const decision = core.policy.decide(conn, scope === undefined ? 'statement' : 'statement-in-scope');
+    if (decision === 'give-back') {
+      core.policy.apply(conn, decision);
+      return result;
+    }
+    if (decision === 'hold') {
+      // A manual BEGIN inside a scope: hold the connection until the driver reports idle again.
+      (scope as Scope).holders.set(core, new Holder(conn, 'scope'));
+      return publicResult(result);
+    }
+    await core.policy.apply(conn, decision);
+    if (decision === 'roll-back') {
       throw new TransactionError('UNIPOOL_TX_OUTSIDE_SCOPE', `unipool: pool "${this.alias}": the statement left a transaction open outside any scope, so the next query could not reach the same connection; it was rolled back. Use db.atomic(async () => { … }) for transactions, or run the code inside dbs.scope()/dbs.middleware().`);
     }
     const change = result.sessionState;
-    if (change === undefined) {
-      core.giveBack(conn);
-      return result;
-    }
-    await core.giveBack(conn);
-    if (change.outsideSession === 'error') {
+    if (change?.outsideSession === 'error') {
       throw new UnipoolError('UNIPOOL_SESSION_STATE_OUTSIDE_SESSION', `unipool: pool "${this.alias}": the statement changed session state (${change.statement}), but outside db.session() the next query may run on another connection, so the connection was reset. Run it inside db.session(async () => { … }), or set it in the connection options.`);
     }
     return publicResult(result);
@@ -172,12 +172,15 @@ export class Database {
       holder.leave();
     }
     core.noteResult(conn, result);
-    if (holder.kind === 'scope' && core.config.release === 'asap' && holder.atomic === undefined && core.adapter.transactionState(holder.conn.raw) === 'idle' && scope?.holders.get(core) === holder) {
-      // The manual transaction that pinned this connection to the scope has ended.
-      scope.holders.delete(core);
-      if (holder.busy) await holder.settle();
-      holder.markReleased();
-      await core.giveBack(holder.conn);
+    if (holder.kind === 'scope' && core.config.release === 'asap' && holder.atomic === undefined && scope?.holders.get(core) === holder) {
+      const decision = core.policy.decide(conn, 'scope-statement');
+      if (decision !== 'hold') {
+        // The manual transaction that pinned this connection to the scope has ended.
+        scope.holders.delete(core);
+        if (holder.busy) await holder.settle();
+        holder.markEnded();
+        await core.policy.apply(conn, decision);
+      }
     }
     return publicResult(result);
   }
@@ -261,8 +264,8 @@ export class Database {
       return await context.run(frameWith(frame, core, { holder, block: undefined }), fn);
     } finally {
       await holder.settle();
-      holder.markReleased();
-      await core.giveBack(holder.conn, true);
+      holder.markEnded();
+      await core.policy.release(holder.conn, 'session-ended');
     }
   }
 
@@ -331,7 +334,7 @@ export class Database {
     return this.#core.engine.stats();
   }
 
-  /** @internal — releases what `scope` holds for this database. */
+  /** @internal Releases what `scope` holds for this database (called by the scope's end). */
   async endScope(scope: Scope): Promise<void> {
     const core = this.#core;
     await scope.pending.get(core)?.catch(() => undefined);
@@ -341,19 +344,20 @@ export class Database {
     // fails with UNIPOOL_TX_ENDED. Left usable until the statements in flight settle, it would run
     // on this connection (a COMMIT would commit what the scope's end is about to roll back), and
     // once `scope.ended` hides it from findHeld(), on another connection in autocommit.
-    holder.markReleased();
+    holder.markEnded();
     await holder.settle();
-    if (core.adapter.transactionState(holder.conn.raw) !== 'idle') {
-      // Kept (released) in the scope: code still running for this request (a client that aborted
+    const decision = core.policy.decide(holder.conn, 'ended');
+    if (decision === 'roll-back') {
+      // Kept (ended) in the scope: code still running for this request (a client that aborted
       // ends the scope early) must not run its next statement outside the transaction it began.
       core.logger.warn(`unipool: pool "${this.alias}": a scope ended inside a manual transaction; it was rolled back`);
     } else {
       scope.holders.delete(core);
     }
-    await core.giveBack(holder.conn);
+    await core.policy.apply(holder.conn, decision);
   }
 
-  /** @internal */
+  /** @internal Closes this pool; users call `dbs.close()`, which closes every pool once. */
   close(options?: { timeoutMs?: number }): Promise<void> {
     const closing = this.#core.engine.close(options);
     // The listening connection is outside the pool: closed after it, so a close() rejected for its

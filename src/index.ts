@@ -2,8 +2,10 @@
  * unipool — one validated pool configuration for PostgreSQL, MySQL/MariaDB, SQLite and Oracle, with
  * connections released as soon as possible.
  */
-export { createDatabases, DatabaseRegistry, type Databases, type CreateDatabasesOptions } from './create-databases.js';
-export { Database } from './database.js';
+// The registry and the database are exported as types only: `createDatabases()` builds them, and a
+// constructor users could call would bypass its validation and the registry's close().
+export { createDatabases, type DatabaseRegistry, type Databases, type CreateDatabasesOptions } from './create-databases.js';
+export type { Database } from './database.js';
 export type { AtomicOptions } from './transaction/run-atomic.js';
 export type { StreamOptions } from './transaction/stream-rows.js';
 export type { ListenOptions, Unlisten } from './notifications/notification-listener.js';
@@ -27,18 +29,8 @@ export {
   type ErrorCode,
   type ConfigIssue,
 } from './errors.js';
-export type {
-  Adapter,
-  Capabilities,
-  ConnectionSettings,
-  Engine,
-  FieldInfo,
-  IsolationLevel,
-  QueryParams,
-  QueryResult,
-  Row,
-  TransactionState,
-} from './adapter.js';
+// Not the adapter seam itself (`Adapter`): adapters are the project's own, one per engine.
+export type { Capabilities, ConnectionSettings, Engine, FieldInfo, IsolationLevel, QueryParams, QueryResult, Row } from './adapter.js';
 export type { PoolStats, DurationSummary } from './metrics/pool-stats.js';
 export type { ResolvedDatabaseConfig, ResolvedPoolOptions, ReleaseMode } from './config/resolved-config.js';
 export type { DatabasesConfig, DatabaseConfig, PoolConfig } from './config/databases-config.js';

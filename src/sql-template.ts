@@ -24,15 +24,15 @@ export interface SqlStatement {
   readonly [SQL_STATEMENT]: SqlParts;
 }
 
-/** The engine-specific pieces `db.sql` needs from an adapter. */
+/** The engine-specific pieces `db.sql` needs from an adapter. @internal */
 export type SqlDialect = Pick<Adapter, 'engine' | 'placeholder' | 'quoteIdentifier'>;
 
-/** True for objects made by `db.sql` (and `db.sql.join/id/raw`). */
+/** True for objects made by `db.sql` (and `db.sql.join/id/raw`). @internal */
 export function isSqlStatement(value: unknown): value is SqlStatement {
   return typeof value === 'object' && value !== null && (value as Partial<SqlStatement>)[SQL_STATEMENT] !== undefined;
 }
 
-/** The engine a `db.sql` statement was built for. */
+/** The engine a `db.sql` statement was built for. @internal */
 export function sqlEngineOf(statement: SqlStatement): Engine {
   return statement[SQL_STATEMENT].engine;
 }
@@ -74,7 +74,7 @@ function build(dialect: SqlDialect, strings: readonly string[], values: readonly
   return Object.freeze({ text, values: frozenValues, [SQL_STATEMENT]: Object.freeze({ engine: dialect.engine, strings: Object.freeze(parts), values: frozenValues }) });
 }
 
-/** Compiles a tagged template to `dialect`'s placeholders (`$1`, `?`, `:1`); nested `db.sql` fragments are inlined. */
+/** Compiles a tagged template to `dialect`'s placeholders (`$1`, `?`, `:1`); nested `db.sql` fragments are inlined. @internal */
 export function compileSql(dialect: SqlDialect, strings: TemplateStringsArray, values: readonly unknown[]): SqlStatement {
   if (!Array.isArray(strings) || !Array.isArray((strings as { raw?: unknown }).raw) || !strings.every((part) => typeof part === 'string')) {
     throw new UnipoolError('UNIPOOL_INVALID_ARGUMENT', 'db.sql is a tagged template: write db.sql`SELECT … WHERE id = ${id}`, not db.sql(...)');

@@ -140,7 +140,7 @@ function hasTempObjects(conn: SqliteConnection): boolean {
   return (prepare(conn, 'SELECT count(*) AS n FROM temp.sqlite_master').get() as { n: number }).n > 0;
 }
 
-/** The SQLite adapter over `better-sqlite3` (DESIGN §5 "SQLite specifics"). */
+/** The SQLite adapter over `better-sqlite3` (`:memory:` on one connection, WAL and `BEGIN IMMEDIATE` for files, writers queued in-process because the driver is synchronous). */
 export const sqliteAdapter: Adapter<SqliteConnection> = {
   engine: 'sqlite',
   driverPackage: 'better-sqlite3',

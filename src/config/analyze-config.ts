@@ -6,6 +6,7 @@ import { resolvePool } from './resolve-pool.js';
 import type { ReleaseMode, ResolvedDatabaseConfig } from './resolved-config.js';
 import { schemaIssues } from './schema-validator.js';
 import { snapshotConfig } from './snapshot-config.js';
+import { ENGINE_NAMES } from '../engine-descriptors.js';
 
 /** The outcome of checking a configuration: every problem, or the resolved databases. */
 export interface ConfigAnalysis {
@@ -14,7 +15,6 @@ export interface ConfigAnalysis {
   readonly databases: readonly ResolvedDatabaseConfig[] | undefined;
 }
 
-const ENGINES: readonly string[] = ['postgres', 'mysql', 'sqlite', 'oracle'];
 
 /**
  * The one validator behind `createDatabases()`, `resolveConfig()`, `validateConfig()` and
@@ -46,7 +46,7 @@ function analyze(input: unknown): ConfigAnalysis {
       // A database with a part that could not be read has been reported; guessing more would mislead.
       if (alias === '$schema' || !isRecord(db) || snapshot.unreadable.some((path) => path[0] === alias)) continue;
       const engine = db['engine'];
-      if (typeof engine !== 'string' || !ENGINES.includes(engine)) continue;
+      if (typeof engine !== 'string' || !(ENGINE_NAMES as readonly string[]).includes(engine)) continue;
       const connection = resolveConnection(alias, engine as Engine, db);
       const pool = resolvePool(alias, db['pool'], connection.memory);
       // A place the schema already complained about needs no second message.

@@ -1,4 +1,6 @@
 import type { Engine } from '../adapter.js';
+import { descriptors, ENGINE_NAMES } from '../engine-descriptors.js';
+import type { EngineDescriptor } from '../engine-descriptor.js';
 import { describeValue } from './describe-value.js';
 import { readUrlQuery } from './url-query.js';
 
@@ -19,21 +21,6 @@ export interface ParsedUrl {
 /** Either the parsed URL or what is wrong with it (messages about the `url` option). */
 export type UrlParseResult = { readonly ok: true; readonly url: ParsedUrl } | { readonly ok: false; readonly problems: readonly string[] };
 
-/** The URL schemes each engine accepts. */
-export const URL_SCHEMES: Readonly<Record<Engine, readonly string[]>> = {
-  postgres: ['postgres', 'postgresql'],
-  mysql: ['mysql', 'mariadb'],
-  sqlite: ['sqlite'],
-  oracle: ['oracle'],
-};
-
-const EXAMPLES: Readonly<Record<Engine, string>> = {
-  postgres: 'postgres://user:password@host:5432/database',
-  mysql: 'mysql://user:password@host:3306/database',
-  sqlite: 'sqlite:./path/to/file.db, sqlite:/absolute/path.db or sqlite::memory:',
-  oracle: 'oracle://user:password@host:1521/service',
-};
-
 /**
  * Parses a connection URL for `engine`: `postgres://` / `postgresql://`, `mysql://` / `mariadb://`,
  * `oracle://user:password@host:1521/service`, and for SQLite `sqlite:./file.db`,
@@ -43,22 +30,23 @@ const EXAMPLES: Readonly<Record<Engine, string>> = {
  */
 export function parseDatabaseUrl(url: string, engine: Engine): UrlParseResult {
   const shown = describeValue(url);
-  const example = EXAMPLES[engine];
+  const descriptor = descriptors[engine];
+  const example = descriptor.urlExample;
   if (url.trim() !== url) return fail(`must not start or end with whitespace, got ${shown}`);
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined) return fail(`is not a valid URL, got ${shown} — expected ${example}`);
-  const accepted = URL_SCHEMES[engine];
+  const accepted = descriptor.urlSchemes;
   if (!accepted.includes(scheme)) {
-    const owner = (Object.keys(URL_SCHEMES) as Engine[]).find((e) => URL_SCHEMES[e].includes(scheme));
+    const owner = ENGINE_NAMES.find((e) => descriptors[e].urlSchemes.includes(scheme));
     // "db.example.com:5432/app" has a "scheme" only by accident: call it what it is.
     if (owner === undefined && !url.includes('://')) return fail(`is not a valid URL, got ${shown} — expected ${example}`);
-    const use = engine === 'sqlite' ? 'a sqlite: URL' : `a ${accepted.map((s) => `${s}://`).join(' or ')} URL`;
+    const use = descriptor.file ? `a ${accepted[0] ?? engine}: URL` : `a ${accepted.map((s) => `${s}://`).join(' or ')} URL`;
     return fail(`scheme "${scheme}:" does not match engine "${engine}" — use ${use}${owner === undefined ? '' : `, or set engine to "${owner}"`}`);
   }
-  return engine === 'sqlite' ? parseSqliteUrl(url.slice(scheme.length + 1)) : parseNetworkUrl(url, engine, shown, example);
+  return descriptor.file ? parseFileUrl(url.slice(scheme.length + 1), descriptor) : parseNetworkUrl(url, descriptor, shown, example);
 }
 
-function parseNetworkUrl(url: string, engine: Engine, shown: string, example: string): UrlParseResult {
+function parseNetworkUrl(url: string, engine: EngineDescriptor, shown: string, example: string): UrlParseResult {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -84,7 +72,7 @@ function parseNetworkUrl(url: string, engine: Engine, shown: string, example: st
   if (port === 0) problems.push('has port 0 — use a port between 1 and 65535');
 
   const path = parsed.pathname.replace(/^\//, '');
-  if (engine !== 'oracle' && path.includes('/')) problems.push(`has the path "/${path}" — expected only the database name: ${example}`);
+  if (!engine.slashInUrlPath && path.includes('/')) problems.push(`has the path "/${path}" — expected only the database name: ${example}`);
   const database = decode(path, 'database name');
 
   const query = readUrlQuery(engine, [...parsed.searchParams], hostname !== undefined, example);
@@ -106,7 +94,8 @@ function parseNetworkUrl(url: string, engine: Engine, shown: string, example: st
   };
 }
 
-function parseSqliteUrl(rest: string): UrlParseResult {
+/** A file database's URL (SQLite): `sqlite:./file.db`, `sqlite:/abs.db`, `sqlite:///abs.db`, `sqlite::memory:`. */
+function parseFileUrl(rest: string, engine: EngineDescriptor): UrlParseResult {
   const queryStart = rest.indexOf('?');
   let path = queryStart < 0 ? rest : rest.slice(0, queryStart);
   const search = queryStart < 0 ? '' : rest.slice(queryStart);
@@ -123,8 +112,8 @@ function parseSqliteUrl(rest: string): UrlParseResult {
   } catch {
     return fail('has an invalid percent-encoding in the file path — write a "%" as %25');
   }
-  if (database === '') return fail(`has no file path — expected ${EXAMPLES.sqlite}`);
-  const query = readUrlQuery('sqlite', [...new URLSearchParams(search)], false, EXAMPLES.sqlite);
+  if (database === '') return fail(`has no file path — expected ${engine.urlExample}`);
+  const query = readUrlQuery(engine, [...new URLSearchParams(search)], false, engine.urlExample);
   if (query.problems.length > 0) return { ok: false, problems: query.problems };
   return { ok: true, url: { database, options: query.options } };
 }

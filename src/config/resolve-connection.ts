@@ -3,6 +3,7 @@ import type { ConfigIssue } from '../errors.js';
 import { configPath } from './config-path.js';
 import { createConnectionSettings } from './connection-settings.js';
 import { didYouMean } from './did-you-mean.js';
+import { descriptors } from '../engine-descriptors.js';
 import { OPTION_SYNONYMS } from './option-synonyms.js';
 import { parseDatabaseUrl, type ParsedUrl } from './parse-url.js';
 import { schemaFacts } from './schema-facts.js';
@@ -16,21 +17,11 @@ export interface ConnectionResolution {
   readonly issues: readonly ConfigIssue[];
 }
 
-/** Default ports, filled in so that the resolved settings (and `unipool doctor`) show the real one. */
-export const DEFAULT_PORTS: Readonly<Record<Exclude<Engine, 'sqlite'>, number>> = { postgres: 5432, mysql: 3306, oracle: 1521 };
-
 /** SQLite's in-memory database name. */
 export const MEMORY_DATABASE = ':memory:';
 
 const URL_EXCLUSIVE = ['host', 'port', 'database', 'user'] as const;
-const NOT_FOR_SQLITE = ['host', 'port', 'user', 'password', 'ssl'] as const;
-// Driver options that say where to connect instead of `host` (documented per engine).
-const LOCATION_OPTIONS: Readonly<Record<Engine, readonly string[]>> = {
-  postgres: [],
-  mysql: ['socketPath'],
-  sqlite: [],
-  oracle: ['connectString', 'connectionString'],
-};
+const NOT_FOR_FILE_DATABASES = ['host', 'port', 'user', 'password', 'ssl'] as const;
 const ENV_HINT = 'must be a string, got undefined — is the environment variable set?';
 
 /**
@@ -51,29 +42,30 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
   const has = (key: string): boolean => Object.hasOwn(db, key) && db[key] !== undefined;
   const text = (key: string): string | undefined => (typeof db[key] === 'string' ? db[key] : undefined);
   const options = isRecord(db['options']) ? db['options'] : {};
-  const locationOptions = LOCATION_OPTIONS[engine].filter((key) => Object.hasOwn(options, key) && options[key] !== undefined);
+  const descriptor = descriptors[engine];
+  const locationOptions = descriptor.locationOptions.filter((key) => Object.hasOwn(options, key) && options[key] !== undefined);
 
-  if (engine === 'sqlite') {
-    for (const key of NOT_FOR_SQLITE) if (has(key)) report([key], 'is not used by sqlite — remove it (sqlite opens the file named in "database")');
+  if (descriptor.file) {
+    for (const key of NOT_FOR_FILE_DATABASES) if (has(key)) report([key], `is not used by ${engine} — remove it (${engine} opens the file named in "database")`);
   }
 
   let fromUrl: ParsedUrl | undefined;
   const url = text('url');
   if (has('url')) {
-    // For sqlite, host/port/user are already reported as unused.
-    for (const key of engine === 'sqlite' ? ['database'] : URL_EXCLUSIVE) if (has(key)) report([key], 'cannot be combined with "url" — put it in the URL, or remove "url"');
+    // For a file database, host/port/user are already reported as unused.
+    for (const key of descriptor.file ? ['database'] : URL_EXCLUSIVE) if (has(key)) report([key], 'cannot be combined with "url" — put it in the URL, or remove "url"');
     for (const key of locationOptions) report(['options', key], 'cannot be combined with "url" — use one');
     if (url !== undefined && url !== '') {
       const parsed = parseDatabaseUrl(url, engine);
       if (parsed.ok) fromUrl = parsed.url;
       else for (const problem of parsed.problems) report(['url'], problem);
     }
-  } else if (engine === 'sqlite') {
+  } else if (descriptor.file) {
     if (!has('database')) reportMissing(missingLocation(db, ['url', 'database'], 'needs a "database" (a file path or ":memory:") or a "url"'));
   } else if (has('host')) {
     for (const key of locationOptions) report(['options', key], 'cannot be combined with "host" — use one');
   } else if (locationOptions.length === 0) {
-    const alternatives = LOCATION_OPTIONS[engine].length > 0 ? ` (or "options.${LOCATION_OPTIONS[engine][0] ?? ''}")` : '';
+    const alternatives = descriptor.locationOptions.length > 0 ? ` (or "options.${descriptor.locationOptions[0] ?? ''}")` : '';
     reportMissing(missingLocation(db, ['url', 'host'], `needs a "url" or a "host"${alternatives}`));
   }
 
@@ -99,11 +91,11 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
   // set (the adapter's default is "number"), so resolved settings only show what was configured.
   const int64 = db['int64'] === 'number' || db['int64'] === 'string' || db['int64'] === 'bigint' ? db['int64'] : undefined;
   const settings = createConnectionSettings(
-    engine === 'sqlite'
+    descriptor.file
       ? { database, options: mergedOptions, int64 }
       : {
           host: fromUrl?.host ?? text('host'),
-          port: fromUrl?.port ?? (typeof db['port'] === 'number' ? db['port'] : DEFAULT_PORTS[engine]),
+          port: fromUrl?.port ?? (typeof db['port'] === 'number' ? db['port'] : descriptor.defaultPort),
           database,
           user: fromUrl?.user ?? text('user'),
           password: fromUrl?.password ?? text('password'),

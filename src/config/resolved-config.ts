@@ -3,7 +3,7 @@ import type { ConnectionSettings, Engine } from '../adapter.js';
 /** Release policy: `asap` releases after each statement outside a transaction; `request` holds per scope. */
 export type ReleaseMode = 'asap' | 'request';
 
-/** The backend-agnostic pool options after defaults are applied (DESIGN §3). */
+/** The backend-agnostic pool options after defaults are applied (the documented defaults: docs/reference/configuration). */
 export interface ResolvedPoolOptions {
   readonly min: number;
   readonly max: number;

@@ -1,9 +1,9 @@
-import type { Engine } from '../adapter.js';
+import type { EngineDescriptor, TlsSetting } from '../engine-descriptor.js';
 
 /** What a connection URL's query contributes to the settings. */
 export interface UrlQuery {
   /** TLS from `sslmode` / `ssl` / `ssl-mode`, when present. */
-  readonly ssl?: boolean | Readonly<Record<string, unknown>>;
+  readonly ssl?: TlsSetting;
   /** The query parameter that set `ssl`, for conflict messages. */
   readonly sslParameter?: string;
   /** PostgreSQL's `?host=` (a Unix socket directory) when the URL itself has no host. */
@@ -15,25 +15,13 @@ export interface UrlQuery {
 }
 
 const IN_URL_ITSELF = new Set(['user', 'username', 'password', 'host', 'port', 'database', 'dbname']);
-const PG_FILE_PARAMETERS = new Set(['sslcert', 'sslkey', 'sslrootcert', 'sslpassword', 'sslcrl']);
-// Maps, not object literals: a value such as "constructor" must not find Object.prototype members.
-const PG_SSLMODE = new Map<string, boolean | Readonly<Record<string, unknown>>>([
-  ['disable', false],
-  ['require', true],
-  ['verify-ca', true],
-  ['verify-full', true],
-  ['no-verify', Object.freeze({ rejectUnauthorized: false })],
-]);
-const MYSQL_SSL_MODE = new Map<string, boolean>([['DISABLED', false], ['REQUIRED', true], ['VERIFY_CA', true], ['VERIFY_IDENTITY', true]]);
-
 /**
- * Reads a connection URL's query the way each engine's own URL parser does: PostgreSQL values stay
- * strings (as in pg-connection-string, and pg needs strings for startup parameters); for the other
- * engines each value is read as JSON when it is JSON (`true`, `5000`, `{"a":1}`) and kept as a
- * string otherwise (as mysql2 does). TLS parameters become `ssl`; secrets and connection fields are
- * refused, because they belong in the URL itself.
+ * Reads a connection URL's query the way each engine's own URL parser does (the engine's descriptor
+ * says how: values kept as strings, or read as JSON when they are JSON — `true`, `5000`, `{"a":1}`).
+ * TLS parameters become `ssl`; secrets and connection fields are refused, because they belong in
+ * the URL itself.
  */
-export function readUrlQuery(engine: Engine, entries: readonly (readonly [string, string])[], urlHasHost: boolean, example: string): UrlQuery {
+export function readUrlQuery(engine: EngineDescriptor, entries: readonly (readonly [string, string])[], urlHasHost: boolean, example: string): UrlQuery {
   const options: Record<string, unknown> = {};
   const problems: string[] = [];
   let ssl: UrlQuery['ssl'];
@@ -52,28 +40,31 @@ export function readUrlQuery(engine: Engine, entries: readonly (readonly [string
       continue;
     }
     seen.add(key);
-    if (engine === 'postgres' && key === 'host' && !urlHasHost && value !== '') {
+    if (engine.hostInUrlQuery && key === 'host' && !urlHasHost && value !== '') {
       host = value;
-    } else if (IN_URL_ITSELF.has(key)) {
+      continue;
+    }
+    if (IN_URL_ITSELF.has(key)) {
       problems.push(`query parameter "${key}" is not supported — write it in the URL itself: ${example}`);
-    } else if (engine === 'postgres' && PG_FILE_PARAMETERS.has(key)) {
-      problems.push(`query parameter "${key}" is not supported — read the file yourself and pass its content in "ssl" (e.g. "ssl": { "ca": … })`);
-    } else if (engine === 'postgres' && key === 'sslmode') {
-      const mode = PG_SSLMODE.get(value);
-      if (mode === undefined) problems.push(`sslmode=${value} is not supported — use disable, require (certificate verified), verify-full, or no-verify (certificate not verified); pg cannot fall back to an unencrypted connection`);
-      else setSsl('sslmode', mode);
-    } else if (engine === 'mysql' && (key === 'ssl-mode' || key === 'sslMode' || key === 'sslmode')) {
-      const mode = MYSQL_SSL_MODE.get(value.toUpperCase());
-      if (mode === undefined) problems.push(`${key}=${value} is not supported — use DISABLED, REQUIRED or VERIFY_IDENTITY; mysql2 cannot fall back to an unencrypted connection`);
-      else setSsl(key, mode);
-    } else if (key === 'ssl' && engine !== 'sqlite') {
-      const parsed = engine === 'mysql' ? parseJson(value) : value;
+      continue;
+    }
+    const refused = engine.refusedUrlParameter(key);
+    if (refused !== undefined) {
+      problems.push(refused);
+      continue;
+    }
+    const tls = engine.readTlsParameter(key, value);
+    if (tls !== undefined) {
+      if ('problem' in tls) problems.push(tls.problem);
+      else setSsl(key, tls.ssl);
+    } else if (key === 'ssl' && !engine.file) {
+      const parsed = engine.urlValues === 'json' ? parseJson(value) : value;
       if (value === 'true' || value === '1') setSsl('ssl', true);
       else if (value === 'false' || value === '0') setSsl('ssl', false);
       else if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) setSsl('ssl', parsed as Record<string, unknown>);
       else problems.push(`ssl=${value} is not supported — use ssl=true or ssl=false, and the "ssl" option for TLS settings`);
     } else {
-      defineOption(options, key, engine === 'postgres' ? value : parseJson(value));
+      defineOption(options, key, engine.urlValues === 'string' ? value : parseJson(value));
     }
   }
   return { ...(ssl === undefined ? {} : { ssl, sslParameter }), ...(host === undefined ? {} : { host }), options, problems };

@@ -7,7 +7,7 @@ export interface DurationSummary {
   readonly max: number;
 }
 
-/** `db.stats()` (DESIGN §6). Counters are totals since the pool was created. */
+/** `db.stats()`: the same fields on every engine. Counters are totals since the pool was created. */
 export interface PoolStats {
   readonly alias: string;
   readonly engine: string;

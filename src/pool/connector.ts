@@ -13,8 +13,8 @@ export interface ConnectorOptions<C> {
   readonly closedError: () => Error;
 }
 
-/** A connection and how long opening it took (the backoff wait not included). */
-export interface Opened<C> {
+/** What `open()` resolves to: the driver's connection (`raw`) and how long opening it took (the backoff wait not included). */
+export interface OpenResult<C> {
   readonly raw: C;
   readonly createMs: number;
 }
@@ -66,7 +66,7 @@ export class Connector<C> {
   }
 
   /** Open one connection: wait for the gate, then create it within `connectTimeoutMs`. */
-  async open(): Promise<Opened<C>> {
+  async open(): Promise<OpenResult<C>> {
     if (this.#closed) throw this.#options.closedError();
     if (this.#failures > 0) {
       await this.#turn();

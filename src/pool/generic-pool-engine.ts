@@ -8,8 +8,8 @@ import { Connector } from './connector.js';
 import { InnerPool } from './inner-pool.js';
 import { LeakDetector, type AcquireSite } from './leak-detector.js';
 import { PoolCounters, type PoolIdentity } from './pool-counters.js';
-import type { ConnectionFactory, DestroyReason, PoolEngine, PoolEngineOptions, PoolHistograms, PooledConnection } from './pool-engine.js';
-import { PooledRecord } from './pooled-record.js';
+import type { ConnectionFactory, DestroyReason, PoolEngine, PoolEngineOptions, PoolHistograms } from './pool-engine.js';
+import { PooledConnection } from './pooled-connection.js';
 import { Retirement } from './retirement.js';
 import { SafeObserver } from './safe-observer.js';
 import { WaitTimeout, type Waiter } from './waiting-queue.js';
@@ -20,20 +20,20 @@ export { DEFAULT_CLOSE_TIMEOUT_MS } from './close-timeout.js';
 /** The engine's side of a waiting caller. */
 interface WaiterHooks<C> {
   /** Bookkeeping of the checkout; a `PoolClosedError` (to reject with) when the pool began closing. */
-  lent(record: PooledRecord<C>, startedAt: number, site: AcquireSite | undefined, now: number | undefined): PooledRecord<C> | PoolClosedError;
+  lent(record: PooledConnection<C>, startedAt: number, site: AcquireSite | undefined, now: number | undefined): PooledConnection<C> | PoolClosedError;
   failed(error: unknown): unknown;
 }
 
 /** A caller of `acquire()` waiting in the inner pool's queue: a record, not closures (one per waiting query). */
-class AcquireWaiter<C> implements Waiter<PooledRecord<C>> {
+class AcquireWaiter<C> implements Waiter<PooledConnection<C>> {
   readonly #hooks: WaiterHooks<C>;
   readonly #startedAt: number;
   readonly deadline: number;
   readonly #site: AcquireSite | undefined;
-  readonly #resolve: (record: PooledRecord<C>) => void;
+  readonly #resolve: (record: PooledConnection<C>) => void;
   readonly #reject: (error: unknown) => void;
 
-  constructor(hooks: WaiterHooks<C>, startedAt: number, deadline: number, site: AcquireSite | undefined, resolve: (record: PooledRecord<C>) => void, reject: (error: unknown) => void) {
+  constructor(hooks: WaiterHooks<C>, startedAt: number, deadline: number, site: AcquireSite | undefined, resolve: (record: PooledConnection<C>) => void, reject: (error: unknown) => void) {
     this.#hooks = hooks;
     this.#startedAt = startedAt;
     this.deadline = deadline;
@@ -42,7 +42,7 @@ class AcquireWaiter<C> implements Waiter<PooledRecord<C>> {
     this.#reject = reject;
   }
 
-  serve(record: PooledRecord<C>, now?: number): void {
+  serve(record: PooledConnection<C>, now?: number): void {
     const lent = this.#hooks.lent(record, this.#startedAt, this.#site, now);
     if (lent instanceof PoolClosedError) this.#reject(lent);
     else this.#resolve(lent);
@@ -68,7 +68,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
   readonly #observer: SafeObserver;
   readonly #retirement: Retirement;
   readonly #connector: Connector<C>;
-  readonly #inner: InnerPool<PooledRecord<C>>;
+  readonly #inner: InnerPool<PooledConnection<C>>;
   readonly #counters = new PoolCounters();
   /** Destroys in flight, awaited by close(). */
   readonly #destroying = new Set<Promise<void>>();
@@ -109,7 +109,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
       timeoutError: () => connectTimeoutError(options.alias, options.pool.connectTimeoutMs),
       closedError: () => new PoolClosedError(options.alias),
     });
-    this.#inner = new InnerPool<PooledRecord<C>>(
+    this.#inner = new InnerPool<PooledConnection<C>>(
       {
         create: () => this.#create(),
         destroy: (record) => this.#destroyHook(record),
@@ -216,7 +216,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
   }
 
   /** A connection handed to a waiter just as close() began: close() wants every connection back, so close it. */
-  #refuseLate(record: PooledRecord<C>): PoolClosedError {
+  #refuseLate(record: PooledConnection<C>): PoolClosedError {
     this.#counters.rejected += 1;
     record.retire('closed');
     this.#inner.destroy(record);
@@ -224,7 +224,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
   }
 
   /** Bookkeeping of a checkout the inner pool has just lent. */
-  #lent(record: PooledRecord<C>, startedAt: number, site: AcquireSite | undefined, now = this.#now()): PooledRecord<C> {
+  #lent(record: PooledConnection<C>, startedAt: number, site: AcquireSite | undefined, now = this.#now()): PooledConnection<C> {
     record.checkOut(now);
     this.#counters.acquired += 1;
     const waitMs = now - startedAt;
@@ -249,7 +249,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     return error;
   }
 
-  #endLease(record: PooledRecord<C>, now: number): void {
+  #endLease(record: PooledConnection<C>, now: number): void {
     this.#counters.released += 1;
     const holdMs = now - record.acquiredAt;
     this.#counters.holdMs.record(holdMs);
@@ -257,7 +257,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     this.#observer.released(record, holdMs);
   }
 
-  async #create(): Promise<PooledRecord<C>> {
+  async #create(): Promise<PooledConnection<C>> {
     let opened;
     try {
       opened = await this.#connector.open();
@@ -270,7 +270,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
       throw error;
     }
     const now = this.#now();
-    const record = new PooledRecord(this, opened.raw, this.#nextId++, now, this.#retirement.retireAt(now));
+    const record = new PooledConnection(this, opened.raw, this.#nextId++, now, this.#retirement.retireAt(now));
     this.#counters.created += 1;
     this.#counters.createMs.record(opened.createMs);
     this.#observer.created(record, opened.createMs);
@@ -303,7 +303,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     if (this.#state === 'open') this.#inner.ensureMinimum();
   }
 
-  #destroyHook(record: PooledRecord<C>): Promise<void> {
+  #destroyHook(record: PooledConnection<C>): Promise<void> {
     if (record.destroyReason === undefined) record.retire('closed');
     this.#leaks.disarm(record);
     this.#counters.destroyed += 1;
@@ -318,7 +318,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     return done;
   }
 
-  #validateOnBorrow(record: PooledRecord<C>): boolean | Promise<boolean> {
+  #validateOnBorrow(record: PooledConnection<C>): boolean | Promise<boolean> {
     if (this.#state !== 'open') {
       record.retire('closed');
       return false;
@@ -333,12 +333,12 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
   }
 
   /** What `#validateOnBorrow` would approve without a ping or a retirement (and without side effects). */
-  #readyToLend(record: PooledRecord<C>, now = this.#now()): boolean {
+  #readyToLend(record: PooledConnection<C>, now = this.#now()): boolean {
     if (this.#state !== 'open') return false;
     return !this.#retirement.expired(record, now) && now - record.idleSince < this.#pool.validateAfterIdleMs;
   }
 
-  async #ping(record: PooledRecord<C>): Promise<boolean> {
+  async #ping(record: PooledConnection<C>): Promise<boolean> {
     const alive = await settledWithin(() => this.#factory.ping(record.raw), this.#pool.connectTimeoutMs);
     if (this.#state !== 'open') {
       record.retire('closed');
@@ -407,8 +407,8 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     // Connections being pinged are not on loan; they are closed when their ping settles.
   }
 
-  #own(conn: PooledConnection<C>, action: 'release' | 'destroy'): PooledRecord<C> {
-    if (conn instanceof PooledRecord && conn.owner === this) return conn as PooledRecord<C>;
+  #own(conn: PooledConnection<C>, action: 'release' | 'destroy'): PooledConnection<C> {
+    if (conn instanceof PooledConnection && conn.owner === this) return conn as PooledConnection<C>;
     throw foreignConnectionError(this.#alias, action);
   }
 

@@ -1,62 +1,15 @@
 import genericPool from 'generic-pool';
 import { UnipoolError } from '../errors.js';
+import { GENERIC_POOL_MEMBERS, GpLoan, LOAN, type GpInternals, type GpPooledResource } from './generic-pool-internals.js';
 import { WaitingQueue, type Waiter } from './waiting-queue.js';
 
 /*
  * generic-pool 3.9.0 is unmaintained (last release 2022) and its public API cannot close one
- * chosen idle resource, reject waiting callers, or restart the minimum after a failed create. The
- * few internals this file touches are listed below and checked when the pool is built, so a
- * different generic-pool fails loudly at start-up instead of misbehaving later.
+ * chosen idle resource, reject waiting callers, or restart the minimum after a failed create. This
+ * file is the only one that touches its internals (declared in generic-pool-internals.ts); they are
+ * checked when the pool is built, so a different generic-pool fails loudly at start-up instead of
+ * misbehaving later.
  */
-
-interface ListNode<T> {
-  readonly data: T;
-  readonly next: ListNode<T> | null;
-}
-
-interface LinkedDeque<T> {
-  readonly length: number;
-  readonly _list: { readonly head: ListNode<T> | null; remove(node: ListNode<T>): void };
-  shift(): T | undefined;
-}
-
-interface GpResource<T> {
-  readonly obj: T;
-  allocate(): void;
-  deallocate(): void;
-  /** Marks it as being checked before a borrow. */
-  test(): void;
-}
-
-interface GpInternals<T> extends genericPool.Pool<T> {
-  _draining: boolean;
-  readonly _started: boolean;
-  readonly _allObjects: Set<GpResource<T>>;
-  readonly _availableObjects: LinkedDeque<GpResource<T>>;
-  readonly _testOnBorrowResources: Set<GpResource<T>>;
-  readonly _factoryCreateOperations: Set<Promise<unknown>>;
-  readonly _resourceLoans: Map<T, Loan<T>>;
-  _destroy(resource: GpResource<T>): void;
-  _ensureMinimum(): void;
-  _createResource(): void;
-  _addPooledResourceToAvailableObjects(resource: GpResource<T>): void;
-  _dispense(): void;
-}
-
-/**
- * The loan record generic-pool keeps per lent resource. Its own (ResourceLoan) is a deferred — a
- * promise per checkout that nothing here awaits; its release()/destroy() only look the loan up and
- * call resolve(), so this is all they need.
- */
-const LOAN = Symbol('unipool.loan');
-
-class Loan<T> {
-  readonly pooledResource: GpResource<T>;
-  constructor(pooledResource: GpResource<T>) {
-    this.pooledResource = pooledResource;
-  }
-  resolve(): void {}
-}
 
 /** The generic-pool hooks: `validate` may answer synchronously; none of them may reject. */
 export interface InnerFactory<T> {
@@ -94,7 +47,7 @@ export class InnerPool<T> {
   readonly #ready: (resource: T, now?: number) => boolean;
   readonly #waiting: WaitingQueue<T>;
   /** generic-pool's own "make it idle", before the hook below wraps it. */
-  readonly #addIdle: (resource: GpResource<T>) => void;
+  readonly #addIdle: (resource: GpPooledResource<T>) => void;
   /** Idle connections taken for a borrow check (a ping, a lifetime check) on behalf of a waiter. */
   #checking = 0;
 
@@ -114,7 +67,7 @@ export class InnerPool<T> {
       // Eviction is the engine's own sweep: generic-pool's evictor ignores `min` and skips resources.
       evictionRunIntervalMillis: 0,
     }) as GpInternals<T>;
-    for (const name of ['_allObjects', '_availableObjects', '_testOnBorrowResources', '_factoryCreateOperations', '_resourceLoans', '_destroy', '_ensureMinimum', '_createResource', '_addPooledResourceToAvailableObjects', '_dispense', '_started'] as const) {
+    for (const name of GENERIC_POOL_MEMBERS) {
       if (this.#gp[name] === undefined) {
         throw new UnipoolError(
           'UNIPOOL_UNSUPPORTED',
@@ -179,6 +132,7 @@ export class InnerPool<T> {
     const loan = gp._resourceLoans.get(resource);
     if (loan === undefined) return;
     gp._resourceLoans.delete(resource);
+    loan.resolve();
     const pooled = loan.pooledResource;
     pooled.deallocate();
     if (!gp._draining && this.#waiting.length > 0 && this.#ready(resource, now)) this.#serve(pooled, now);
@@ -200,7 +154,7 @@ export class InnerPool<T> {
     const waiting = this.#waiting;
     const idle = gp._availableObjects;
     while (waiting.length > this.#checking && idle.length > 0) {
-      const pooled = idle.shift() as GpResource<T>;
+      const pooled = idle.shift() as GpPooledResource<T>;
       if (this.#ready(pooled.obj)) this.#serve(pooled);
       else this.#check(pooled);
     }
@@ -210,14 +164,14 @@ export class InnerPool<T> {
   }
 
   /** Lend `pooled` to the caller that waited longest (there is one). */
-  #serve(pooled: GpResource<T>, now?: number): void {
+  #serve(pooled: GpPooledResource<T>, now?: number): void {
     const waiter = this.#waiting.shift() as Waiter<T>;
     this.#lend(pooled);
     waiter.serve(pooled.obj, now);
   }
 
   /** The borrow check of an idle connection (generic-pool's testOnBorrow, for our waiters). */
-  #check(pooled: GpResource<T>): void {
+  #check(pooled: GpPooledResource<T>): void {
     const gp = this.#gp;
     pooled.test();
     gp._testOnBorrowResources.add(pooled);
@@ -234,7 +188,7 @@ export class InnerPool<T> {
     );
   }
 
-  #checked(pooled: GpResource<T>, valid: boolean): void {
+  #checked(pooled: GpPooledResource<T>, valid: boolean): void {
     const gp = this.#gp;
     this.#checking -= 1;
     gp._testOnBorrowResources.delete(pooled);
@@ -252,10 +206,10 @@ export class InnerPool<T> {
   }
 
   /** Records a loan as generic-pool's dispatch does. */
-  #lend(pooled: GpResource<T>): void {
+  #lend(pooled: GpPooledResource<T>): void {
     // One loan record per connection, reused: generic-pool only looks it up and calls resolve().
-    const withLoan = pooled as GpResource<T> & { [LOAN]?: Loan<T> };
-    this.#gp._resourceLoans.set(pooled.obj, (withLoan[LOAN] ??= new Loan(pooled)));
+    const withLoan = pooled as GpPooledResource<T> & { [LOAN]?: GpLoan<T> };
+    this.#gp._resourceLoans.set(pooled.obj, (withLoan[LOAN] ??= new GpLoan(pooled)));
     pooled.allocate();
   }
 

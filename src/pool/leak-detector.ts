@@ -1,4 +1,4 @@
-import type { PooledRecord } from './pooled-record.js';
+import type { PooledConnection } from './pooled-connection.js';
 
 /** Where a lease was acquired: an object whose `stack` V8 formats lazily, on first read. */
 export interface AcquireSite {
@@ -17,13 +17,13 @@ export class LeakDetector {
   readonly #thresholdMs: number;
   readonly #message: string;
   readonly #now: () => number;
-  readonly #report: (record: PooledRecord<unknown>, heldMs: number, stack: string) => void;
+  readonly #report: (record: PooledConnection<unknown>, heldMs: number, stack: string) => void;
 
   constructor(
     alias: string,
     thresholdMs: number,
     now: () => number,
-    report: (record: PooledRecord<unknown>, heldMs: number, stack: string) => void,
+    report: (record: PooledConnection<unknown>, heldMs: number, stack: string) => void,
   ) {
     this.#thresholdMs = thresholdMs;
     this.#message = `a connection of pool "${alias}" was acquired here and not released within leakDetectionMs (${thresholdMs} ms)`;
@@ -46,7 +46,7 @@ export class LeakDetector {
   }
 
   /** Start watching a checkout that was just handed out. */
-  arm(record: PooledRecord<unknown>, site: AcquireSite): void {
+  arm(record: PooledConnection<unknown>, site: AcquireSite): void {
     record.leakSite = site;
     const timer = setTimeout(this.#fire, this.#thresholdMs, record);
     timer.unref();
@@ -54,13 +54,13 @@ export class LeakDetector {
   }
 
   /** The checkout ended (released, destroyed or forced): forget it. */
-  disarm(record: PooledRecord<unknown>): void {
+  disarm(record: PooledConnection<unknown>): void {
     if (record.leakTimer !== undefined) clearTimeout(record.leakTimer);
     record.leakTimer = undefined;
     record.leakSite = undefined;
   }
 
-  readonly #fire = (record: PooledRecord<unknown>): void => {
+  readonly #fire = (record: PooledConnection<unknown>): void => {
     record.leakTimer = undefined;
     if (record.state !== 'in-use') return;
     this.#report(record, this.#now() - record.acquiredAt, record.leakSite?.stack ?? '');

@@ -3,20 +3,9 @@ import type { Logger } from '../logger.js';
 import type { DurationHistogram } from '../metrics/histogram.js';
 import type { PoolStats } from '../metrics/pool-stats.js';
 
-/** A physical connection as the pool tracks it. `raw` is the driver's connection object. */
-export interface PooledConnection<C> {
-  readonly raw: C;
-  /** Unique per pool, for diagnostics. */
-  readonly id: number;
-  /** Clock time (ms) it was opened. */
-  readonly createdAt: number;
-  /** Checkouts so far (including the current one). */
-  readonly uses: number;
-  /** Session state was changed: the core resets it before it goes back to the pool. */
-  dirty: boolean;
-  /** The driver reported it dead; it is destroyed instead of being returned. */
-  broken: boolean;
-}
+import type { PooledConnection } from './pooled-connection.js';
+
+export type { PooledConnection } from './pooled-connection.js';
 
 /** How the engine opens, closes and checks connections (built by the core from an adapter). */
 export interface ConnectionFactory<C> {

@@ -1,6 +1,6 @@
 import type { ResolvedPoolOptions } from '../config/resolved-config.js';
 import type { DestroyReason } from './pool-engine.js';
-import type { PooledRecord } from './pooled-record.js';
+import type { PooledConnection } from './pooled-connection.js';
 
 /**
  * Each connection's lifetime is up to this fraction shorter than `maxLifetimeMs`, at random
@@ -35,10 +35,10 @@ export class Retirement {
   }
 
   /** Why a connection coming back from its holder must be destroyed, or `undefined` to reuse it. */
-  onRelease(record: PooledRecord<unknown>, now: number): DestroyReason | undefined {
-    if (record.broken) return 'broken';
-    // The core resets session state before releasing; a connection still dirty must not reach
-    // the next borrower (DESIGN §4), so it is closed rather than trusted.
+  onRelease(record: PooledConnection<unknown>, now: number): DestroyReason | undefined {
+    // The release policy resets session state before releasing (a connection the driver reported
+    // dead is destroyed there, never released); one still dirty must not reach the next borrower,
+    // so it is closed rather than trusted.
     if (record.dirty) return 'bad-state';
     if (this.#maxUses > 0 && record.uses >= this.#maxUses) return 'max-uses';
     if (now >= record.retireAt) return 'lifetime';
@@ -46,14 +46,14 @@ export class Retirement {
   }
 
   /** Why an idle connection should be closed now, given the number of open connections. */
-  whileIdle(record: PooledRecord<unknown>, now: number, size: number): DestroyReason | undefined {
+  whileIdle(record: PooledConnection<unknown>, now: number, size: number): DestroyReason | undefined {
     if (now >= record.retireAt) return 'lifetime';
     if (this.#idleTimeoutMs > 0 && size > this.#min && now - record.idleSince >= this.#idleTimeoutMs) return 'idle';
     return undefined;
   }
 
   /** True when an idle connection's lifetime is over (checked again on borrow, between sweeps). */
-  expired(record: PooledRecord<unknown>, now: number): boolean {
+  expired(record: PooledConnection<unknown>, now: number): boolean {
     return now >= record.retireAt;
   }
 

@@ -5,6 +5,7 @@ export type CommitCallback = () => unknown;
  * One `atomic()` block: the outermost runs BEGIN/COMMIT, nested ones a savepoint. Child blocks of
  * one block are serialised: two nested `atomic()` calls under `Promise.all` on one transaction
  * must never interleave their savepoints.
+ * @internal
  */
 export class AtomicBlock {
   readonly parent: AtomicBlock | undefined;

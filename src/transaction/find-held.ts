@@ -7,11 +7,11 @@ import type { Frame, HeldConnection } from './context.js';
 export function findHeld(db: object, frame: Frame | undefined): HeldConnection | undefined {
   if (frame === undefined) return undefined;
   const own = frame.held?.get(db);
-  if (own !== undefined && !own.holder.released) return own;
+  if (own !== undefined && !own.holder.ended) return own;
   const scoped = frame.scope?.holders.get(db);
-  if (scoped !== undefined && !scoped.released && !frame.scope?.ended) return { holder: scoped, block: scoped.atomic };
-  // A scope that ended inside a manual transaction keeps its released holder, so a statement the
+  if (scoped !== undefined && !scoped.ended && !frame.scope?.ended) return { holder: scoped, block: scoped.atomic };
+  // A scope that ended inside a manual transaction keeps its ended holder, so a statement the
   // request runs afterwards fails with UNIPOOL_TX_ENDED instead of autocommitting half a transaction.
-  if (own === undefined && scoped !== undefined && scoped.released) return { holder: scoped, block: undefined };
+  if (own === undefined && scoped !== undefined && scoped.ended) return { holder: scoped, block: undefined };
   return own;
 }

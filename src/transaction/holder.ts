@@ -18,7 +18,7 @@ export class Holder {
   /** `stream()` loops open on this connection: it can run nothing else until they end. */
   openStreams = 0;
   #nextSavepoint = 1;
-  #released = false;
+  #ended = false;
   /** Statements started on the connection and not yet settled. */
   #inFlight = 0;
   /** Resolves `settle()`'s promise once `#inFlight` is back to 0 (set only while someone waits). */
@@ -30,13 +30,14 @@ export class Holder {
     this.kind = kind;
   }
 
-  get released(): boolean {
-    return this.#released;
+  /** The block (or scope) that held the connection has ended; it is given back or about to be. */
+  get ended(): boolean {
+    return this.#ended;
   }
 
-  /** Marks the holder released; any later use throws. */
-  markReleased(): void {
-    this.#released = true;
+  /** The block (or scope) that held the connection has ended: any later statement through this holder throws. */
+  markEnded(): void {
+    this.#ended = true;
   }
 
   /** A fresh savepoint name; unique on this connection, a valid unquoted identifier everywhere. */
@@ -46,7 +47,7 @@ export class Holder {
 
   /** Throws when the block that held the connection has ended (a promise not awaited inside it). */
   assertHeld(): void {
-    if (this.#released) {
+    if (this.#ended) {
       throw new TransactionError(
         'UNIPOOL_TX_ENDED',
         this.kind === 'scope'

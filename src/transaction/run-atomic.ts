@@ -48,6 +48,7 @@ function checkOptions(core: DatabaseCore, options: AtomicOptions): void {
  * context already holds), nested blocks a savepoint. A throw rolls back and re-throws. `onCommit`
  * callbacks run after the outermost COMMIT and after the connection is released. Not async itself:
  * every transaction passes here, and each async layer costs a promise.
+ * @internal
  */
 export function runAtomic<T>(core: DatabaseCore, options: AtomicOptions, fn: () => T | Promise<T>): Promise<T> {
   try {
@@ -58,7 +59,7 @@ export function runAtomic<T>(core: DatabaseCore, options: AtomicOptions, fn: () 
     if (held !== undefined) {
       held.holder.assertHeld();
       // A session or scope connection: the transaction runs on it, and it stays held afterwards.
-      if (core.adapter.transactionState(held.holder.conn.raw) !== 'idle') {
+      if (core.policy.inTransaction(held.holder.conn)) {
         throw new TransactionError('UNIPOOL_TX_MANUAL_ACTIVE', `unipool: pool "${core.config.alias}": atomic() cannot start inside a manual transaction (BEGIN …) on the held connection — COMMIT or ROLLBACK it first, or run the whole transaction in atomic()`);
       }
     }
@@ -124,10 +125,10 @@ async function runOutermost<T>(core: DatabaseCore, frame: Frame | undefined, hel
   return result;
 }
 
-/** Gives the block's own connection back: a promise only when it must be cleaned first (see `giveBack`). */
+/** Gives the block's own connection back: a promise only when it must be cleaned first (see `ReleasePolicy`). */
 function finish(core: DatabaseCore, holder: Holder): Promise<void> | void {
-  holder.markReleased();
-  return core.giveBack(holder.conn);
+  holder.markEnded();
+  return core.policy.release(holder.conn, 'ended');
 }
 
 async function runNested<T>(core: DatabaseCore, frame: Frame | undefined, holder: Holder, parent: AtomicBlock, options: AtomicOptions, fn: () => T | Promise<T>): Promise<T> {

@@ -10,13 +10,13 @@ export interface MiddlewareResponse {
 /** Connect/Express-style middleware. */
 export type Middleware = (req: unknown, res: MiddlewareResponse, next: (error?: unknown) => void) => void;
 
-/** Ends `scope`: every connection it holds goes back to its pool (rolled back and reset if needed). */
+/** Ends `scope`: every connection it holds goes back to its pool (rolled back and reset if needed). @internal */
 export async function endScope(scope: Scope, databases: Iterable<Database>): Promise<void> {
   scope.ended = true;
   await Promise.all([...databases].map((db) => db.endScope(scope)));
 }
 
-/** Runs `fn` in a new request scope, or in the current one when already inside a scope. */
+/** Runs `fn` in a new request scope, or in the current one when already inside a scope. @internal */
 export async function runScope<T>(databases: Iterable<Database>, fn: () => T | Promise<T>): Promise<T> {
   const parent = context.getStore();
   if (parent?.scope !== undefined && !parent.scope.ended) return fn();
@@ -28,7 +28,7 @@ export async function runScope<T>(databases: Iterable<Database>, fn: () => T | P
   }
 }
 
-/** One scope per request, ended when the response finishes or the connection closes. */
+/** One scope per request, ended when the response finishes or the connection closes. @internal */
 export function scopeMiddleware(databases: Iterable<Database>, logger: Logger): Middleware {
   const list = [...databases];
   return (_req, res, next) => {

@@ -18,6 +18,7 @@ const DEFAULT_BATCH_SIZE = 100;
  * `db.stream()`: on the connection the context holds (inside `atomic()`/`session()`), or on one
  * acquired for the loop and given back when it ends, breaks or throws — destroyed if the driver
  * could not stop the result early.
+ * @internal
  */
 export function streamRows(core: DatabaseCore, text: string, values: QueryParams | undefined, options: StreamOptions = {}): AsyncIterable<Row> {
   if (typeof options !== 'object' || options === null) {
@@ -48,7 +49,7 @@ export function streamRows(core: DatabaseCore, text: string, values: QueryParams
       } catch (error) {
         throw core.failure(conn, error);
       } finally {
-        await core.giveBack(conn);
+        await core.policy.release(conn, 'ended');
       }
     },
   };

@@ -3,19 +3,11 @@ import { BENCH_SCHEMA_VERSION, type BenchReport, type WorkloadResult } from './b
 import type { BenchProgress } from './bench-progress.js';
 import type { BenchTarget } from './bench-target.js';
 import { enableAsyncContext } from './async-context.js';
-import { externalCallOp, littlesLawFloor, measureBound, sweepMax, W2_CONCURRENCY } from './external-call.js';
+import { littlesLawFloor, sweepMax } from './external-call.js';
 import { machineInfo, packageVersions } from './machine-info.js';
-import type { ContenderSpec } from './pool-under-test.js';
-import { rawMysqlContender, rawPgContender, rawSqliteContender } from './raw-driver-contenders.js';
-import { runRounds } from './run-rounds.js';
 import { ServerConnections } from './server-connections.js';
-import { unipoolContender } from './unipool-contender.js';
 import { workloadSql } from './workload-sql.js';
-
-/** W1: concurrent loops. */
-export const W1_CONCURRENCY = 64;
-/** Pool `max` of every contender unless a workload says otherwise. */
-export const DEFAULT_MAX = 10;
+import { DEFAULT_MAX, measureW1, measureW2, measureW2Bound, baseContenders, w2Contenders, workloadHeader } from './workloads.js';
 /** The smaller sweep `unipool bench` runs (unipool `asap` only; the holders' needs follow from Little's law). */
 const CLI_SWEEP_MAXES = [1, 2, 3, 5, 8, 10];
 
@@ -27,13 +19,6 @@ export interface CliBenchOptions {
   readonly progress: BenchProgress;
   /** Where package versions are resolved from (the user's project). */
   readonly cwd: string;
-}
-
-/** The raw driver's contender for a target. */
-export function rawContender(target: BenchTarget): ContenderSpec {
-  if (target.engine === 'postgres') return rawPgContender(target.settings);
-  if (target.engine === 'mysql') return rawMysqlContender(target.settings);
-  return rawSqliteContender(target.settings.database ?? '');
 }
 
 /**
@@ -61,42 +46,23 @@ export async function runCliBench(options: CliBenchOptions): Promise<BenchReport
   enableAsyncContext();
   try {
     if (server !== undefined) servers[target.engine] = await server.version();
-    const raw = rawContender(target);
-    const asap = unipoolContender(target.config, 'asap');
-    const request = unipoolContender(target.config, 'request');
-
-    const w1Contenders = [raw, asap];
+    const { raw, asap, request } = baseContenders(target);
+    const run = { rounds: 2, durationMs, warmupMs, server, progress };
     const w1: WorkloadResult = {
-      workload: 'w1',
-      engine: target.engine,
-      title: 'W1 hot path',
-      concurrency: W1_CONCURRENCY,
-      max: DEFAULT_MAX,
-      rounds: 2,
-      durationMs,
-      baseline: raw.id,
-      contenders: await runRounds({ name: 'W1', contenders: w1Contenders, baseline: raw.id, rounds: 2, durationMs, warmupMs, concurrency: W1_CONCURRENCY, max: DEFAULT_MAX, op: (pool) => (i) => pool.query(sql.select, [i]), server, progress, unit: 'q/s' }),
+      ...workloadHeader(target, 'w1', raw.id, 2, durationMs),
+      contenders: await measureW1(target, [raw, asap], raw.id, { ...run, name: 'W1', unit: 'q/s' }),
       skipped: [],
     };
 
-    // SQLite has no pool of its own to check a connection out of for a request.
-    const w2Contenders = target.engine === 'sqlite' ? [asap, request] : [asap, request, raw];
-    const contenders = await runRounds({ name: 'W2', contenders: w2Contenders, baseline: request.id, rounds: 1, durationMs, warmupMs, concurrency: W2_CONCURRENCY, max: DEFAULT_MAX, op: externalCallOp(sql.select), server, progress, unit: 'req/s' });
+    const contenders = await measureW2(target, w2Contenders(target, raw, asap, request), request.id, { ...run, name: 'W2', rounds: 1 });
     progress.start('W2: measuring the concurrency bound', durationMs / 2 + 1000);
-    const bound = await measureBound(raw, sql.select, Math.max(1000, durationMs / 2));
+    const bound = await measureW2Bound(target, raw, Math.max(1000, durationMs / 2));
     progress.finish(`${Math.round(bound.requestsPerSec).toLocaleString('en-US')} req/s`);
     const sweep = await sweepMax({ contender: asap, holdsThroughCall: false, bound, select: sql.select, maxAllowed: DEFAULT_MAX, durationMs: Math.max(1000, durationMs / 2), warmupMs, server, progress, maxes: CLI_SWEEP_MAXES });
     // unipool bench sweeps only asap; what the holders need follows from Little's law.
-    const holders = w2Contenders.filter((c) => c !== asap).map((c) => ({ contender: c.id, label: c.label, max: null, largestTried: 0, atLeast: littlesLawFloor(bound), bestPerSec: contenders.find((r) => r.id === c.id)?.opsPerSec ?? 0, plateauMax: null }));
+    const holders = contenders.filter((c) => c.id !== asap.id).map((c) => ({ contender: c.id, label: c.label, max: null, largestTried: 0, atLeast: littlesLawFloor(bound), bestPerSec: c.opsPerSec, plateauMax: null }));
     const w2: WorkloadResult = {
-      workload: 'w2',
-      engine: target.engine,
-      title: 'W2 external call',
-      concurrency: W2_CONCURRENCY,
-      max: DEFAULT_MAX,
-      rounds: 1,
-      durationMs,
-      baseline: request.id,
+      ...workloadHeader(target, 'w2', request.id, 1, durationMs),
       contenders,
       skipped: [],
       bound,

@@ -1,18 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
 import type { CliCommand } from '../cli-command.js';
-import { parseCommandArgs } from '../parse-command-args.js';
-import { UsageError } from '../usage-error.js';
-import { createProgress, silentProgress } from '../bench/bench-progress.js';
-import { temporarySqliteTarget, urlTarget } from '../bench/bench-target.js';
-import { runCliBench } from '../bench/cli-bench.js';
-import { reportCharts } from '../bench/report-charts.js';
-import { renderReportText } from '../bench/render-report-text.js';
 
-const DEFAULT_SECONDS = 3;
-const DEFAULT_OUT = 'unipool-bench';
+/** Defaults shared with the implementation in ../bench/run-bench-command.ts. */
+export const DEFAULT_SECONDS = 3;
+export const DEFAULT_OUT = 'unipool-bench';
 
-/** `unipool bench [--url URL] [--out DIR] [--seconds N] [--json]`: DESIGN §8's W1 and W2 on one database. */
+/** `unipool bench [--url URL] [--out DIR] [--seconds N] [--json]`: the hot-path (W1) and external-call (W2) workloads on one database. */
 export const benchCommand: CliCommand = {
   name: 'bench',
   synopsis: '[--url URL]',
@@ -40,33 +32,9 @@ counts (PostgreSQL by application_name, MySQL by database) and the timings inclu
 
 Exit codes: 0 done; 1 a workload failed; 2 usage error.`,
 
-  async run(args, { io, cwd }) {
-    const { values } = parseCommandArgs(args, { url: { type: 'string' }, out: { type: 'string' }, seconds: { type: 'string' }, json: { type: 'boolean' } }, 0);
-    const seconds = values['seconds'] === undefined ? DEFAULT_SECONDS : Number(values['seconds']);
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
-      throw new UsageError(`--seconds: expected a number of seconds between 0 and 600, got "${String(values['seconds'])}"`, { showUsage: true });
-    }
-    const url = values['url'];
-    const target = typeof url === 'string' ? urlTarget(url) : temporarySqliteTarget();
-    const outDir = resolve(cwd, typeof values['out'] === 'string' ? values['out'] : DEFAULT_OUT);
-    const json = values['json'] === true;
-    const isTty = (io.stderr as { isTTY?: boolean }).isTTY === true;
-    const progress = json && !isTty ? silentProgress : createProgress(io.stderr, isTty);
-    progress.note(`unipool bench on ${target.description}`);
-    let report;
-    try {
-      report = await runCliBench({ target, durationMs: seconds * 1000, progress, cwd });
-    } finally {
-      target.dispose();
-    }
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-    const charts = reportCharts(report);
-    for (const chart of charts) writeFileSync(join(outDir, chart.file), chart.svg);
-    io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `\n${renderReportText(report)}`);
-    const shown = relative(cwd, outDir) || '.';
-    progress.note(`Wrote ${join(shown, 'results.json')} and ${charts.length} chart${charts.length === 1 ? '' : 's'} (${charts.map((c) => c.file).join(', ')}) to ${shown}/`);
-    const failed = report.workloads.some((w) => w.contenders.some((c) => c.ops === 0));
-    return failed ? 1 : 0;
+  run(args, context) {
+    // Loaded only when the command runs: the benchmark (workloads, contenders, charts) is most of
+    // the CLI's code, and `unipool --help`, `check` and `doctor` must not pay for it.
+    return import('../bench/run-bench-command.js').then(({ runBenchCommand }) => runBenchCommand(args, context));
   },
 };

@@ -179,7 +179,7 @@ export class LentPgClient extends EventEmitter {
       if (at >= 0) stack.length = at;
     }
     this.#begins.length = 0;
-    if (outer === undefined || lease.holder.released) return;
+    if (outer === undefined || lease.holder.ended) return;
     // The library abandoned its unit mid-way: undo it, like a pooled connection released in a
     // transaction — to its outermost savepoint, or the real BEGIN it sent inside session().
     const sql = outer === null ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${outer}; RELEASE SAVEPOINT ${outer}`;

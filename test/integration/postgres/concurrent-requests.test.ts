@@ -4,7 +4,7 @@ import { sleep } from '../../support/engines.js';
 import type { Database, Databases } from '../../../src/index.js';
 import { closePoolsAfterEach, openPool, useServerView } from './server-view.js';
 
-// DESIGN §8 W2, the motivating case, as a test: 200 concurrent request scopes, each a query, a 50 ms
+// The benchmark's W2, the motivating case, as a test: 200 concurrent request scopes, each a query, a 50 ms
 // await (an outside call) and a query, on a pool of max 5. The numbers are printed for the docs; only
 // structure is asserted (no wall-clock times: the machine is shared and noisy).
 

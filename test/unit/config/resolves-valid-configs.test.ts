@@ -7,7 +7,7 @@ import { validateConfig } from '../../../src/config/validate-config.js';
 const dir = new URL('../../fixtures/configs/valid/', import.meta.url);
 const load = (file: string): unknown => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as unknown;
 
-/** DESIGN §3, written out by hand so that a changed schema default fails here. */
+/** The documented pool defaults, written out by hand so that a changed schema default fails here. */
 const DESIGN_POOL_DEFAULTS = {
   min: 0,
   max: 10,
@@ -75,7 +75,7 @@ describe('valid configs (test/fixtures/configs/valid)', () => {
     expect(byAlias(dbs, 'ledger').connection.database).to.equal('LEDGER');
   });
 
-  it('applies the pool defaults of DESIGN §3 and release "asap"', () => {
+  it('applies the documented pool defaults and release "asap"', () => {
     const [db] = resolveConfig({ default: { engine: 'postgres', host: 'db' } });
     expect(db?.pool).to.deep.equal(DESIGN_POOL_DEFAULTS);
     expect(db?.release).to.equal('asap');

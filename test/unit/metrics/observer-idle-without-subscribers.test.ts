@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { DiagnosticsObserver } from '../../../src/metrics/diagnostics-observer.js';
+import { PooledConnection } from '../../../src/pool/pooled-connection.js';
 
 function observer(): { observer: DiagnosticsObserver; reads: () => number; warnings: string[] } {
   let reads = 0;
@@ -19,7 +20,7 @@ function observer(): { observer: DiagnosticsObserver; reads: () => number; warni
   return { observer: built, reads: () => reads, warnings };
 }
 
-const conn = { raw: {}, id: 7, createdAt: 0, uses: 2, dirty: false, broken: false };
+const conn = new PooledConnection<unknown>({}, {}, 7, 0, Number.POSITIVE_INFINITY);
 
 describe('metrics: the diagnostics observer', () => {
   it('does no work for a timeout nobody listens to, and reads the pool numbers for a subscriber', () => {

@@ -10,7 +10,7 @@ describe('metrics: db.stats()', () => {
     dbs = undefined;
   });
 
-  it('has exactly the fields of DESIGN §6, counting what the pool did', async () => {
+  it('has exactly the documented fields, counting what the pool did', async () => {
     const registry = createDatabases({ default: { engine: 'sqlite', database: ':memory:' }, reports: { engine: 'sqlite', database: ':memory:', pool: { min: 0 } } });
     dbs = registry;
     const db = registry.reports;

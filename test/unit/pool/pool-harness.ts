@@ -18,7 +18,7 @@ export function installClock(): Clock {
   });
 }
 
-/** DESIGN §3 defaults. */
+/** The documented pool defaults. */
 export function poolOptions(overrides: Partial<ResolvedPoolOptions> = {}): ResolvedPoolOptions {
   return {
     min: 0,

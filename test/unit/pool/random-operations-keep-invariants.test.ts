@@ -46,7 +46,7 @@ describe('pool engine: random operations keep the invariants', () => {
           );
         } else if (roll < 0.6 && held.length > 0) {
           const conn = held.splice(pick(held.length), 1)[0]!;
-          if (random() < 0.1) conn.broken = true;
+          if (random() < 0.1) conn.dirty = true;
           engine.release(conn);
         } else if (roll < 0.65 && held.length > 0) {
           engine.destroy(held.splice(pick(held.length), 1)[0]!, 'broken');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { UnipoolError } from '../../../src/errors.js';
-import type { PooledConnection } from '../../../src/pool/pool-engine.js';
+import { PooledConnection } from '../../../src/pool/pooled-connection.js';
 import type { FakeConnection } from '../../support/fake-factory.js';
 import { installClock, makeEngine, type Clock } from './pool-harness.js';
 
@@ -41,16 +41,6 @@ describe('pool engine: release and destroy of a checked-out connection', () => {
     expect(() => engine.release(b)).to.throw(UnipoolError, /release\(\) of connection #1/);
   });
 
-  it('destroys a connection released with broken set', async () => {
-    const { engine, destroyReasons } = makeEngine();
-    const conn = await engine.acquire();
-    conn.broken = true;
-    engine.release(conn);
-    expect(destroyReasons()).to.deep.equal(['broken']);
-    expect(conn.raw.closed).to.equal(true);
-    expect(engine.stats()).to.include({ size: 0, destroyed: 1, released: 1 });
-  });
-
   it('destroys a connection released still dirty rather than lend it to the next caller', async () => {
     const { engine, destroyReasons } = makeEngine();
     const conn = await engine.acquire();
@@ -77,7 +67,7 @@ describe('pool engine: release and destroy of a checked-out connection', () => {
     const other = makeEngine();
     const conn = await other.engine.acquire();
     expect(() => one.engine.release(conn)).to.throw(UnipoolError, 'release() on pool "main" received something that is not a connection acquired from this pool');
-    const fake = { raw: conn.raw, id: 1, createdAt: 0, uses: 1, dirty: false, broken: false } as PooledConnection<FakeConnection>;
+    const fake = new PooledConnection<FakeConnection>({}, conn.raw, 1, 0, Number.POSITIVE_INFINITY);
     expect(() => other.engine.destroy(fake, 'broken')).to.throw(UnipoolError).with.property('code', 'UNIPOOL_INVALID_ARGUMENT');
     other.engine.release(conn);
   });

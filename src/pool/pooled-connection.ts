@@ -1,5 +1,5 @@
 import type { AcquireSite } from './leak-detector.js';
-import type { DestroyReason, PooledConnection } from './pool-engine.js';
+import type { DestroyReason } from './pool-engine.js';
 
 /**
  * Where a connection is in its life. `idle`: in the pool (or being pinged before a borrow);
@@ -9,20 +9,26 @@ import type { DestroyReason, PooledConnection } from './pool-engine.js';
 export type RecordState = 'idle' | 'in-use' | 'destroyed' | 'forced';
 
 /**
- * The engine's record of one physical connection: the `PooledConnection` the core sees plus the
- * bookkeeping the engine needs. Only the engine changes `state`, through the methods below.
+ * One physical connection as the pool tracks it — the one name for a pooled connection everywhere
+ * (`raw` is the driver's connection object). The core reads `raw`, `id`, `createdAt`, `uses` and
+ * `dirty`; the rest is the engine's bookkeeping. Only the engine changes `state`, through the
+ * methods below.
  */
-export class PooledRecord<C> implements PooledConnection<C> {
+export class PooledConnection<C> {
+  /** The driver's connection object. */
   readonly raw: C;
+  /** Unique per pool, for diagnostics. */
   readonly id: number;
+  /** Clock time (ms) it was opened. */
   readonly createdAt: number;
   /** Which engine lent it out, so a connection from another pool is refused. */
   readonly owner: object;
   /** Clock time after which it is retired (its own, jittered, lifetime); `Infinity` when unlimited. */
   readonly retireAt: number;
+  /** Checkouts so far (including the current one). */
   uses = 0;
+  /** Session state was changed: the release policy resets it before it goes back to the pool. */
   dirty = false;
-  broken = false;
   /** @internal */
   state: RecordState = 'idle';
   /** @internal Clock time it last became idle (creation or release). */

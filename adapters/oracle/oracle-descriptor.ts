@@ -1,0 +1,18 @@
+import type { EngineDescriptor } from '../../src/engine-descriptor.js';
+import { probeOracle } from './oracle-server-facts.js';
+
+/** What the config layer knows about Oracle: `oracle://` URLs whose path is a service name, or `options.connectString`. */
+export const oracleDescriptor: EngineDescriptor = Object.freeze({
+  engine: 'oracle',
+  file: false,
+  urlSchemes: ['oracle'],
+  urlExample: 'oracle://user:password@host:1521/service',
+  defaultPort: 1521,
+  locationOptions: ['connectString', 'connectionString'],
+  slashInUrlPath: true,
+  urlValues: 'json',
+  hostInUrlQuery: false,
+  readTlsParameter: () => undefined,
+  refusedUrlParameter: () => undefined,
+  probeServer: probeOracle,
+});

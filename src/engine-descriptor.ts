@@ -1,0 +1,44 @@
+import type { Engine } from './adapter.js';
+import type { RunQuery, ServerFacts } from './server-probe.js';
+
+/** What `ssl` becomes: off, on with the driver's defaults, or the driver's TLS options. */
+export type TlsSetting = boolean | Readonly<Record<string, unknown>>;
+
+/**
+ * What the config layer needs to know about one engine, without loading its adapter or driver:
+ * URL schemes and query rules, the default port, the options that locate a server. Each engine's
+ * descriptor lives with its adapter (`adapters/<engine>/<engine>-descriptor.ts`), like a Kysely
+ * dialect folder owns everything about its backend; `src/config` asks it and never switches on the
+ * engine name.
+ */
+export interface EngineDescriptor {
+  readonly engine: Engine;
+  /** A file database (SQLite): no host, port, user, password or TLS; `database` is a path. */
+  readonly file: boolean;
+  /** URL schemes it accepts, e.g. `postgres` and `postgresql`. */
+  readonly urlSchemes: readonly string[];
+  /** An example URL, shown in messages. */
+  readonly urlExample: string;
+  /** Filled in when no port is given, so the resolved settings (and `unipool doctor`) show the real one. */
+  readonly defaultPort: number | undefined;
+  /** Driver options that say where to connect instead of `host` (documented per engine). */
+  readonly locationOptions: readonly string[];
+  /** The URL path may contain "/" (an Oracle service name) rather than be just a database name. */
+  readonly slashInUrlPath: boolean;
+  /**
+   * How a URL query value becomes a driver option, as the engine's own URL parser does: kept a
+   * string (pg, which needs strings for startup parameters), or read as JSON when it is JSON.
+   */
+  readonly urlValues: 'string' | 'json';
+  /** `?host=` names a Unix socket directory when the URL itself has no host (libpq's rule). */
+  readonly hostInUrlQuery: boolean;
+  /**
+   * What a TLS query parameter means (`sslmode=require`), `undefined` when `key` is not one, or a
+   * message when the value is not supported. `?ssl=true|false|{…}` is common to every server engine.
+   */
+  readTlsParameter(key: string, value: string): { readonly ssl: TlsSetting } | { readonly problem: string } | undefined;
+  /** A message for a query parameter the engine refuses in a URL (PostgreSQL's certificate file paths), else undefined. */
+  refusedUrlParameter(key: string): string | undefined;
+  /** What `unipool doctor` reports about the server behind `query`: version, connection limit, idle timeout. */
+  probeServer(query: RunQuery): Promise<ServerFacts>;
+}
