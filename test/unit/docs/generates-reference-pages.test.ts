@@ -89,9 +89,14 @@ describe('docs: reference page generators', () => {
     expect(md).to.include('`mysql` (not written)');
   });
 
-  it('write one row per error code', () => {
+  it('write one anchored section per error code, with its cause and a fix', () => {
     const md = renderErrors();
-    for (const code of Object.keys(ErrorCodes)) expect(md).to.include(`| \`${code}\` |`);
+    for (const code of Object.keys(ErrorCodes)) {
+      const section = md.split(`## \`${code}\` {#${code.toLowerCase()}}\n\n`)[1]?.split('\n## ')[0];
+      expect(section, code).to.be.a('string');
+      expect(section).to.match(/^\*\*Cause\.\*\* .+\n\n\*\*Fix\.\*\* .+/);
+      expect(section, `${code} has its own fix`).not.to.include('The message says what happened and what to change.');
+    }
   });
 
   it('write every metric and channel', () => {
