@@ -33,7 +33,7 @@ const capabilities: Capabilities = {
 };
 
 describe('docs: reference page generators', () => {
-  it('write a table per object of the schema, following $ref into $defs, with type, default and description', () => {
+  it('write a table per object of the schema, following $ref into $defs, and an anchored section per option', () => {
     const schema: SchemaNode = {
       description: 'Aliases.',
       type: 'object',
@@ -61,10 +61,18 @@ describe('docs: reference page generators', () => {
     const md = renderConfiguration(schema);
     expect(md).to.include('## DatabaseConfig {#database}');
     expect(md).to.include('## PoolConfig {#pool}');
-    expect(md).to.include('| `engine` | `"postgres"`, `"sqlite"` | — | **Required.** Which engine. |');
-    expect(md).to.include('| `pool` | object — see [PoolConfig](#pool) |');
-    expect(md).to.include('| `max` | integer ≥ 1, ≤ 100 | `10` | Upper limit. |');
+    expect(md).to.include('| [`engine`](#database-engine) | `"postgres"`, `"sqlite"` | — |');
+    expect(md).to.include('### `engine` {#database-engine}\n\nType: `"postgres"`, `"sqlite"` · Default: —\n\n**Required.** Which engine.\n');
+    expect(md).to.include('| [`pool`](#database-pool) | object — see [PoolConfig](#pool) |');
+    expect(md).to.include('| [`max`](#pool-max) | integer ≥ 1, ≤ 100 | `10` |');
+    expect(md).to.include('### `max` {#pool-max}\n\nType: integer ≥ 1, ≤ 100 · Default: `10`\n\nUpper limit.\n');
     expect(md, 'angle brackets must not reach Vue as a tag').to.include('sqlite:&lt;path&gt;');
+  });
+
+  it('say "Required." once when the schema description says it too', () => {
+    const md = renderConfiguration({ type: 'object', required: ['default'], properties: { default: { type: 'string', description: 'The default database. Required.' } } });
+    expect(md).to.include('**Required.** The default database.\n');
+    expect(md.match(/Required\./g)).to.have.length(1);
   });
 
   it('refuse a $ref that is not in $defs, naming it', () => {
