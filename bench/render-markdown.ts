@@ -20,7 +20,7 @@ function ratioOf(w: WorkloadResult | undefined, id: string, over: string): numbe
   return a === undefined || b === undefined || b.opsPerSec === 0 ? null : a.opsPerSec / b.opsPerSec;
 }
 
-/** The headline figures: the ones DESIGN §8's claims stand on, one line each. Ratios are medians of per-round ratios. */
+/** The headline figures: the ones the project's claims stand on, one line each. Ratios are medians of per-round ratios. */
 export function headline(report: BenchReport): string[] {
   const lines: string[] = [];
   const find = (workload: string, engine: string): WorkloadResult | undefined => report.workloads.find((w) => w.workload === workload && w.engine === engine);

@@ -1,5 +1,5 @@
 /**
- * The benchmark suite of DESIGN §8: W1 hot path, W2 external call, W3 transactions, on
+ * The benchmark suite: W1 hot path, W2 external call, W3 transactions, on
  * PostgreSQL, MySQL/MariaDB and SQLite, unipool against the pools people use today.
  *
  *   npm run bench                  full run (≈ 8–9 min), results in bench/results/
