@@ -20,7 +20,7 @@ export function escapeXml(text: string): string {
  * The width `text` takes at `fontSize` in a sans-serif font, estimated on the wide side (there is no
  * font to measure at render time): enough to keep every label inside the canvas.
  */
-export function textWidth(text: string, fontSize: number): number {
+export function textWidth(text: string, fontSize: number, bold = false): number {
   let em = 0;
   for (const ch of text) {
     if ('iljtf.,;:!|\'`()[] '.includes(ch)) em += 0.34;
@@ -29,7 +29,8 @@ export function textWidth(text: string, fontSize: number): number {
     else if (ch >= '0' && ch <= '9') em += 0.6;
     else em += 0.58;
   }
-  return em * fontSize;
+  // Semi-bold glyphs (titles, group names) run about a tenth wider.
+  return em * fontSize * (bold ? 1.12 : 1);
 }
 
 function n(value: number): string {
@@ -85,9 +86,9 @@ export function barChart(options: BarChartOptions): string {
   const labelWidth = Math.ceil(Math.max(80, ...bars.map((b) => textWidth(b.label, 12))) + 16);
   const valueWidth = Math.ceil(Math.max(60, ...bars.map((b) => textWidth(b.valueText, 12))) + 12);
   const textNeeds = Math.max(
-    textWidth(options.title, 17),
+    textWidth(options.title, 17, true),
     options.subtitle === undefined ? 0 : textWidth(options.subtitle, 12),
-    ...options.groups.map((g) => textWidth(g.name, 13)),
+    ...options.groups.map((g) => textWidth(g.name, 13, true)),
   );
   const width = Math.ceil(Math.max(options.width ?? 760, MARGIN * 2 + textNeeds, MARGIN * 2 + labelWidth + MIN_PLOT + valueWidth));
   const plot = width - MARGIN * 2 - labelWidth - valueWidth;
@@ -161,7 +162,7 @@ export function lineChart(options: LineChartOptions): string {
   // Legend entries sit side by side on one row; the canvas grows to fit them and the titles.
   const legendWidths = options.series.map((s) => 20 + textWidth(s.name, 12) + 24);
   const legendNeeds = 80 + legendWidths.reduce((a, b) => a + b, 0);
-  const textNeeds = MARGIN * 2 + Math.max(textWidth(options.title, 17), options.subtitle === undefined ? 0 : textWidth(options.subtitle, 12));
+  const textNeeds = MARGIN * 2 + Math.max(textWidth(options.title, 17, true), options.subtitle === undefined ? 0 : textWidth(options.subtitle, 12));
   const width = Math.ceil(Math.max(options.width ?? 760, legendNeeds, textNeeds));
   const height = options.height ?? 420;
   const left = 80;
