@@ -1,4 +1,4 @@
-import { code, generatedHeader, page, table, text } from './markdown.js';
+import { code, generatedHeader, linkErrorCodes, page, table, text } from './markdown.js';
 
 /** The subset of JSON Schema 2020-12 the configuration page reads. */
 export interface SchemaNode {
@@ -187,7 +187,7 @@ class SchemaRenderer {
         // The flag says it once; a schema description that also ends in "Required." would say it twice.
         if (req.has(name)) description = description.replace(/\s*\bRequired\.\s*$/, '');
         const flags = [req.has(name) ? '**Required.**' : '', prop.deprecated === true ? '**Deprecated.**' : ''].filter(Boolean).join(' ');
-        options.push({ name, id: optionAnchor(section.id, name), type: this.typeOf(prop), default: this.defaultOf(prop, prop.default), description: [flags, text(description)].filter(Boolean).join(' ') });
+        options.push({ name, id: optionAnchor(section.id, name), type: this.typeOf(prop), default: this.defaultOf(prop, prop.default), description: linkErrorCodes([flags, text(description)].filter(Boolean).join(' '), './errors.md') });
       }
     };
     add(node.properties ?? {}, required);

@@ -1,6 +1,6 @@
 import type { Engine } from '../../src/adapter.js';
 import { ENGINE_POOL_NOTES } from './engine-pool-notes.js';
-import { code, page, table, text } from './markdown.js';
+import { code, linkErrorCodes, page, table, text } from './markdown.js';
 import { ENGINE_TITLES, renderEngineCapabilities, type EngineCapabilities } from './render-capabilities.js';
 import { optionAnchor, type SchemaNode } from './render-configuration.js';
 import type { GeneratedFile } from './render-benchmarks.js';
@@ -22,13 +22,19 @@ function defaultOn(engine: Engine, name: string, node: SchemaNode): string {
   return value;
 }
 
+/** A description without the sentences about another engine (the SQLite `:memory:` rule on the PostgreSQL page). */
+function forEngine(engine: Engine, description: string): string {
+  if (engine === 'sqlite') return description;
+  return description.split(/(?<=\.)\s+/).filter((sentence) => !/SQLite/.test(sentence)).join(' ');
+}
+
 /** Every pool option with its default and its effect on one engine, linking to the reference. */
 export function renderEnginePoolOptions(engine: Engine, schema: SchemaNode): string {
   const notes = ENGINE_POOL_NOTES[engine];
   const rows = poolOptions(schema).map(([name, node]) => [
     `[${code(name)}](../reference/configuration.md#${optionAnchor('pool', name)})`,
     defaultOn(engine, name, node),
-    [text(node.description ?? ''), notes[name] !== undefined ? `**On ${ENGINE_TITLES[engine]}:** ${notes[name]}` : ''].filter(Boolean).join(' '),
+    linkErrorCodes([text(forEngine(engine, node.description ?? '')), notes[name] !== undefined ? `**On ${ENGINE_TITLES[engine]}:** ${notes[name]}` : ''].filter(Boolean).join(' '), '../reference/errors.md'),
   ]);
   return page([PARTIAL_HEADER, table(['Option', 'Default', 'Effect'], rows)]);
 }

@@ -111,6 +111,8 @@ describe('docs site in a browser', function () {
     expect(heroText).to.include("import { createDatabases } from 'unipool';");
     expect(heroText).to.include('await db.atomic(async () => {');
     expect(heroText, 'never the registry name that belongs to someone else').not.to.match(/npm install unipool\b/);
+    const cut = await page.locator('.VPHero .hero-code pre').evaluateAll((pres: unknown[]) => pres.filter((p) => (p as { scrollWidth: number }).scrollWidth > (p as { clientWidth: number }).clientWidth + 1).length);
+    expect(cut, 'code lines wider than their box').to.equal(0);
     const icon = await page.locator('link[rel="icon"]').getAttribute('href');
     expect(icon).to.equal('/favicon.svg');
     const favicon = await page.request.get(`${server.origin}${icon ?? ''}`);
