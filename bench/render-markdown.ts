@@ -62,7 +62,7 @@ export function renderMarkdown(report: BenchReport): string {
 
 Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC (\`npm run bench\`${report.mode === 'full' ? '' : ` — ${report.mode} mode`}) on ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}/${m.arch}; load average ${m.loadAverage} at the start.
 Versions: ${packages}. Servers: ${servers || 'none'}.
-How the workloads run and how to read the columns: [benchmark method](./benchmarks-method.md).
+How the workloads run and how to read the columns: [benchmark method](./contributing/benchmark-method.md).
 
 ### Headline
 

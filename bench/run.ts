@@ -6,7 +6,7 @@
  *   npm run bench -- --quick       ≈ 1½ min
  *   npm run bench -- --smoke       CI: tiny durations, checks the results are well-formed
  *
- * See docs/benchmarks-method.md.
+ * See docs/contributing/benchmark-method.md.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

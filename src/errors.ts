@@ -2,6 +2,7 @@
  * Every error unipool throws is a `UnipoolError` with a stable `code`. Message text is API too:
  * tests pin it, so change it deliberately.
  */
+import { errorDocsUrl } from './docs-url.js';
 
 /** The stable error codes. Each has a row in the docs' error table (generated from this object). */
 export const ErrorCodes = {
@@ -32,11 +33,20 @@ export const ErrorCodes = {
 /** A stable error code. */
 export type ErrorCode = keyof typeof ErrorCodes;
 
-/** Base class of every error thrown by unipool. `code` is stable; `cause` holds the underlying error. */
+/** What every message ends with: the line that links to the code's cause and fix in the docs. */
+export function docsLinkLine(code: string): string {
+  return `See ${errorDocsUrl(code)}`;
+}
+
+/**
+ * Base class of every error thrown by unipool. `code` is stable; `cause` holds the underlying error.
+ * The message's last line links to the code's entry in the error reference (added here, so every
+ * code gets it, including ones added later).
+ */
 export class UnipoolError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(`${message}\n${docsLinkLine(code)}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
   override get name(): string {
@@ -85,3 +95,13 @@ export class QueueFullError extends UnipoolError {
 
 /** Thrown for a transaction-related misuse (`UNIPOOL_TX_*`). */
 export class TransactionError extends UnipoolError {}
+
+/**
+ * An error's message without unipool's docs-link line, for quoting one error inside another
+ * (an acquire timeout that names the last connect error) without a link in the middle.
+ */
+export function messageWithoutDocsLink(error: Error): string {
+  if (!(error instanceof UnipoolError)) return error.message;
+  const cut = error.message.lastIndexOf('\nSee ');
+  return cut === -1 ? error.message : error.message.slice(0, cut);
+}

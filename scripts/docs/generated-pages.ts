@@ -5,6 +5,7 @@ import type { Adapter, Engine } from '../../src/adapter.js';
 import { BENCH_PUBLIC_DIR, renderBenchmarks, type GeneratedFile } from './render-benchmarks.js';
 import { renderCapabilities, type EngineCapabilities } from './render-capabilities.js';
 import { renderConfiguration, type SchemaNode } from './render-configuration.js';
+import { renderEngineParts } from './render-engine-parts.js';
 import { renderErrors } from './render-errors.js';
 import { renderMetrics } from './render-metrics.js';
 import { renderTypeMapping } from './render-type-mapping.js';
@@ -61,10 +62,13 @@ function schemaPlaceholder(): string {
 /** Every generated file, computed in memory (nothing is written). Deterministic: no clock, no locale. */
 export async function generateDocs(root: string): Promise<GeneratedFile[]> {
   const schemaFile = join(root, SCHEMA_PATH);
-  const configuration = existsSync(schemaFile) ? renderConfiguration(JSON.parse(readFileSync(schemaFile, 'utf8')) as SchemaNode) : schemaPlaceholder();
+  const schema = existsSync(schemaFile) ? (JSON.parse(readFileSync(schemaFile, 'utf8')) as SchemaNode) : undefined;
+  const configuration = schema !== undefined ? renderConfiguration(schema) : schemaPlaceholder();
+  const capabilities = await loadCapabilities(root);
   return [
     { path: 'docs/reference/configuration.md', content: configuration },
-    { path: 'docs/reference/capabilities.md', content: renderCapabilities(await loadCapabilities(root)) },
+    { path: 'docs/reference/capabilities.md', content: renderCapabilities(capabilities) },
+    ...renderEngineParts(schema, capabilities),
     { path: 'docs/reference/errors.md', content: renderErrors() },
     { path: 'docs/reference/metrics.md', content: renderMetrics() },
     { path: 'docs/reference/type-mapping.md', content: renderTypeMapping(root) },

@@ -41,3 +41,13 @@ export function text(source: string): string {
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\{\{/g, '&#123;&#123;')))
     .join('');
 }
+
+/**
+ * Links each bare error code in Markdown text (`UNIPOOL_QUEUE_FULL`, or the same in a code span)
+ * to its anchor on the error reference, `errorsPage` being that page relative to the output.
+ */
+export function linkErrorCodes(markdown: string, errorsPage: string): string {
+  return markdown.replace(/(\[)?`?\b(UNIPOOL_[A-Z_]+)\b`?/g, (match: string, bracket: string | undefined, name: string) =>
+    bracket !== undefined ? match : `[\`${name}\`](${errorsPage}#${name.toLowerCase()})`,
+  );
+}

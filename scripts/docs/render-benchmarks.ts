@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatedHeader, page } from './markdown.js';
+import { generatedHeader, page, text } from './markdown.js';
 
 /** A file the generator writes: a path relative to the repository root, and its content. */
 export interface GeneratedFile {
@@ -23,6 +23,19 @@ const WORKLOADS = [
   '- **W3 transactions** — 64 loops of `atomic { SELECT … FOR UPDATE; UPDATE }` against raw `BEGIN`/`COMMIT` and knex transactions.',
 ].join('\n');
 
+function unescapeXml(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}
+
+/** A chart with its title as the alt text and its `<desc>` (written by the renderer) as the caption below it. */
+function chartFigure(file: string, svg: string): string {
+  const title = /<title>([^<]*)<\/title>/.exec(svg)?.[1];
+  const caption = /<desc>([^<]*)<\/desc>/.exec(svg)?.[1];
+  const alt = title === undefined ? file.replace(/\.svg$/, '').replace(/[-_]/g, ' ') : unescapeXml(title);
+  const image = `![${alt.replace(/[[\]]/g, '')}](/bench/${file})`;
+  return caption === undefined ? image : `${image}\n\n${text(`*${unescapeXml(caption)}*`)}`;
+}
+
 /** Drop a leading `# Title` so the page keeps a single h1. */
 function withoutTitle(markdown: string): string {
   return markdown.replace(/^\s*# [^\n]*\n+/, '').trim();
@@ -38,7 +51,7 @@ export function renderBenchmarks(root: string): GeneratedFile[] {
   const latest = existsSync(latestPath) ? readFileSync(latestPath, 'utf8') : undefined;
   const svgs = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.svg')).sort() : [];
 
-  const charts = svgs.map((file) => `![${file.replace(/\.svg$/, '').replace(/[-_]/g, ' ')}](/bench/${file})`);
+  const charts = svgs.map((file) => chartFigure(file, readFileSync(join(dir, file), 'utf8')));
   const results =
     latest === undefined && svgs.length === 0
       ? '::: info No results committed yet\nNo benchmark results are committed to the repository yet (`bench/results/latest.md` does not exist), so there is nothing to show here. Run `unipool bench` to measure on your own machine.\n:::'
@@ -59,7 +72,7 @@ export function renderBenchmarks(root: string): GeneratedFile[] {
     results,
     '## Run them yourself',
     '```sh\n# on an embedded SQLite database: no server needed\nnpx unipool bench\n\n# against your own server\nnpx unipool bench --url postgres://localhost/test\n```',
-    'The command shows progress, prints a table, and writes an SVG chart next to it. See the [CLI reference](./reference/cli.md#unipool-bench).',
+    'The command shows progress, prints a table, and writes an SVG chart next to it. See the [CLI reference](./reference/cli.md#unipool-bench); how the suite measures is described for contributors in [How the benchmarks work](./contributing/benchmark-method.md).',
   ]);
 
   return [

@@ -68,6 +68,22 @@ function engineCell(entry: EngineCapabilities): string {
   return `**${ENGINE_TITLES[entry.engine]}** (${code(entry.engine)})${flag}`;
 }
 
+/**
+ * One engine's capabilities as a two-column table (every column of both matrices), then its
+ * details and notes: the fragment its engine page includes.
+ */
+export function renderEngineCapabilities(entry: EngineCapabilities): string {
+  if (entry.capabilities === undefined) return `::: info Not generated yet\nThe adapter could not be loaded when this page was generated (${entry.missing ?? 'not found'}).\n:::`;
+  const c = entry.capabilities;
+  const rows = [...TRANSACTION_COLUMNS, ...QUERY_COLUMNS].map((col) => [`**${col.title}** — ${col.explain}`, col.render(c)]);
+  const details = DETAILS.map((d) => [`**${d.title}**`, text(String(c[d.key]))]);
+  return page([
+    table(['Capability', ENGINE_TITLES[entry.engine]], [...rows, ...details]),
+    c.notes.length > 0 && c.notes.map((n) => `- ${text(n)}`).join('\n'),
+    'All engines side by side: the [capability matrix](../reference/capabilities.md).',
+  ]).trimEnd();
+}
+
 /** `docs/reference/capabilities.md`: a row per engine, from each adapter's `capabilities` object. */
 export function renderCapabilities(entries: readonly EngineCapabilities[]): string {
   const present = entries.filter((e): e is EngineCapabilities & { capabilities: Capabilities } => e.capabilities !== undefined);

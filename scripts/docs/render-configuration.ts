@@ -1,4 +1,4 @@
-import { code, generatedHeader, page, table, text } from './markdown.js';
+import { code, generatedHeader, linkErrorCodes, page, table, text } from './markdown.js';
 
 /** The subset of JSON Schema 2020-12 the configuration page reads. */
 export interface SchemaNode {
@@ -46,6 +46,24 @@ function refName(ref: string): string {
 
 function anchor(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/**
+ * The anchor of one option: its section and its name in lower case (`pool-acquiretimeoutms`), so
+ * every option can be linked to and the same name in two sections (`database`) stays distinct.
+ */
+export function optionAnchor(sectionId: string, name: string): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return `${sectionId}-${slug}`;
+}
+
+/** One option as the page shows it. */
+interface OptionDoc {
+  readonly name: string;
+  readonly id: string;
+  readonly type: string;
+  readonly default: string;
+  readonly description: string;
 }
 
 function isObjectWithProperties(node: SchemaNode | undefined): node is SchemaNode & { properties: Record<string, SchemaNode> } {
@@ -153,11 +171,11 @@ class SchemaRenderer {
     return value === undefined ? '—' : code(JSON.stringify(value));
   }
 
-  /** The property table of one section, including properties contributed by `allOf` branches. */
-  rows(section: Section): string[][] {
+  /** The options of one section, including properties contributed by `allOf` branches. */
+  options(section: Section): OptionDoc[] {
     const node = section.node;
     const required = new Set(node.required ?? []);
-    const rows: string[][] = [];
+    const options: OptionDoc[] = [];
     const seen = new Set<string>();
     const add = (props: Readonly<Record<string, SchemaNode>>, req: ReadonlySet<string>): void => {
       for (const [name, prop] of Object.entries(props)) {
@@ -165,9 +183,11 @@ class SchemaRenderer {
         seen.add(name);
         // A property that is just a $ref to another table links there (type column) instead of repeating its text.
         const linked = prop.description === undefined && this.#sections.has(this.resolve(prop));
-        const description = prop.description ?? (linked ? '' : (this.resolve(prop).description ?? ''));
+        let description = prop.description ?? (linked ? '' : (this.resolve(prop).description ?? ''));
+        // The flag says it once; a schema description that also ends in "Required." would say it twice.
+        if (req.has(name)) description = description.replace(/\s*\bRequired\.\s*$/, '');
         const flags = [req.has(name) ? '**Required.**' : '', prop.deprecated === true ? '**Deprecated.**' : ''].filter(Boolean).join(' ');
-        rows.push([code(name), this.typeOf(prop), this.defaultOf(prop, prop.default), [flags, text(description)].filter(Boolean).join(' ')]);
+        options.push({ name, id: optionAnchor(section.id, name), type: this.typeOf(prop), default: this.defaultOf(prop, prop.default), description: linkErrorCodes([flags, text(description)].filter(Boolean).join(' '), './errors.md') });
       }
     };
     add(node.properties ?? {}, required);
@@ -175,7 +195,7 @@ class SchemaRenderer {
       const b = this.resolve(branch);
       add(b.properties ?? {}, new Set(b.required ?? []));
     }
-    return rows;
+    return options;
   }
 
   /** Keys that are not fixed properties: the top level's database aliases. */
@@ -193,17 +213,20 @@ export function renderConfiguration(schema: SchemaNode): string {
   const renderer = new SchemaRenderer(schema);
   const sections = renderer.collect();
   const body = sections.map((section) => {
-    const rows = renderer.rows(section);
+    const options = renderer.options(section);
     const heading = section.node === schema ? `## Top level {#${section.id}}` : `## ${section.title} {#${section.id}}`;
     return page([
       heading,
       section.node.description !== undefined && text(section.node.description),
       renderer.openKeys(section),
-      rows.length > 0 && table(['Option', 'Type', 'Default', 'Description'], rows),
+      // The table is the overview; each option then has its own heading, so it has an anchor to link
+      // to and the site search ranks this page first for an option's name.
+      options.length > 0 && table(['Option', 'Type', 'Default'], options.map((o) => [`[${code(o.name)}](#${o.id})`, o.type, o.default])),
+      ...options.map((o) => [`### ${code(o.name)} {#${o.id}}`, `Type: ${o.type} · Default: ${o.default}`, o.description].filter(Boolean).join('\n\n')),
     ]).trimEnd();
   });
   return page([
-    '---\ntitle: Configuration reference\npageClass: wide-tables\naside: false\n---',
+    '---\ntitle: Configuration reference\noutline: [2, 3]\n---',
     generatedHeader('schema/databases.schema.json'),
     '# Configuration reference',
     'Every option `createDatabases()` and `unipool check` accept, generated from the JSON Schema that validates them (`schema/databases.schema.json`, also published as `unipool/schema/databases.schema.json`). ' +

@@ -52,8 +52,9 @@ const EXPRESS = `declare module 'express' {
   export type NextFunction = (error?: unknown) => void;
   export type Handler = (req: Request, res: Response, next: NextFunction) => unknown;
   export type Middleware = (req: any, res: any, next: NextFunction) => unknown;
+  export type ErrorHandler = (error: any, req: Request, res: Response, next: NextFunction) => unknown;
   export interface Application {
-    use(...handlers: Middleware[]): Application;
+    use(...handlers: (Middleware | ErrorHandler)[]): Application;
     get(path: string, ...handlers: Handler[]): Application;
     post(path: string, ...handlers: Handler[]): Application;
     listen(port: number, callback?: () => void): Server;
@@ -91,7 +92,10 @@ export function typecheckExamples(root: string, blocks: readonly CodeBlock[], di
   for (const block of blocks) {
     const index = perPage.get(block.page) ?? 0;
     perPage.set(block.page, index + 1);
-    const file = join(dir, pageDir(block.page), fileNameOf(block, index));
+    let file = join(dir, pageDir(block.page), fileNameOf(block, index));
+    // Tabs of a code group (```ts [MySQL]) show the same file for another engine: the first tab is
+    // the page's file, later ones go to a folder named after their tab, beside their own siblings.
+    if (origin.has(file) && block.title !== undefined) file = join(dir, pageDir(block.page), pageDir(block.title), fileNameOf(block, index));
     if (origin.has(file)) throw new Error(`docs examples: two blocks in ${block.page} are both named ${relative(dir, file)}`);
     mkdirSync(join(file, '..'), { recursive: true });
     // `export {}` makes every block a module, so its own `db`/`dbs` shadow the globals instead of clashing.

@@ -1,5 +1,5 @@
 import { endSentence } from '../connect-errors.js';
-import { AcquireTimeoutError, QueueFullError, UnipoolError } from '../errors.js';
+import { AcquireTimeoutError, messageWithoutDocsLink, QueueFullError, UnipoolError } from '../errors.js';
 
 /** The pool's numbers that acquire errors report. */
 export interface PoolCounts {
@@ -18,7 +18,7 @@ export function redactUserinfo(text: string): string {
 }
 
 function messageOf(cause: unknown): string {
-  if (cause instanceof Error) return cause.message;
+  if (cause instanceof Error) return messageWithoutDocsLink(cause);
   return String(cause);
 }
 

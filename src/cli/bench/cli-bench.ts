@@ -26,7 +26,7 @@ export interface CliBenchOptions {
  * "unipool makes SQLite four times slower".
  */
 const SQLITE_W1_NOTE =
-  "SQLite's W1: better-sqlite3 answers synchronously, so its side is a plain function call on one connection, with no pool and no promise. The ratio is unipool's fixed cost per query (a borrow, a promise, a return: a few µs), not a slower database; W2 is where releasing per query pays off. See docs/benchmarks-method.md.";
+  "SQLite's W1: better-sqlite3 answers synchronously, so its side is a plain function call on one connection, with no pool and no promise. The ratio is unipool's fixed cost per query (a borrow, a promise, a return: a few µs), not a slower database; W2 is where releasing per query pays off. See docs/contributing/benchmark-method.md.";
 
 /** Why W2's asap row reads "peak in use 0" on SQLite, next to "max for 95 %: 1". */
 const SQLITE_PEAK_NOTE =

@@ -19,7 +19,7 @@ export function renderReportText(report: BenchReport): string {
 
 /** The same tables in Markdown. */
 export function renderReportMarkdownTables(report: BenchReport): string {
-  return report.workloads
+  return [RATIO_NOTE, ...report.workloads
     .map((w) => {
       const lines = [`#### ${workloadHeading(w)}`, '', renderMarkdownTable(workloadTable(w))];
       const bound = boundSentence(w);
@@ -28,6 +28,11 @@ export function renderReportMarkdownTables(report: BenchReport): string {
       if (needed.length > 0) lines.push('', ...needed);
       for (const s of w.skipped) lines.push('', `Skipped ${s.id}: ${s.reason}`);
       return lines.join('\n');
-    })
+    })]
     .join('\n\n');
 }
+
+/** Why the ratio column need not equal the quotient of the two throughputs beside it. */
+export const RATIO_NOTE =
+  'How to read the ratio column ("vs … (median of rounds)"): every round runs each contender once, back to back, and the column is the **median of the per-round ratios**. ' +
+  'The throughput beside it is the total over all rounds. On a noisy machine one slow round moves the total but hardly the median, so dividing two throughputs can give a slightly different figure than the column; the median is the one to compare.';

@@ -30,7 +30,8 @@ export function workloadTable(workload: WorkloadResult): Table {
   const headers = [
     'contender',
     unit(workload),
-    `vs ${baselineLabel(workload)}`,
+    // A median of per-round ratios: steadier than the ratio of the totals, so the two can differ.
+    `vs ${baselineLabel(workload)} (median of rounds)`,
     ...(w2 && workload.bound !== undefined ? ['of bound'] : []),
     'p50 ms',
     'p99 ms',

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { withDocsLink } from '../../support/docs-link.js';
 import { ENGINES, uniqueTable } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
 import type { Database } from '../../../src/index.js';
@@ -30,7 +31,7 @@ for (const engine of ENGINES) {
         const error = await db.query('BEGIN').catch((e: unknown) => e);
         expect(error).to.have.property('code', 'UNIPOOL_TX_OUTSIDE_SCOPE');
         expect((error as Error).message).to.equal(
-          'unipool: pool "default": the statement left a transaction open outside any scope, so the next query could not reach the same connection; it was rolled back. Use db.atomic(async () => { … }) for transactions, or run the code inside dbs.scope()/dbs.middleware().',
+          withDocsLink('UNIPOOL_TX_OUTSIDE_SCOPE', 'unipool: pool "default": the statement left a transaction open outside any scope, so the next query could not reach the same connection; it was rolled back. Use db.atomic(async () => { … }) for transactions, or run the code inside dbs.scope()/dbs.middleware().'),
         );
         expect(db.stats().inUse).to.equal(0);
         expect((await db.query(`INSERT INTO ${table} (id) VALUES (1)`)).rowCount).to.equal(1);

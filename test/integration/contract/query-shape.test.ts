@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ENGINES, uniqueTable } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 for (const engine of ENGINES) {
   describe(`${engine.engine}: query shape`, () => {
@@ -59,7 +60,7 @@ for (const engine of ENGINES) {
       const { db } = openDatabase(engine);
       const error = await db.query(42 as unknown as string).catch((e: unknown) => e);
       expect(error).to.have.property('code', 'UNIPOOL_INVALID_ARGUMENT');
-      expect((error as Error).message).to.equal('db.query(sql): sql must be a string or a db.sql`…` statement, got number');
+      expect((error as Error).message).to.equal(withDocsLink('UNIPOOL_INVALID_ARGUMENT', 'db.query(sql): sql must be a string or a db.sql`…` statement, got number'));
     });
   });
 }

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { expect } from 'chai';
 import { mysqlAdapter as adapter } from '../../../adapters/mysql/index.js';
 import { mysqlSettings } from './adapter-test-settings.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 const PASSWORD = 's3cr3t-P@ss';
 
@@ -45,7 +46,7 @@ describe('mysql adapter: connect failures', () => {
       const error = await connectError({ port: hole.port }, 300);
       expect(error).to.have.property('code', 'UNIPOOL_CONNECT_TIMEOUT');
       expect(error.message).to.equal(
-        `mysql: connecting to 127.0.0.1:${hole.port} (database "test", user "root") took longer than connectTimeoutMs (300 ms). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.`,
+        withDocsLink('UNIPOOL_CONNECT_TIMEOUT', `mysql: connecting to 127.0.0.1:${hole.port} (database "test", user "root") took longer than connectTimeoutMs (300 ms). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.`),
       );
       expect(error.cause).to.have.property('code', 'ETIMEDOUT');
       // The socket was closed, not left dangling.
@@ -59,7 +60,7 @@ describe('mysql adapter: connect failures', () => {
   it('never shows the password when authentication fails', async () => {
     const error = await connectError({ user: 'unipool_no_such_user', password: PASSWORD });
     expect(error).to.have.property('code', 'UNIPOOL_CONNECT_FAILED');
-    expect(error.message).to.match(/^mysql: could not connect to 127\.0\.0\.1:3306 \(database "test", user "unipool_no_such_user"\): Access denied for user 'unipool_no_such_user'@'[^']+' \(using password: YES\) \(ER_ACCESS_DENIED_ERROR\)\. Check the user and password\.$/);
+    expect(error.message).to.match(/^mysql: could not connect to 127\.0\.0\.1:3306 \(database "test", user "unipool_no_such_user"\): Access denied for user 'unipool_no_such_user'@'[^']+' \(using password: YES\) \(ER_ACCESS_DENIED_ERROR\)\. Check the user and password\.\nSee \S+\/reference\/errors#unipool_connect_failed$/);
     expect(printed(error)).not.to.contain(PASSWORD);
   });
 
@@ -82,7 +83,7 @@ describe('mysql adapter: connect failures', () => {
     const error = await connectError({ options: { multipleStatements: true } });
     expect(error).to.have.property('code', 'UNIPOOL_UNSUPPORTED');
     expect(error.message).to.equal(
-      'mysql: options.multipleStatements = true is not supported: one query is one statement, so its result and transaction state are unambiguous (and a parameter cannot smuggle in a second statement). Remove it from options.',
+      withDocsLink('UNIPOOL_UNSUPPORTED', 'mysql: options.multipleStatements = true is not supported: one query is one statement, so its result and transaction state are unambiguous (and a parameter cannot smuggle in a second statement). Remove it from options.'),
     );
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { mysqlAdapter as adapter } from '../../../adapters/mysql/index.js';
 import { closeOpened, openConnection } from './adapter-test-settings.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 const TABLE = 't_mysqladapter_shapes';
 
@@ -69,7 +70,7 @@ describe('mysql adapter: query result shapes', () => {
     const error = await adapter.query(conn, 'SELECT ? AS a', ["x'"]).catch((e: unknown) => e);
     expect(error).to.have.property('code', 'UNIPOOL_UNSUPPORTED');
     expect((error as Error).message).to.equal(
-      "mysql: query() has parameters, but the session runs with sql_mode NO_BACKSLASH_ESCAPES, where mysql2's client-side escaping is not safe. Remove NO_BACKSLASH_ESCAPES from sql_mode.",
+      withDocsLink('UNIPOOL_UNSUPPORTED', "mysql: query() has parameters, but the session runs with sql_mode NO_BACKSLASH_ESCAPES, where mysql2's client-side escaping is not safe. Remove NO_BACKSLASH_ESCAPES from sql_mode."),
     );
     // Without parameters there is nothing to escape.
     expect((await adapter.query(conn, "SELECT 'a\\b' AS a")).rows).to.deep.equal([{ a: 'a\\b' }]);

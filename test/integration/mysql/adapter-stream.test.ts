@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { QueryParams } from '../../../src/adapter.js';
 import { mysqlAdapter as adapter, type MysqlConnection } from '../../../adapters/mysql/index.js';
 import { closeOpened, firstRow, openConnection, seriesSql } from './adapter-test-settings.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 /** Reads a stream to its end, returning the values of column `n`. */
 async function collect(conn: MysqlConnection, sql: string, params: QueryParams | undefined, batchSize: number): Promise<unknown[]> {
@@ -97,7 +98,7 @@ describe('mysql adapter: stream()', () => {
     const conn = await openConnection();
     const error = await collect(conn, 'SELECT 1 AS n', undefined, 0).catch((e: unknown) => e);
     expect(error).to.have.property('code', 'UNIPOOL_INVALID_ARGUMENT');
-    expect((error as Error).message).to.equal('mysql: stream(): batchSize must be an integer from 1 to 2147483647, got 0');
+    expect((error as Error).message).to.equal(withDocsLink('UNIPOOL_INVALID_ARGUMENT', 'mysql: stream(): batchSize must be an integer from 1 to 2147483647, got 0'));
     expect(adapter.isUsable(conn)).to.equal(true);
   });
 });

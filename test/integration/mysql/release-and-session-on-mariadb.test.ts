@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import mysql from 'mysql2/promise';
 import { engineUnderTest, sleep, uniqueTable } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 const mariadb = engineUnderTest('mysql');
 
@@ -63,7 +64,7 @@ describe('mysql (MariaDB): release-ASAP as the server sees it', () => {
     const outcome = await db.query('SET @x = 1').then(() => 'ok', (e: { code?: string; message: string }) => e);
     expect(outcome).to.have.property('code', 'UNIPOOL_SESSION_STATE_OUTSIDE_SESSION');
     expect((outcome as Error).message).to.equal(
-      'unipool: pool "default": the statement changed session state (a variable, temporary table or prepared statement; the server does not say which), but outside db.session() the next query may run on another connection, so the connection was reset. Run it inside db.session(async () => { … }), or set it in the connection options.',
+      withDocsLink('UNIPOOL_SESSION_STATE_OUTSIDE_SESSION', 'unipool: pool "default": the statement changed session state (a variable, temporary table or prepared statement; the server does not say which), but outside db.session() the next query may run on another connection, so the connection was reset. Run it inside db.session(async () => { … }), or set it in the connection options.'),
     );
     const { rows } = await db.query('SELECT @x AS x');
     expect(rows).to.deep.equal([{ x: null }]);

@@ -4,6 +4,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { inspect } from 'node:util';
 import { postgresAdapter as adapter } from '../../../adapters/postgres/index.js';
 import { APPLICATION_NAME, OpenConnections, pgSettings } from './adapter-support.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 const PASSWORD = 's3cr3t-P@ss';
 
@@ -63,7 +64,7 @@ describe('postgres adapter: connect', () => {
       const error = await rejection(adapter.connect(pgSettings({}, { port, password: PASSWORD }), { timeoutMs: 300, onBroken: () => undefined }));
       expect(error?.code).to.equal('UNIPOOL_CONNECT_TIMEOUT');
       expect(error?.message).to.equal(
-        `postgres: connecting to 127.0.0.1:${port} (database "test", user "postgres") took longer than connectTimeoutMs (300 ms). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.`,
+        withDocsLink('UNIPOOL_CONNECT_TIMEOUT', `postgres: connecting to 127.0.0.1:${port} (database "test", user "postgres") took longer than connectTimeoutMs (300 ms). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.`),
       );
       expect(accepted).to.have.length(1);
       const serverSide = accepted[0] as Socket;
@@ -78,7 +79,7 @@ describe('postgres adapter: connect', () => {
     const error = await rejection(adapter.connect(pgSettings({}, { port, password: PASSWORD }), { timeoutMs: 5000, onBroken: (e) => void onBrokenCalls.push(e) }));
     expect(error?.code).to.equal('UNIPOOL_CONNECT_FAILED');
     expect(error?.message).to.equal(
-      `postgres: could not connect to 127.0.0.1:${port} (database "test", user "postgres"): connect ECONNREFUSED 127.0.0.1:${port} (ECONNREFUSED). Is the server running and listening on that host and port?`,
+      withDocsLink('UNIPOOL_CONNECT_FAILED', `postgres: could not connect to 127.0.0.1:${port} (database "test", user "postgres"): connect ECONNREFUSED 127.0.0.1:${port} (ECONNREFUSED). Is the server running and listening on that host and port?`),
     );
     expect(error?.cause?.code).to.equal('ECONNREFUSED');
     expect(inspect(error, { depth: 5 })).to.not.contain(PASSWORD);
@@ -92,7 +93,7 @@ describe('postgres adapter: connect', () => {
     );
     expect(error?.code).to.equal('UNIPOOL_CONNECT_FAILED');
     expect(error?.message).to.equal(
-      'postgres: could not connect to 127.0.0.1:5432 (database "t_pgadapter_no_such_db", user "postgres"): database "t_pgadapter_no_such_db" does not exist (3D000). Check the database name.',
+      withDocsLink('UNIPOOL_CONNECT_FAILED', 'postgres: could not connect to 127.0.0.1:5432 (database "t_pgadapter_no_such_db", user "postgres"): database "t_pgadapter_no_such_db" does not exist (3D000). Check the database name.'),
     );
   });
 
@@ -109,7 +110,7 @@ describe('postgres adapter: connect', () => {
     const error = await rejection(adapter.connect(pgSettings({ pipeline: 'false' }), { timeoutMs: 5000, onBroken: () => undefined }));
     expect(error?.code).to.equal('UNIPOOL_UNSUPPORTED');
     expect(error?.message).to.equal(
-      'postgres: options.pipeline is not supported (got "false"): unipool runs one statement at a time on a connection and releases it in between, and stream() (pg-cursor) cannot run in pipeline mode. Remove "pipeline" from the options.',
+      withDocsLink('UNIPOOL_UNSUPPORTED', 'postgres: options.pipeline is not supported (got "false"): unipool runs one statement at a time on a connection and releases it in between, and stream() (pg-cursor) cannot run in pipeline mode. Remove "pipeline" from the options.'),
     );
   });
 

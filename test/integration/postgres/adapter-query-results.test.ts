@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { postgresAdapter as adapter, type PgConnection } from '../../../adapters/postgres/index.js';
 import { OpenConnections } from './adapter-support.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 const INT4 = 23;
 const TEXT = 25;
@@ -92,7 +93,7 @@ describe('postgres adapter: query results', () => {
     );
     expect(error?.code).to.equal('UNIPOOL_UNSUPPORTED');
     expect(error?.message).to.equal(
-      'postgres: query() received named parameters (an object); PostgreSQL binds by position. Write $1, $2 … in the SQL and pass an array.',
+      withDocsLink('UNIPOOL_UNSUPPORTED', 'postgres: query() received named parameters (an object); PostgreSQL binds by position. Write $1, $2 … in the SQL and pass an array.'),
     );
   });
 

@@ -3,6 +3,7 @@ import { postgresAdapter as adapter, type PgConnection } from '../../../adapters
 import { postgresDriver } from '../../../adapters/postgres/load-postgres-driver.js';
 import { streamRows } from '../../../adapters/postgres/postgres-stream.js';
 import { OpenConnections } from './adapter-support.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 const SERIES = 'SELECT g AS n FROM generate_series(1, $1::int) AS g';
 
@@ -142,7 +143,7 @@ describe('postgres adapter: stream (pg-cursor)', () => {
       caught = error as { code?: string; message?: string };
     }
     expect(caught?.code).to.equal('UNIPOOL_INVALID_ARGUMENT');
-    expect(caught?.message).to.equal('postgres: stream(): batchSize must be an integer from 1 to 2147483647, got 0');
+    expect(caught?.message).to.equal(withDocsLink('UNIPOOL_INVALID_ARGUMENT', 'postgres: stream(): batchSize must be an integer from 1 to 2147483647, got 0'));
     expect(adapter.isUsable(conn)).to.equal(true);
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { postgresAdapter as adapter, type PgConnection } from '../../../adapters/postgres/index.js';
 import { OpenConnections } from './adapter-support.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 async function rejection(promise: Promise<unknown>): Promise<{ code?: string; message?: string } | null> {
   return promise.then(
@@ -127,7 +128,7 @@ describe('postgres adapter: transactions', () => {
     const error = await rejection(adapter.begin(conn, { isolation: 'snapshot' as never }));
     expect(error?.code).to.equal('UNIPOOL_INVALID_ARGUMENT');
     expect(error?.message).to.equal(
-      'postgres: unknown isolation level "snapshot"; expected one of read uncommitted, read committed, repeatable read, serializable.',
+      withDocsLink('UNIPOOL_INVALID_ARGUMENT', 'postgres: unknown isolation level "snapshot"; expected one of read uncommitted, read committed, repeatable read, serializable.'),
     );
     expect(adapter.transactionState(conn)).to.equal('idle');
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { sleep, uniqueTable } from '../../support/engines.js';
 import type { Database } from '../../../src/index.js';
 import { closePoolsAfterEach, gate, openPool, useServerView, type ServerView } from './server-view.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 type Caught = { code?: string; message?: string };
 const caught = (promise: Promise<unknown>): Promise<Caught> => promise.then(() => ({}), (error: unknown) => error as Caught);
@@ -150,7 +151,7 @@ describe('postgres: atomic() as the server sees it', () => {
       );
       expect(error.code).to.equal('UNIPOOL_TX_ABORTED');
       expect(error.message).to.equal(
-        'postgres: COMMIT found the transaction aborted by an earlier failed statement, so the server rolled it back; nothing was committed. Let the error propagate out of atomic(), or wrap the statement that may fail in a nested atomic() (a savepoint) to continue after it.',
+        withDocsLink('UNIPOOL_TX_ABORTED', 'postgres: COMMIT found the transaction aborted by an earlier failed statement, so the server rolled it back; nothing was committed. Let the error propagate out of atomic(), or wrap the statement that may fail in a nested atomic() (a savepoint) to continue after it.'),
       );
       expect(await committedIds(server(), table)).to.deep.equal([]);
       expect(await server().states(name)).to.deep.equal(['idle']);
@@ -164,12 +165,12 @@ describe('postgres: atomic() as the server sees it', () => {
       const durable = await caught(db.atomic({ durable: true }, async () => undefined));
       expect(durable).to.include({
         code: 'UNIPOOL_TX_NESTED_DURABLE',
-        message: 'unipool: pool "default": atomic({ durable: true }) must be the outermost block, but it runs inside another atomic() block — remove durable, or call it outside any transaction so its COMMIT is final',
+        message: withDocsLink('UNIPOOL_TX_NESTED_DURABLE', 'unipool: pool "default": atomic({ durable: true }) must be the outermost block, but it runs inside another atomic() block — remove durable, or call it outside any transaction so its COMMIT is final'),
       });
       const options = await caught(db.atomic({ isolation: 'serializable' }, async () => undefined));
       expect(options).to.include({
         code: 'UNIPOOL_TX_OPTIONS_NESTED',
-        message: 'unipool: pool "default": a nested atomic() block cannot set isolation or readOnly — they belong to the outermost block; set them there, or drop them from the nested call',
+        message: withDocsLink('UNIPOOL_TX_OPTIONS_NESTED', 'unipool: pool "default": a nested atomic() block cannot set isolation or readOnly — they belong to the outermost block; set them there, or drop them from the nested call'),
       });
     });
   });
@@ -182,7 +183,7 @@ describe('postgres: atomic() as the server sees it', () => {
     });
     expect(await late).to.include({
       code: 'UNIPOOL_TX_ENDED',
-      message: 'unipool: a statement ran after the atomic() block that held its connection had ended — await every query inside the block',
+      message: withDocsLink('UNIPOOL_TX_ENDED', 'unipool: a statement ran after the atomic() block that held its connection had ended — await every query inside the block'),
     });
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { sleep, uniqueTable } from '../../support/engines.js';
 import { backendPid, closePoolsAfterEach, openPool, useServerView } from './server-view.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 type Caught = { code?: string; message?: string };
 const caught = (promise: Promise<unknown>): Promise<Caught> => promise.then(() => ({}), (error: unknown) => error as Caught);
@@ -42,7 +43,7 @@ describe('postgres: connections in a bad state are rolled back or destroyed, nev
     const error = await running;
     expect(error).to.include({
       code: 'UNIPOOL_CONNECTION_BROKEN',
-      message: 'unipool: pool "default": the connection broke while the statement ran (57P01); it was destroyed. The statement may or may not have run: retry only if it is idempotent.',
+      message: withDocsLink('UNIPOOL_CONNECTION_BROKEN', 'unipool: pool "default": the connection broke while the statement ran (57P01); it was destroyed. The statement may or may not have run: retry only if it is idempotent.'),
     });
     expect((error as { cause?: unknown }).cause).to.include({ code: '57P01', message: 'terminating connection due to administrator command' });
     expect(db.stats()).to.include({ inUse: 0, destroyed: 1 });

@@ -146,7 +146,7 @@ describe(`postgres: ${REQUESTS} concurrent scoped requests (query, ${AWAIT_MS} m
     expect(numbers.ok + numbers.timeouts).to.equal(REQUESTS);
     expect(db.stats().timeouts).to.equal(numbers.timeouts);
     if (numbers.timeouts > 0) {
-      expect(numbers.timeoutMessage).to.match(/^unipool: timed out after 1000 ms waiting for a connection from pool "default" \(size=5 inUse=5 idle=0 waiting=\d+\)\. Every connection stayed busy: raise pool\.max or pool\.acquireTimeoutMs, or find what holds connections too long \(stats\(\)\.holdMs, pool\.leakDetectionMs\)\.$/);
+      expect(numbers.timeoutMessage).to.match(/^unipool: timed out after 1000 ms waiting for a connection from pool "default" \(size=5 inUse=5 idle=0 waiting=\d+\)\. Every connection stayed busy: raise pool\.max or pool\.acquireTimeoutMs, or find what holds connections too long \(stats\(\)\.holdMs, pool\.leakDetectionMs\)\.\nSee \S+\/reference\/errors#unipool_acquire_timeout$/);
     }
     expect(db.stats().inUse).to.equal(0);
   });

@@ -2,12 +2,15 @@ import { expect } from 'chai';
 import { uniqueTable } from '../../support/engines.js';
 import type { Database } from '../../../src/index.js';
 import { backendPid, closePoolsAfterEach, openPool, useServerView } from './server-view.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 type Caught = { code?: string; message?: string };
 const caught = (promise: Promise<unknown>): Promise<Caught> => promise.then(() => ({}), (error: unknown) => error as Caught);
 
-const OUTSIDE_SCOPE =
-  'unipool: pool "default": the statement left a transaction open outside any scope, so the next query could not reach the same connection; it was rolled back. Use db.atomic(async () => { … }) for transactions, or run the code inside dbs.scope()/dbs.middleware().';
+const OUTSIDE_SCOPE = withDocsLink(
+  'UNIPOOL_TX_OUTSIDE_SCOPE',
+  'unipool: pool "default": the statement left a transaction open outside any scope, so the next query could not reach the same connection; it was rolled back. Use db.atomic(async () => { … }) for transactions, or run the code inside dbs.scope()/dbs.middleware().',
+);
 
 async function withTable(db: Database, body: (table: string) => Promise<void>): Promise<void> {
   const table = uniqueTable('pgit_manual');
@@ -108,7 +111,7 @@ describe('postgres: manual transactions as the server sees them', () => {
       const error = await caught(db.atomic(async () => undefined));
       expect(error).to.include({
         code: 'UNIPOOL_TX_MANUAL_ACTIVE',
-        message: 'unipool: pool "default": atomic() cannot start inside a manual transaction (BEGIN …) on the held connection — COMMIT or ROLLBACK it first, or run the whole transaction in atomic()',
+        message: withDocsLink('UNIPOOL_TX_MANUAL_ACTIVE', 'unipool: pool "default": atomic() cannot start inside a manual transaction (BEGIN …) on the held connection — COMMIT or ROLLBACK it first, or run the whole transaction in atomic()'),
       });
       // The manual transaction is untouched by the refused atomic().
       expect(await server().states(name)).to.deep.equal(['idle in transaction']);

@@ -1,12 +1,16 @@
 import { expect } from 'chai';
 import type { Database } from '../../../src/index.js';
 import { backendPid, closePoolsAfterEach, openPool, useServerView } from './server-view.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 type Caught = { code?: string; message?: string };
 const caught = (promise: Promise<unknown>): Promise<Caught> => promise.then(() => ({}), (error: unknown) => error as Caught);
 
 const outsideSession = (tag: string): string =>
-  `unipool: pool "default": the statement changed session state (${tag}), but outside db.session() the next query may run on another connection, so the connection was reset. Run it inside db.session(async () => { … }), or set it in the connection options.`;
+  withDocsLink(
+    'UNIPOOL_SESSION_STATE_OUTSIDE_SESSION',
+    `unipool: pool "default": the statement changed session state (${tag}), but outside db.session() the next query may run on another connection, so the connection was reset. Run it inside db.session(async () => { … }), or set it in the connection options.`,
+  );
 
 const rowsOf = async (db: Database, sql: string): Promise<unknown[]> => (await db.query(sql)).rows;
 

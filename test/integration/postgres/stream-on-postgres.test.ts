@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { uniqueTable } from '../../support/engines.js';
 import { backendPid, closePoolsAfterEach, openPool, useServerView } from './server-view.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 type Caught = { code?: string; message?: string };
 
@@ -99,7 +100,7 @@ describe('postgres: stream() over a pg-cursor portal, as the server sees it', ()
         expect(error).to.include({
           code: 'UNIPOOL_CONNECTION_BUSY',
           message:
-            'unipool: a stream() loop is still open on this connection, so a statement now would wait for the loop forever — finish (or break out of) the loop first, or collect the rows you need and query after it',
+            withDocsLink('UNIPOOL_CONNECTION_BUSY', 'unipool: a stream() loop is still open on this connection, so a statement now would wait for the loop forever — finish (or break out of) the loop first, or collect the rows you need and query after it'),
         });
         break;
       }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { barChart, escapeXml, lineChart, niceTicks } from '../../../src/cli/bench/svg-chart.js';
+import { barChart, escapeXml, lineChart, niceTicks, textWidth } from '../../../src/cli/bench/svg-chart.js';
 
 function widths(svg: string): number[] {
   return [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="20"/g)].map((m) => Number(m[1]));
@@ -21,6 +21,27 @@ describe('bench: hand-written SVG charts', () => {
     expect(svg.trimEnd().endsWith('</svg>')).to.equal(true);
     expect(svg).to.include('<title>W1</title>');
     expect(svg).to.not.match(/<script|href=|@import/);
+  });
+
+  it('grow the canvas so the longest label, value and title stay inside it', () => {
+    const valueText = '12,345 req/s, peak 10 in use, and a much longer note after it';
+    const svg = barChart({ title: 'W2', groups: [{ name: 'postgres', bars: [{ label: 'unipool (request)', value: 10, valueText, tone: 'ours' }] }] });
+    const width = Number(/viewBox="0 0 ([\d.]+) /.exec(svg)?.[1]);
+    const valueX = Number(/<text x="([\d.]+)"[^>]*>12,345/.exec(svg)?.[1]);
+    expect(valueX + textWidth(valueText, 12)).to.be.at.most(width);
+  });
+
+  it('draw an estimated bar hatched and outlined, and describe the chart with its caption', () => {
+    const svg = barChart({
+      title: 'W2 needed',
+      caption: 'Hatched bars are estimates.',
+      groups: [{ name: 'postgres', bars: [{ label: 'asap', value: 1, valueText: '1', tone: 'ours' }, { label: 'pg.Pool', value: 190, valueText: '≥ 190 (estimate)', tone: 'peer', estimate: true }] }],
+    });
+    expect(svg).to.include('<desc>Hatched bars are estimates.</desc>');
+    expect(svg).to.include('<pattern id="hatch-peer"');
+    expect(svg).to.match(/<rect [^>]*fill="url\(#hatch-peer\)" stroke="#9ca3af"[^>]*stroke-dasharray/);
+    expect(svg).to.not.include('hatch-ours');
+    expect(svg).to.include('>≥ 190 (estimate)</text>');
   });
 
   it('escape every label, so a name with <, & or quotes cannot break the markup', () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Capabilities } from '../../../src/adapter.js';
 import { ErrorCodes } from '../../../src/errors.js';
 import { CHANNELS, METRICS } from '../../../src/metrics/metric-definitions.js';
@@ -9,8 +10,9 @@ import { renderBenchmarks } from '../../../scripts/docs/render-benchmarks.js';
 import { renderCapabilities } from '../../../scripts/docs/render-capabilities.js';
 import { renderConfiguration, type SchemaNode } from '../../../scripts/docs/render-configuration.js';
 import { renderErrors } from '../../../scripts/docs/render-errors.js';
+import { renderEnginePoolOptions } from '../../../scripts/docs/render-engine-parts.js';
 import { renderMetrics } from '../../../scripts/docs/render-metrics.js';
-import { table, text } from '../../../scripts/docs/markdown.js';
+import { linkErrorCodes, table, text } from '../../../scripts/docs/markdown.js';
 
 const capabilities: Capabilities = {
   transactionStateSource: 'status()',
@@ -32,8 +34,10 @@ const capabilities: Capabilities = {
   notes: ['Uses <angle> brackets | and a pipe.'],
 };
 
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
 describe('docs: reference page generators', () => {
-  it('write a table per object of the schema, following $ref into $defs, with type, default and description', () => {
+  it('write a table per object of the schema, following $ref into $defs, and an anchored section per option', () => {
     const schema: SchemaNode = {
       description: 'Aliases.',
       type: 'object',
@@ -61,10 +65,39 @@ describe('docs: reference page generators', () => {
     const md = renderConfiguration(schema);
     expect(md).to.include('## DatabaseConfig {#database}');
     expect(md).to.include('## PoolConfig {#pool}');
-    expect(md).to.include('| `engine` | `"postgres"`, `"sqlite"` | — | **Required.** Which engine. |');
-    expect(md).to.include('| `pool` | object — see [PoolConfig](#pool) |');
-    expect(md).to.include('| `max` | integer ≥ 1, ≤ 100 | `10` | Upper limit. |');
+    expect(md).to.include('| [`engine`](#database-engine) | `"postgres"`, `"sqlite"` | — |');
+    expect(md).to.include('### `engine` {#database-engine}\n\nType: `"postgres"`, `"sqlite"` · Default: —\n\n**Required.** Which engine.\n');
+    expect(md).to.include('| [`pool`](#database-pool) | object — see [PoolConfig](#pool) |');
+    expect(md).to.include('| [`max`](#pool-max) | integer ≥ 1, ≤ 100 | `10` |');
+    expect(md).to.include('### `max` {#pool-max}\n\nType: integer ≥ 1, ≤ 100 · Default: `10`\n\nUpper limit.\n');
     expect(md, 'angle brackets must not reach Vue as a tag').to.include('sqlite:&lt;path&gt;');
+  });
+
+  it('say "Required." once when the schema description says it too', () => {
+    const md = renderConfiguration({ type: 'object', required: ['default'], properties: { default: { type: 'string', description: 'The default database. Required.' } } });
+    expect(md).to.include('**Required.** The default database.\n');
+    expect(md.match(/Required\./g)).to.have.length(1);
+  });
+
+  it('write each engine a row per pool option, with its default and effect there, linking the reference and the error codes', () => {
+    const schema = JSON.parse(readFileSync(join(root, 'schema/databases.schema.json'), 'utf8')) as SchemaNode;
+    const options = Object.keys(schema.$defs?.['pool']?.properties ?? {});
+    expect(options).to.include.members(['max', 'acquireTimeoutMs', 'maxWaiting']);
+    for (const engine of ['postgres', 'mysql', 'sqlite', 'oracle'] as const) {
+      const md = renderEnginePoolOptions(engine, schema);
+      for (const option of options) expect(md, `${engine}: ${option}`).to.include(`| [\`${option}\`](../reference/configuration.md#pool-${option.toLowerCase()}) |`);
+      expect(md).to.include('[`UNIPOOL_ACQUIRE_TIMEOUT`](../reference/errors.md#unipool_acquire_timeout)');
+      // The SQLite-only rule appears on the SQLite page only.
+      if (engine === 'sqlite') expect(md).to.include('`1` (`:memory:`)');
+      else expect(md, engine).not.to.include('SQLite');
+    }
+  });
+
+  it('link a bare error code once, leaving one already linked alone', () => {
+    expect(linkErrorCodes('before UNIPOOL_QUEUE_FULL is thrown', './errors.md')).to.equal('before [`UNIPOOL_QUEUE_FULL`](./errors.md#unipool_queue_full) is thrown');
+    expect(linkErrorCodes('a `UNIPOOL_POOL_CLOSED` error', './errors.md')).to.equal('a [`UNIPOOL_POOL_CLOSED`](./errors.md#unipool_pool_closed) error');
+    const linked = '[`UNIPOOL_POOL_CLOSED`](./errors.md#unipool_pool_closed)';
+    expect(linkErrorCodes(linked, './errors.md')).to.equal(linked);
   });
 
   it('refuse a $ref that is not in $defs, naming it', () => {
@@ -89,9 +122,14 @@ describe('docs: reference page generators', () => {
     expect(md).to.include('`mysql` (not written)');
   });
 
-  it('write one row per error code', () => {
+  it('write one anchored section per error code, with its cause and a fix', () => {
     const md = renderErrors();
-    for (const code of Object.keys(ErrorCodes)) expect(md).to.include(`| \`${code}\` |`);
+    for (const code of Object.keys(ErrorCodes)) {
+      const section = md.split(`## \`${code}\` {#${code.toLowerCase()}}\n\n`)[1]?.split('\n## ')[0];
+      expect(section, code).to.be.a('string');
+      expect(section).to.match(/^\*\*Cause\.\*\* .+\n\n\*\*Fix\.\*\* .+/);
+      expect(section, `${code} has its own fix`).not.to.include('The message says what happened and what to change.');
+    }
   });
 
   it('write every metric and channel', () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { AcquireTimeoutError, UnipoolError } from '../../../src/errors.js';
 import { installClock, makeEngine, rejectionOf, watch, type Clock } from './pool-harness.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 describe('pool engine: an acquire that waits too long', () => {
   let clock: Clock;
@@ -28,7 +29,7 @@ describe('pool engine: an acquire that waits too long', () => {
     expect(outcome.error).to.be.instanceOf(UnipoolError);
     expect(outcome.error.code).to.equal('UNIPOOL_ACQUIRE_TIMEOUT');
     expect(outcome.error.message).to.equal(
-      'unipool: timed out after 1000 ms waiting for a connection from pool "main" (size=1 inUse=1 idle=0 waiting=2). Every connection stayed busy: raise pool.max or pool.acquireTimeoutMs, or find what holds connections too long (stats().holdMs, pool.leakDetectionMs).',
+      withDocsLink('UNIPOOL_ACQUIRE_TIMEOUT', 'unipool: timed out after 1000 ms waiting for a connection from pool "main" (size=1 inUse=1 idle=0 waiting=2). Every connection stayed busy: raise pool.max or pool.acquireTimeoutMs, or find what holds connections too long (stats().holdMs, pool.leakDetectionMs).'),
     );
     expect(outcome.error.cause).to.equal(undefined);
     expect(second.settled().state).to.equal('pending');
@@ -48,8 +49,8 @@ describe('pool engine: an acquire that waits too long', () => {
     expect(error.code).to.equal('UNIPOOL_ACQUIRE_TIMEOUT');
     expect(error.cause).to.equal(factory.createError);
     expect(error.message).to.equal(
-      'unipool: timed out after 2000 ms waiting for a connection from pool "main" (size=1 inUse=1 idle=0 waiting=1); ' +
-        'last connect error: connect ECONNREFUSED 127.0.0.1:5432. Fix the connection problem (see error.cause).',
+      withDocsLink('UNIPOOL_ACQUIRE_TIMEOUT', 'unipool: timed out after 2000 ms waiting for a connection from pool "main" (size=1 inUse=1 idle=0 waiting=1); ' +
+        'last connect error: connect ECONNREFUSED 127.0.0.1:5432. Fix the connection problem (see error.cause).'),
     );
     engine.release(held);
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { PoolClosedError } from '../../../src/errors.js';
 import { FakeFactory } from '../../support/fake-factory.js';
 import { installClock, makeEngine, rejectionOf, watch, type Clock } from './pool-harness.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 describe('pool engine: close() drains, then forces', () => {
   let clock: Clock;
@@ -19,7 +20,7 @@ describe('pool engine: close() drains, then forces', () => {
     const error = await rejectionOf(engine.acquire());
     expect(error).to.be.instanceOf(PoolClosedError);
     expect(error.code).to.equal('UNIPOOL_POOL_CLOSED');
-    expect(error.message).to.equal('unipool: pool "main" is closed; it takes no new work. Create the databases again to reconnect.');
+    expect(error.message).to.equal(withDocsLink('UNIPOOL_POOL_CLOSED', 'unipool: pool "main" is closed; it takes no new work. Create the databases again to reconnect.'));
     await closing;
     expect(engine.stats().rejected).to.equal(1);
   });

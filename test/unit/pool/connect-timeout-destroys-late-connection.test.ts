@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { UnipoolError } from '../../../src/errors.js';
 import { installClock, makeEngine, rejectionOf, type Clock } from './pool-harness.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 describe('pool engine: connectTimeoutMs bounds one connection attempt', () => {
   let clock: Clock;
@@ -20,8 +21,8 @@ describe('pool engine: connectTimeoutMs bounds one connection attempt', () => {
     const cause = error.cause as UnipoolError;
     expect(cause.code).to.equal('UNIPOOL_CONNECT_TIMEOUT');
     expect(cause.message).to.equal(
-      'unipool: opening a connection for pool "main" took longer than connectTimeoutMs (1000 ms); ' +
-        'check that the server is reachable, or raise pool.connectTimeoutMs.',
+      withDocsLink('UNIPOOL_CONNECT_TIMEOUT', 'unipool: opening a connection for pool "main" took longer than connectTimeoutMs (1000 ms); ' +
+        'check that the server is reachable, or raise pool.connectTimeoutMs.'),
     );
     expect(error.message).to.equal(
       'unipool: pool "main" could not open a connection: opening a connection for pool "main" took longer than connectTimeoutMs (1000 ms); ' +

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { QueueFullError } from '../../../src/errors.js';
 import { installClock, makeEngine, rejectionOf, watch, type Clock } from './pool-harness.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 describe('pool engine: maxWaiting limits the waiting queue', () => {
   let clock: Clock;
@@ -19,8 +20,8 @@ describe('pool engine: maxWaiting limits the waiting queue', () => {
     expect(error).to.be.instanceOf(QueueFullError);
     expect(error.code).to.equal('UNIPOOL_QUEUE_FULL');
     expect(error.message).to.equal(
-      'unipool: pool "main" has 1 callers waiting (maxWaiting=1); rejecting at once (size=1 inUse=1 idle=0). ' +
-        'Raise pool.maxWaiting or pool.max, or shed load earlier.',
+      withDocsLink('UNIPOOL_QUEUE_FULL', 'unipool: pool "main" has 1 callers waiting (maxWaiting=1); rejecting at once (size=1 inUse=1 idle=0). ' +
+        'Raise pool.maxWaiting or pool.max, or shed load earlier.'),
     );
     expect(engine.stats()).to.include({ rejected: 1, waiting: 1 });
     engine.release(held);

@@ -3,6 +3,7 @@ import { UnipoolError } from '../../../src/errors.js';
 import { PooledConnection } from '../../../src/pool/pooled-connection.js';
 import type { FakeConnection } from '../../support/fake-factory.js';
 import { installClock, makeEngine, type Clock } from './pool-harness.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 describe('pool engine: release and destroy of a checked-out connection', () => {
   let clock: Clock;
@@ -26,7 +27,7 @@ describe('pool engine: release and destroy of a checked-out connection', () => {
     expect(thrown).to.be.instanceOf(UnipoolError);
     expect((thrown as UnipoolError).code).to.equal('UNIPOOL_LEASE_RELEASED');
     expect((thrown as UnipoolError).message).to.equal(
-      'unipool: release() of connection #1 of pool "main", which is not checked out (already released or destroyed). Release each connection exactly once.',
+      withDocsLink('UNIPOOL_LEASE_RELEASED', 'unipool: release() of connection #1 of pool "main", which is not checked out (already released or destroyed). Release each connection exactly once.'),
     );
     expect(engine.stats()).to.include({ released: 1, idle: 1, size: 1 });
   });

@@ -3,6 +3,7 @@ import { checkMysqlOptions, createMysqlAdapter, createMysqlDriverLoader, mysqlCa
 import { redact } from '../../../../adapters/mysql/connect-mysql.js';
 import { quoteIdentifier, quoteSettingValue } from '../../../../adapters/mysql/quote-mysql.js';
 import { UnipoolError } from '../../../../src/errors.js';
+import { withDocsLink } from '../../../support/docs-link.js';
 
 const notFound = (): Promise<never> => Promise.reject(Object.assign(new Error("Cannot find package 'mysql2'"), { code: 'ERR_MODULE_NOT_FOUND' }));
 
@@ -11,14 +12,14 @@ describe('mysql adapter: loading mysql2', () => {
     const error = await createMysqlDriverLoader(notFound)().catch((e: unknown) => e);
     expect(error).to.be.instanceOf(UnipoolError);
     expect(error).to.have.property('code', 'UNIPOOL_DRIVER_MISSING');
-    expect((error as Error).message).to.equal('engine "mysql" needs the package "mysql2": npm install mysql2');
+    expect((error as Error).message).to.equal(withDocsLink('UNIPOOL_DRIVER_MISSING', 'engine "mysql" needs the package "mysql2": npm install mysql2'));
     expect((error as Error).cause).to.have.property('code', 'ERR_MODULE_NOT_FOUND');
   });
 
   it('reports a package that fails to load for another reason with its own message', async () => {
     const error = await createMysqlDriverLoader(() => Promise.reject(new Error('boom')))().catch((e: unknown) => e);
     expect(error).to.have.property('code', 'UNIPOOL_DRIVER_MISSING');
-    expect((error as Error).message).to.equal('engine "mysql": loading the package "mysql2" failed: boom');
+    expect((error as Error).message).to.equal(withDocsLink('UNIPOOL_DRIVER_MISSING', 'engine "mysql": loading the package "mysql2" failed: boom'));
   });
 
   it('imports once, and tries again after a failure', async () => {

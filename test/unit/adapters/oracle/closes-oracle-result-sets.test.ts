@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { ConnectionSettings, Row } from '../../../../src/adapter.js';
 import { createOracleAdapter } from '../../../../adapters/oracle/index.js';
 import { FakeOracledb, oracleError, type FakeOracleConnection, type FakeOracleResultSet } from '../../../support/fake-oracledb.js';
+import { withDocsLink } from '../../../support/docs-link.js';
 
 const settings: ConnectionSettings = { host: 'db', database: 'SVC', user: 'app', options: {} };
 const rows = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ N: i + 1 }));
@@ -101,7 +102,7 @@ describe('oracle adapter: stream() through a result set', () => {
     const { adapter, conn } = await setup(1);
     const error = await adapter.stream(conn, 'SELECT n FROM t', undefined, { batchSize: 1.5 }).next().catch((e: unknown) => e);
     expect(error).to.have.property('code', 'UNIPOOL_INVALID_ARGUMENT');
-    expect((error as Error).message).to.equal('oracle: stream(): batchSize must be an integer from 1 to 2147483647, got 1.5');
+    expect((error as Error).message).to.equal(withDocsLink('UNIPOOL_INVALID_ARGUMENT', 'oracle: stream(): batchSize must be an integer from 1 to 2147483647, got 1.5'));
     expect(conn.calls).to.have.length(0);
   });
 

@@ -3,6 +3,7 @@ import type { ConnectionSettings } from '../../../../src/adapter.js';
 import { createOracleAdapter, oracleCapabilities, setTransactionSql } from '../../../../adapters/oracle/index.js';
 import { isConnectionError } from '../../../../adapters/oracle/oracle-errors.js';
 import { FakeOracledb, oracleError, type FakeOracleConnection } from '../../../support/fake-oracledb.js';
+import { withDocsLink } from '../../../support/docs-link.js';
 
 const settings: ConnectionSettings = { host: 'db', database: 'SVC', user: 'app', options: {} };
 
@@ -78,7 +79,7 @@ describe('oracle adapter: autoCommit and transactions', () => {
     const { adapter, conn } = await setup();
     const error = await adapter.begin(conn, { isolation: 'repeatable read' }).catch((e: unknown) => e);
     expect(error).to.have.property('code', 'UNIPOOL_UNSUPPORTED');
-    expect((error as Error).message).to.equal('oracle: isolation "repeatable read" is not supported; Oracle offers "read committed" (the default) and "serializable".');
+    expect((error as Error).message).to.equal(withDocsLink('UNIPOOL_UNSUPPORTED', 'oracle: isolation "repeatable read" is not supported; Oracle offers "read committed" (the default) and "serializable".'));
     expect(adapter.transactionState(conn)).to.equal('idle');
     expect(() => setTransactionSql({ isolation: 'read uncommitted' })).to.throw(/not supported/);
     expect(() => setTransactionSql({ readOnly: true, isolation: 'read committed' })).to.throw(/readOnly cannot be combined with isolation "read committed"/);

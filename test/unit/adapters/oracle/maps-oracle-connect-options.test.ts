@@ -3,6 +3,7 @@ import type { ConnectionSettings } from '../../../../src/adapter.js';
 import { UnipoolError } from '../../../../src/errors.js';
 import { createOracleAdapter, createOracleDriverLoader, oracleConnectOptions } from '../../../../adapters/oracle/index.js';
 import { FakeOracledb, oracleError } from '../../../support/fake-oracledb.js';
+import { withDocsLink } from '../../../support/docs-link.js';
 
 const PASSWORD = 's3cr3t-P@ss';
 
@@ -71,7 +72,7 @@ describe('oracle adapter: connect failures', () => {
     const error = await adapterWith(fake).connect(settings(), context).catch((e: unknown) => e);
     expect(error).to.have.property('code', 'UNIPOOL_CONNECT_TIMEOUT');
     expect((error as Error).message).to.equal(
-      'oracle: connecting to db.example.com:1521/FREEPDB1 (user "app") took longer than connectTimeoutMs (1500 ms; oracledb counts whole seconds: 2 s). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.',
+      withDocsLink('UNIPOOL_CONNECT_TIMEOUT', 'oracle: connecting to db.example.com:1521/FREEPDB1 (user "app") took longer than connectTimeoutMs (1500 ms; oracledb counts whole seconds: 2 s). Check that the host and port are right and reachable (firewall, VPN), or raise pool.connectTimeoutMs.'),
     );
     expect((error as Error).cause).to.equal(fake.connectError);
   });
@@ -82,7 +83,7 @@ describe('oracle adapter: connect failures', () => {
     const error = (await adapterWith(fake).connect(settings(), context).catch((e: unknown) => e)) as Error;
     expect(error).to.have.property('code', 'UNIPOOL_CONNECT_FAILED');
     expect(error.message).to.equal(
-      'oracle: could not connect to db.example.com:1521/FREEPDB1 (user "app"): ORA-01017: invalid credential or not authorized; logon denied. Check the user and password.',
+      withDocsLink('UNIPOOL_CONNECT_FAILED', 'oracle: could not connect to db.example.com:1521/FREEPDB1 (user "app"): ORA-01017: invalid credential or not authorized; logon denied. Check the user and password.'),
     );
     expect(printed(error)).not.to.contain(PASSWORD);
   });
@@ -100,7 +101,7 @@ describe('oracle adapter: connect failures', () => {
     const adapter = createOracleAdapter({ loadDriver: createOracleDriverLoader(missing) });
     const error = await adapter.connect(settings(), context).catch((e: unknown) => e);
     expect(error).to.have.property('code', 'UNIPOOL_DRIVER_MISSING');
-    expect((error as Error).message).to.equal('engine "oracle" needs the package "oracledb": npm install oracledb');
+    expect((error as Error).message).to.equal(withDocsLink('UNIPOOL_DRIVER_MISSING', 'engine "oracle" needs the package "oracledb": npm install oracledb'));
   });
 
   it('imports oracledb once, and only when the first connection opens', async () => {

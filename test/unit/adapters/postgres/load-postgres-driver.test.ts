@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createPostgresDriverLoader } from '../../../../adapters/postgres/load-postgres-driver.js';
+import { withDocsLink } from '../../../support/docs-link.js';
 
 type Caught = { code?: string; message?: string; cause?: unknown };
 
@@ -17,21 +18,21 @@ describe('postgres adapter: loading pg and pg-cursor', () => {
   it('says how to install pg when it is missing', async () => {
     const error = await rejection(createPostgresDriverLoader(importMissing).pg());
     expect(error?.code).to.equal('UNIPOOL_DRIVER_MISSING');
-    expect(error?.message).to.equal('engine "postgres" needs the package "pg": npm install pg');
+    expect(error?.message).to.equal(withDocsLink('UNIPOOL_DRIVER_MISSING', 'engine "postgres" needs the package "pg": npm install pg'));
     expect((error?.cause as { code?: string }).code).to.equal('ERR_MODULE_NOT_FOUND');
   });
 
   it('says how to install pg-cursor when stream() needs it', async () => {
     const error = await rejection(createPostgresDriverLoader(importMissing).cursor());
     expect(error?.code).to.equal('UNIPOOL_DRIVER_MISSING');
-    expect(error?.message).to.equal('engine "postgres" needs the package "pg-cursor": npm install pg-cursor');
+    expect(error?.message).to.equal(withDocsLink('UNIPOOL_DRIVER_MISSING', 'engine "postgres" needs the package "pg-cursor": npm install pg-cursor'));
   });
 
   it('reports a package that is installed but fails to load, with the cause', async () => {
     const broken = new Error('Unexpected token in pg/lib/index.js');
     const error = await rejection(createPostgresDriverLoader(() => Promise.reject(broken)).pg());
     expect(error?.code).to.equal('UNIPOOL_DRIVER_MISSING');
-    expect(error?.message).to.equal('engine "postgres": loading the package "pg" failed: Unexpected token in pg/lib/index.js');
+    expect(error?.message).to.equal(withDocsLink('UNIPOOL_DRIVER_MISSING', 'engine "postgres": loading the package "pg" failed: Unexpected token in pg/lib/index.js'));
     expect(error?.cause).to.equal(broken);
   });
 
