@@ -140,6 +140,8 @@ describe('public API: the emitted declarations export exactly the documented sur
     expect(members('Database')).not.to.include.oneOf(['endScope', 'close']);
     expect(members('DatabaseRegistry')).to.include('close');
     expect(surface).not.to.match(/^ {2}\w+ (Adapter|DatabaseCore)\b/m);
-    expect(surface).to.match(/node modules the declarations import: \(none\)/);
+    // The drop-in pools are EventEmitters, as pg's and mysql2's pools are (node:events); nothing of
+    // the internals (AsyncLocalStorage's node:async_hooks) may reach a user's type checker.
+    expect(surface).to.match(/node modules the declarations import: (\(none\)|node:events)$/m);
   });
 });

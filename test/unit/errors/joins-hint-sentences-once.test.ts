@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { connectFailure, endSentence } from '../../../src/connect-errors.js';
 import { acquireTimeoutError } from '../../../src/pool/acquire-errors.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 const PG_HBA = 'Check the user, password and pg_hba.conf.';
 
@@ -14,7 +15,7 @@ describe('error messages: a sentence ends with one full stop', () => {
   it('a driver message ending in a period is not followed by a second one', () => {
     const error = Object.assign(new Error('password authentication failed.'), { code: '28000' });
     const failure = connectFailure('postgres', '127.0.0.1:5432', error, { '28000': PG_HBA }, undefined, { showCode: false });
-    expect(failure.message).to.equal(`postgres: could not connect to 127.0.0.1:5432: password authentication failed. ${PG_HBA}`);
+    expect(failure.message).to.equal(withDocsLink('UNIPOOL_CONNECT_FAILED', `postgres: could not connect to 127.0.0.1:5432: password authentication failed. ${PG_HBA}`));
   });
 
   it('an acquire timeout quoting a connect error that ends in a hint reads "pg_hba.conf. Fix", not "pg_hba.conf.. Fix"', () => {

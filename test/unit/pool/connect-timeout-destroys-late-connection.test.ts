@@ -25,8 +25,8 @@ describe('pool engine: connectTimeoutMs bounds one connection attempt', () => {
         'check that the server is reachable, or raise pool.connectTimeoutMs.'),
     );
     expect(error.message).to.equal(
-      'unipool: pool "main" could not open a connection: opening a connection for pool "main" took longer than connectTimeoutMs (1000 ms); ' +
-        'check that the server is reachable, or raise pool.connectTimeoutMs. No connection is open and the server does not answer; requests fail fast until it does (see error.cause).',
+      withDocsLink('UNIPOOL_CONNECT_FAILED', 'unipool: pool "main" could not open a connection: opening a connection for pool "main" took longer than connectTimeoutMs (1000 ms); ' +
+        'check that the server is reachable, or raise pool.connectTimeoutMs. No connection is open and the server does not answer; requests fail fast until it does (see error.cause).'),
     );
     expect(engine.stats().errors).to.be.greaterThan(0);
   });
