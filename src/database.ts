@@ -1,4 +1,5 @@
-import type { Capabilities, Engine, QueryParams, QueryResult, Row } from './adapter.js';
+import type { AdapterResult, Capabilities, Engine, QueryParams, QueryResult, Row } from './adapter.js';
+import type { PooledConnection } from './pool/pool-engine.js';
 import { publicResult, type DatabaseCore } from './database-core.js';
 import { TransactionError, UnipoolError } from './errors.js';
 import type { PoolStats } from './metrics/pool-stats.js';
@@ -11,6 +12,8 @@ import { runAtomic, type AtomicOptions } from './transaction/run-atomic.js';
 import { streamRows, type StreamOptions } from './transaction/stream-rows.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
+/** How many waiting callers one release may serve synchronously, each inside the previous one's stack. */
+const MAX_NESTED_RUNS = 32;
 
 function checkParams(params: unknown): QueryParams | undefined {
   if (params === undefined || Array.isArray(params)) return params as QueryParams | undefined;
@@ -37,6 +40,8 @@ function statementOf(sql: unknown, params: unknown): { text: string; values: Que
  */
 export class Database {
   readonly #core: DatabaseCore;
+  /** Statements running inside a release that served their caller (see `#waitThenRun`). */
+  #nestedRuns = 0;
 
   /** @internal — use `createDatabases()`. */
   constructor(core: DatabaseCore) {
@@ -87,20 +92,109 @@ export class Database {
    */
   readonly sql = (strings: TemplateStringsArray, ...values: unknown[]): SqlStatement => compileSql(this.#core.adapter, strings, values);
 
-  async #queryOnce(text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
+  /**
+   * The path of every query outside a transaction. Not async itself: a driver that answers
+   * synchronously (better-sqlite3) runs the statement and gets its connection back before this
+   * returns, so the caller's promise is the only one and an idle pool never makes anyone wait.
+   */
+  #queryOnce(text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
     const core = this.#core;
-    // The path of every query outside a transaction: no async layer of its own below this one
-    // (each costs a promise and a microtask hop), and no promise at all for an idle connection.
-    const conn = core.acquireNow() ?? (await core.acquire());
+    const conn = core.acquireNow();
+    if (conn !== undefined) {
+      const done = this.#runOn(conn, text, values, scope);
+      return done instanceof Promise ? done : Promise.resolve(done);
+    }
+    if (core.adapter.querySync !== undefined && core.engine.acquireWith !== undefined) {
+      return new Promise((resolve, reject) => this.#waitThenRun(text, values, scope, resolve, reject));
+    }
+    return this.#queryOn(undefined, text, values, scope);
+  }
+
+  /**
+   * Runs the statement on a connection acquired for it: at once when the driver answers
+   * synchronously (the result, the connection already back), through `#queryOn` otherwise.
+   */
+  #runOn(conn: PooledConnection<unknown>, text: string, values: QueryParams | undefined, scope: Scope | undefined): QueryResult | Promise<QueryResult> {
+    const core = this.#core;
+    let result;
+    try {
+      result = core.sendSync(conn, text, values);
+    } catch (error) {
+      return this.#failed(conn, error);
+    }
+    if (result === undefined) return this.#queryOn(conn, text, values, scope);
+    if (result.sessionState === undefined && core.adapter.transactionState(conn.raw) === 'idle') {
+      const back = core.giveBack(conn);
+      return back === undefined ? result : back.then(() => result);
+    }
+    core.noteResult(conn, result);
+    return this.#settle(conn, result, scope);
+  }
+
+  /**
+   * A synchronous driver's caller waiting for a connection runs its statement inside the release
+   * that frees one, and gives it straight back. Handed over through a promise instead, every
+   * connection would sit lent to a caller whose continuation has not run yet, so each newcomer
+   * would queue too, and a queue once formed (every start-up forms one) would never drain.
+   * Nested runs are bounded (each release may serve the next waiter): past the bound, the
+   * statement runs on a microtask, the connection held until then.
+   */
+  #waitThenRun(text: string, values: QueryParams | undefined, scope: Scope | undefined, resolve: (result: QueryResult | Promise<QueryResult>) => void, reject: (error: unknown) => void): void {
+    const core = this.#core;
+    (core.engine.acquireWith as NonNullable<typeof core.engine.acquireWith>)((lent) => {
+      try {
+        const conn = core.usable(lent);
+        if (conn === undefined) this.#waitThenRun(text, values, scope, resolve, reject);
+        else if (this.#nestedRuns >= MAX_NESTED_RUNS) queueMicrotask(() => resolve(this.#runOn(conn, text, values, scope)));
+        else {
+          this.#nestedRuns += 1;
+          try {
+            resolve(this.#runOn(conn, text, values, scope));
+          } finally {
+            this.#nestedRuns -= 1;
+          }
+        }
+      } catch (error) {
+        reject(error);
+      }
+    }, reject);
+  }
+
+  /**
+   * Runs the statement on a connection acquired for it (`undefined`: wait for one here), then gives
+   * the connection back (or holds it for `scope`).
+   */
+  async #queryOn(acquired: PooledConnection<unknown> | undefined, text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
+    const core = this.#core;
+    let conn = acquired;
+    while (conn === undefined) conn = core.usable(await core.engine.acquire());
     let result;
     try {
       result = await core.send(conn, text, values);
     } catch (error) {
-      const failure = core.failure(conn, error);
-      await core.giveBack(conn);
-      throw failure;
+      return this.#failed(conn, error);
+    }
+    // The common case without another async layer (each costs a promise and microtask hops).
+    if (result.sessionState === undefined && core.adapter.transactionState(conn.raw) === 'idle') {
+      const back = core.giveBack(conn);
+      if (back !== undefined) await back;
+      return result;
     }
     core.noteResult(conn, result);
+    return this.#settle(conn, result, scope);
+  }
+
+  /** A statement failed on a connection acquired for it: give the connection back, reject with the error to report. */
+  async #failed(conn: PooledConnection<unknown>, error: unknown): Promise<never> {
+    const core = this.#core;
+    const failure = core.failure(conn, error);
+    await core.giveBack(conn);
+    throw failure;
+  }
+
+  /** What follows a statement run on a connection acquired for it: release, hold for the scope, or clean up and throw. */
+  async #settle(conn: PooledConnection<unknown>, result: AdapterResult, scope: Scope | undefined): Promise<QueryResult> {
+    const core = this.#core;
     if (core.adapter.transactionState(conn.raw) !== 'idle') {
       if (scope !== undefined) {
         // A manual BEGIN inside a scope: hold the connection until the driver reports idle again.
