@@ -62,6 +62,10 @@ export interface DatabaseConfig {
    * When a connection goes back to the pool: "asap" (after each statement outside a transaction, session or cursor) or "request" (at the end of the request scope, like a plain pool).
    */
   release?: 'asap' | 'request';
+  /**
+   * Prepared statements kept per connection, least recently used evicted first; 0 turns the cache off. Default per engine: 100 on postgres (named prepared statements, only for statements with parameters; set 0 behind PgBouncer older than 1.21 in transaction mode), 100 on sqlite (better-sqlite3 Statement objects), 0 on mysql (server-side prepared statements through mysql2 execute() when above 0), and oracledb's own default (30) on oracle (its stmtCacheSize).
+   */
+  statementCacheSize?: number;
   pool?: PoolConfig;
 }
 /**
