@@ -1,4 +1,5 @@
 import type { PgClient } from './postgres-driver-types.js';
+import type { PgStatementCache } from './postgres-statement-cache.js';
 
 /** What the adapter tracks about one `pg.Client` beyond what pg itself records. */
 export interface PgConnectionState {
@@ -15,6 +16,8 @@ export interface PgConnectionState {
   pending: number;
   /** Starts of the calls waiting for their turn, oldest first. */
   readonly waiting: (() => void)[];
+  /** Named prepared statements (`statementCacheSize`); undefined when the cache is off. */
+  statements: PgStatementCache | undefined;
 }
 
 // Kept on the client under a symbol: the object handed to the core stays the plain `pg.Client`
@@ -27,7 +30,7 @@ type WithState = PgClient & { [STATE]?: PgConnectionState };
 export function connectionState(client: PgClient): PgConnectionState {
   let state = (client as WithState)[STATE];
   if (state === undefined) {
-    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, waiting: [] };
+    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, waiting: [], statements: undefined };
     (client as WithState)[STATE] = state;
   }
   return state;
@@ -94,4 +97,5 @@ export function forgetNamedStatements(client: PgClient): void {
   // "prepared statement … does not exist".
   if (wire.parsedStatements !== undefined) wire.parsedStatements = {};
   if (wire.submittedNamedStatements !== undefined) wire.submittedNamedStatements = {};
+  connectionState(client).statements?.clear();
 }
