@@ -10,6 +10,7 @@ import type { ServerConnections } from '../src/cli/bench/server-connections.js';
 import { unipoolContender } from '../src/cli/bench/unipool-contender.js';
 import { W3_ROWS, workloadSql } from '../src/cli/bench/workload-sql.js';
 import { knexContender } from './knex-contender.js';
+import { mariadbContender, mysql2PromiseContender, postgresJsContender } from './peer-contenders.js';
 import type { PgBouncer } from './pgbouncer.js';
 import type { SuiteOptions } from './suite-options.js';
 import { runStatements } from './suite-targets.js';
@@ -36,6 +37,19 @@ function knexFor(target: BenchTarget): ContenderSpec | undefined {
   return knexContender(target.engine === 'postgres' ? 'pg' : 'mysql2', target.settings);
 }
 
+/** The other fast clients of the engine (postgres.js; mysql2's promise pool and mariadb), for W1 and W3. */
+function peersFor(target: BenchTarget): ContenderSpec[] {
+  if (target.engine === 'postgres') return [postgresJsContender(target.settings, true), postgresJsContender(target.settings, false)];
+  if (target.engine === 'mysql') return [mysql2PromiseContender(target.settings), mariadbContender(target.settings)];
+  return [];
+}
+
+/** unipool with its statement cache off, beside the default (on for PostgreSQL and SQLite). */
+function unipoolWithoutCache(target: BenchTarget): ContenderSpec | undefined {
+  if (target.engine === 'mysql') return undefined; // off there by default already
+  return { ...unipoolContender({ ...target.config, statementCacheSize: 0 }, 'asap'), id: 'unipool-asap-nocache', label: 'unipool (asap, statementCacheSize 0)' };
+}
+
 function base(ctx: EngineContext, workload: 'w1' | 'w2' | 'w3', title: string, concurrency: number, baseline: string, rounds: number, durationMs: number): Omit<WorkloadResult, 'contenders' | 'skipped'> {
   return { workload, engine: ctx.target.engine, title, concurrency, max: DEFAULT_MAX, rounds, durationMs, baseline };
 }
@@ -46,8 +60,11 @@ export async function runW1(ctx: EngineContext): Promise<WorkloadResult> {
   const sql = workloadSql(target.engine);
   const raw = rawContender(target);
   const contenders: ContenderSpec[] = [raw, unipoolContender(target.config, 'asap'), unipoolContender(target.config, 'request')];
+  const noCache = unipoolWithoutCache(target);
+  if (noCache !== undefined) contenders.push(noCache);
   const knex = knexFor(target);
   if (knex !== undefined) contenders.push(knex);
+  contenders.push(...peersFor(target));
   const skipped: { id: string; reason: string }[] = [];
   if (typeof ctx.pgbouncer === 'string') skipped.push({ id: 'pgbouncer', reason: ctx.pgbouncer });
   else if (ctx.pgbouncer !== undefined) {
@@ -105,6 +122,7 @@ export async function runW3(ctx: EngineContext): Promise<WorkloadResult> {
   const contenders: ContenderSpec[] = [raw, { ...unipoolContender(target.config, 'asap'), label: 'unipool atomic()' }];
   const knex = knexFor(target);
   if (knex !== undefined) contenders.push({ ...knex, label: 'knex.transaction()' });
+  for (const peer of peersFor(target)) contenders.push({ ...peer, label: `${peer.label} ${peer.id.startsWith('postgres-js') ? 'sql.begin()' : 'transaction'}` });
   await runStatements(target.config, sql.createTable(W3_TABLE));
   try {
     const results = await runRounds({ name: `W3 ${target.engine}`, contenders, baseline: raw.id, rounds: options.rounds, durationMs: options.durationMs, warmupMs: options.warmupMs, concurrency: W3_CONCURRENCY, max: DEFAULT_MAX, op: (pool) => (i) => pool.transaction(sql.transaction(W3_TABLE, ((i * 7919) % W3_ROWS) + 1)), server: ctx.server, progress: ctx.progress });

@@ -9,7 +9,7 @@ import type { MysqlConnection, MysqlField, MysqlQueryOptions } from './mysql-dri
 import { isConnectionError, isServerError } from './mysql-errors.js';
 import { describeColumns, reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
-import { runPing, runQuery, runReset, type ReplyHandler } from './run-mysql-command.js';
+import { runExecute, runPing, runQuery, runReset, type ReplyHandler } from './run-mysql-command.js';
 import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
 import { streamRows } from './stream-mysql-rows.js';
 
@@ -161,6 +161,10 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
         options = queryOptions(conn, sql, params, 'query()');
       } catch (error) {
         return Promise.reject(error);
+      }
+      // Positional parameters only: mysql2's execute() binds `?` (named ones are rewritten by the text path).
+      if (options.values !== undefined && options.namedPlaceholders !== true && (options.values as readonly unknown[]).length > 0 && connectionState(conn).prepared) {
+        return runExecute(conn, options, QUERY_REPLY);
       }
       return runQuery(conn, options, QUERY_REPLY);
     },

@@ -40,6 +40,11 @@ export interface MysqlConnectionState {
    * pool closes the connection by force would never settle.
    */
   readonly inFlight: { abort(error: Error): void }[];
+  /**
+   * `statementCacheSize` above 0: statements with positional parameters run as server-side
+   * prepared statements (mysql2 `execute()`, its cache bounded by `maxPreparedStatements`).
+   */
+  prepared: boolean;
 }
 
 // Kept on the connection under a symbol: the object handed to the core stays the plain mysql2
@@ -63,6 +68,7 @@ export function connectionState(conn: MysqlConnection): MysqlConnectionState {
       closing: false,
       reportedBroken: false,
       inFlight: [],
+      prepared: false,
     };
     (conn as WithState)[STATE] = state;
   }
