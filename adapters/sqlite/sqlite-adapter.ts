@@ -22,7 +22,7 @@ export interface SqliteConnection {
 
 /** better-sqlite3's default busy timeout is 5 s too; we set it explicitly so the docs can promise it. */
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-/** `statementCacheSize` when the config sets none: statements are only memory here, and a W1 query costs about 3× more without its cached statement. */
+/** `statementCacheSize` when the config sets none: a statement costs only memory here, and W1 runs several times slower without the cache (0.15× against 0.65× raw better-sqlite3). */
 export const SQLITE_STATEMENT_CACHE_SIZE = 100;
 const loadBetterSqlite3 = createDriverLoader<SqliteDatabaseConstructor>('sqlite', 'better-sqlite3', () => import('better-sqlite3'));
 

@@ -35,6 +35,7 @@ const sidebar = [
       { text: 'Session state', link: '/explanation/session-state' },
       { text: 'Configuration rules', link: '/explanation/configuration-rules' },
       { text: 'The pool engine', link: '/explanation/pool-engine' },
+      { text: 'Statement cache and query cost', link: '/explanation/statement-cache' },
       { text: 'Reliability under faults', link: '/explanation/reliability' },
       { text: 'Beyond one machine', link: '/explanation/beyond-one-machine' },
     ],
