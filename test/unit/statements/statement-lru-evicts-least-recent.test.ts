@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { StatementLru } from '../../../src/statement-lru.js';
 
-describe('StatementLru: a bounded cache that evicts the least recently used statement', () => {
+describe('StatementLru: a bounded cache that evicts the least recently used statement (CLOCK)', () => {
   it('returns what it cached and evicts the least recently used when full', () => {
     const cache = new StatementLru<string>(2);
     expect(cache.add('a', 'A')).to.equal(undefined);
@@ -14,14 +14,13 @@ describe('StatementLru: a bounded cache that evicts the least recently used stat
     expect(cache.size).to.equal(2);
   });
 
-  it('keeps the order right when one statement repeats (the hit that skips reordering)', () => {
+  it('gives a used entry a second chance and evicts the oldest unused one', () => {
     const cache = new StatementLru<string>(2);
     cache.add('a', 'A');
     cache.add('b', 'B');
     for (let i = 0; i < 3; i++) expect(cache.get('b')).to.equal('B');
     expect(cache.add('c', 'C')).to.equal('A');
     expect(cache.delete('c')).to.equal(true);
-    // After a delete of the newest, a hit on the remaining one must still count as a use.
     cache.add('d', 'D');
     expect(cache.get('b')).to.equal('B');
     expect(cache.add('e', 'E')).to.equal('D');
