@@ -58,7 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
     date: new Date().toISOString(),
     mode: options.mode,
     machine,
-    packages: { unipool: packageVersion(), ...packageVersions(['pg', 'mysql2', 'better-sqlite3', 'knex', 'tarn', 'generic-pool'], root) },
+    packages: { unipool: packageVersion(), ...packageVersions(['pg', 'mysql2', 'better-sqlite3', 'knex', 'tarn', 'generic-pool', 'postgres', 'mariadb'], root) },
     servers: partial.servers,
     workloads: partial.workloads,
     notes: partial.notes,

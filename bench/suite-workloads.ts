@@ -11,6 +11,7 @@ import { W3_ROWS, workloadSql } from '../src/cli/bench/workload-sql.js';
 import { DEFAULT_MAX, measureW1, measureW2, measureW2Bound, rawContender, baseContenders, w2Contenders, workloadHeader } from '../src/cli/bench/workloads.js';
 import { knexContender } from './knex-contender.js';
 import { drizzleContender, kyselyContender } from './orm-contenders.js';
+import { mariadbContender, mysql2PromiseContender, postgresJsContender } from './peer-contenders.js';
 import type { PgBouncer } from './pgbouncer.js';
 import type { SuiteOptions } from './suite-options.js';
 import { runStatements } from './suite-targets.js';
@@ -37,6 +38,19 @@ function knexFor(target: BenchTarget): ContenderSpec | undefined {
   return knexContender(target.engine === 'postgres' ? 'pg' : 'mysql2', target.settings);
 }
 
+/** The other fast clients of the engine (postgres.js; mysql2's promise pool and mariadb), for W1 and W3. */
+function peersFor(target: BenchTarget): ContenderSpec[] {
+  if (target.engine === 'postgres') return [postgresJsContender(target.settings, true), postgresJsContender(target.settings, false)];
+  if (target.engine === 'mysql') return [mysql2PromiseContender(target.settings), mariadbContender(target.settings)];
+  return [];
+}
+
+/** unipool with its statement cache off, beside the default (on for PostgreSQL and SQLite). */
+function unipoolWithoutCache(target: BenchTarget): ContenderSpec | undefined {
+  if (target.engine === 'mysql') return undefined; // off there by default already
+  return { ...unipoolContender({ ...target.config, statementCacheSize: 0 }, 'asap'), id: 'unipool-asap-nocache', label: 'unipool (asap, statementCacheSize 0)' };
+}
+
 function base(ctx: EngineContext, workload: 'w3', title: string, concurrency: number, baseline: string, rounds: number, durationMs: number): Omit<WorkloadResult, 'contenders' | 'skipped'> {
   return { workload, engine: ctx.target.engine, title, concurrency, max: DEFAULT_MAX, rounds, durationMs, baseline };
 }
@@ -47,7 +61,10 @@ export async function runW1(ctx: EngineContext): Promise<WorkloadResult> {
   const { raw, asap, request } = baseContenders(target);
   const contenders: ContenderSpec[] = [raw, asap, request];
   const knex = knexFor(target);
+  const noCache = unipoolWithoutCache(target);
+  if (noCache !== undefined) contenders.push(noCache);
   if (knex !== undefined) contenders.push(knex);
+  contenders.push(...peersFor(target));
   if (target.engine === 'postgres') {
     // What unipool underneath costs an ORM user: each ORM over a plain pg.Pool and over db.pgPool().
     for (const orm of [drizzleContender, kyselyContender]) contenders.push(orm('pg', target.config, target.settings), orm('unipool', target.config, target.settings));
@@ -106,6 +123,7 @@ export async function runW3(ctx: EngineContext): Promise<WorkloadResult> {
   const contenders: ContenderSpec[] = [raw, { ...unipoolContender(target.config, 'asap'), label: 'unipool atomic()' }];
   const knex = knexFor(target);
   if (knex !== undefined) contenders.push({ ...knex, label: 'knex.transaction()' });
+  for (const peer of peersFor(target)) contenders.push({ ...peer, label: `${peer.label} ${peer.id.startsWith('postgres-js') ? 'sql.begin()' : 'transaction'}` });
   await runStatements(target.config, sql.createTable(W3_TABLE));
   try {
     const results = await runRounds({ name: `W3 ${target.engine}`, contenders, baseline: raw.id, rounds: options.rounds, durationMs: options.durationMs, warmupMs: options.warmupMs, concurrency: W3_CONCURRENCY, max: DEFAULT_MAX, op: (pool) => (i) => pool.transaction(sql.transaction(W3_TABLE, ((i * 7919) % W3_ROWS) + 1)), server: ctx.server, progress: ctx.progress });

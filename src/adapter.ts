@@ -137,6 +137,11 @@ export interface ConnectContext {
    * process; the pool then evicts the connection.
    */
   readonly onBroken: (error: unknown) => void;
+  /**
+   * The database's `statementCacheSize`: prepared statements kept per connection (0 = none);
+   * undefined = the adapter's own default.
+   */
+  readonly statementCacheSize?: number;
 }
 
 /**
@@ -189,6 +194,13 @@ export interface Adapter<C = unknown> {
   connectFailureKind(error: unknown): ConnectFailureKind;
   close(conn: C): Promise<void>;
   query(conn: C, sql: string, params?: QueryParams): Promise<AdapterResult>;
+  /**
+   * Optional, for drivers that answer synchronously (better-sqlite3): runs the statement at once and
+   * returns its result, or `undefined` without running it when it would have to wait (another
+   * connection holds the write lock) — the core then calls `query`. It lets the core hand the
+   * connection back before the caller's promise settles, so an idle pool never queues a caller.
+   */
+  querySync?(conn: C, sql: string, params?: QueryParams): AdapterResult | undefined;
   /** A cheap round trip proving the connection is alive. */
   ping(conn: C): Promise<void>;
   /** Return the session to a pristine state (and drop driver-side caches that the reset invalidates). */

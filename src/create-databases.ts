@@ -140,6 +140,7 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
         opened.raw = await adapter.connect(config.connection, {
           timeoutMs: config.pool.connectTimeoutMs,
           onBroken: () => core.markBroken(opened.raw),
+          ...(config.statementCacheSize === undefined ? {} : { statementCacheSize: config.statementCacheSize }),
         });
         return opened.raw;
       },

@@ -54,6 +54,15 @@ export class DatabaseCore {
   }
 
   /**
+   * `conn`, freshly lent by `engine.acquire()`, when it is usable; otherwise it is destroyed and
+   * this returns undefined (the caller acquires another). For hot paths that await the engine
+   * themselves instead of `acquire()`'s extra async layer.
+   */
+  usable(conn: PooledConnection<unknown>): PooledConnection<unknown> | undefined {
+    return this.policy.keepLent(conn) ? conn : undefined;
+  }
+
+  /**
    * The adapter's promise for one statement. With a `unipool:query` tracer subscribed it runs inside
    * the tracing channel; without one the hot path pays a single boolean read. Its errors are the
    * driver's: the caller passes them to `failure()`, and the result to `noteResult()` (in the
@@ -65,6 +74,17 @@ export class DatabaseCore {
     const kind = held !== undefined && held.conn === conn ? held.kind : 'none';
     const trace = queryTraceContext(this.config.alias, this.config.engine, conn.id, sql, params, kind);
     return queryChannel.tracePromise(() => this.adapter.query(conn.raw, sql, params), trace);
+  }
+
+  /**
+   * The statement's result computed at once, for adapters whose driver answers synchronously
+   * (`querySync`); undefined when this adapter cannot, when it would have to wait, or when a
+   * `unipool:query` tracer listens (tracing wants the promise) — then `send()`.
+   */
+  sendSync(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): AdapterResult | undefined {
+    const adapter = this.adapter;
+    if (adapter.querySync === undefined || queryChannel.hasSubscribers) return undefined;
+    return adapter.querySync(conn.raw, sql, params);
   }
 
   /** A statement that changed session state makes its connection dirty: it is reset before reuse. */

@@ -1,5 +1,7 @@
-import type { Capabilities, Engine, QueryParams, QueryResult, Row } from './adapter.js';
+import type { AdapterResult, Capabilities, Engine, QueryParams, QueryResult, Row } from './adapter.js';
+import type { PooledConnection } from './pool/pool-engine.js';
 import { publicResult, type DatabaseCore } from './database-core.js';
+import type { ReleaseDecision } from './transaction/release-policy.js';
 import { TransactionError, UnipoolError } from './errors.js';
 import { createMysqlPool, type MysqlPool } from './integrations/mysql-pool/mysql-pool.js';
 import type { PoolStats } from './metrics/pool-stats.js';
@@ -14,6 +16,8 @@ import { NotificationListener, type ListenOptions, type Unlisten } from './notif
 import { createPgPool, type PgPool } from './integrations/pg-pool/create-pg-pool.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
+/** How many waiting callers one release may serve synchronously, each inside the previous one's stack. */
+const MAX_NESTED_RUNS = 32;
 
 let readCore: (db: Database) => DatabaseCore;
 
@@ -54,6 +58,8 @@ export class Database {
   #listener: NotificationListener | undefined = undefined;
   #pgPool: PgPool | undefined;
   #mysqlPool: MysqlPool | undefined;
+  /** Statements running inside a release that served their caller (see `#waitThenRun`). */
+  #nestedRuns = 0;
 
   static {
     readCore = (db) => db.#core;
@@ -115,25 +121,111 @@ export class Database {
 
   #sql: SqlTag | undefined;
 
-  async #queryOnce(text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
+  /**
+   * The path of every query outside a transaction. Not async itself: a driver that answers
+   * synchronously (better-sqlite3) runs the statement and gets its connection back before this
+   * returns, so the caller's promise is the only one and an idle pool never makes anyone wait.
+   */
+  #queryOnce(text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
     const core = this.#core;
-    // The path of every query outside a transaction: no async layer of its own below this one
-    // (each costs a promise and a microtask hop), and no promise at all for an idle connection.
-    const conn = core.acquireNow() ?? (await core.acquire());
+    const conn = core.acquireNow();
+    if (conn !== undefined) {
+      const done = this.#runOn(conn, text, values, scope);
+      return done instanceof Promise ? done : Promise.resolve(done);
+    }
+    if (core.adapter.querySync !== undefined && core.engine.acquireWith !== undefined) {
+      return new Promise((resolve, reject) => this.#waitThenRun(text, values, scope, resolve, reject));
+    }
+    return this.#queryOn(undefined, text, values, scope);
+  }
+
+  /**
+   * Runs the statement on a connection acquired for it: at once when the driver answers
+   * synchronously (the result, the connection already back), through `#queryOn` otherwise.
+   */
+  #runOn(conn: PooledConnection<unknown>, text: string, values: QueryParams | undefined, scope: Scope | undefined): QueryResult | Promise<QueryResult> {
+    let result;
+    try {
+      result = this.#core.sendSync(conn, text, values);
+    } catch (error) {
+      return this.#failed(conn, error);
+    }
+    if (result === undefined) return this.#queryOn(conn, text, values, scope);
+    return this.#settle(conn, result, scope);
+  }
+
+  /**
+   * A synchronous driver's caller waiting for a connection runs its statement inside the release
+   * that frees one, and gives it straight back. Handed over through a promise instead, every
+   * connection would sit lent to a caller whose continuation has not run yet, so each newcomer
+   * would queue too, and a queue once formed (every start-up forms one) would never drain.
+   * Nested runs are bounded (each release may serve the next waiter): past the bound, the
+   * statement runs on a microtask, the connection held until then.
+   */
+  #waitThenRun(text: string, values: QueryParams | undefined, scope: Scope | undefined, resolve: (result: QueryResult | Promise<QueryResult>) => void, reject: (error: unknown) => void): void {
+    const core = this.#core;
+    (core.engine.acquireWith as NonNullable<typeof core.engine.acquireWith>)((lent) => {
+      try {
+        const conn = core.usable(lent);
+        if (conn === undefined) this.#waitThenRun(text, values, scope, resolve, reject);
+        else if (this.#nestedRuns >= MAX_NESTED_RUNS) queueMicrotask(() => resolve(this.#runOn(conn, text, values, scope)));
+        else {
+          this.#nestedRuns += 1;
+          try {
+            resolve(this.#runOn(conn, text, values, scope));
+          } finally {
+            this.#nestedRuns -= 1;
+          }
+        }
+      } catch (error) {
+        reject(error);
+      }
+    }, reject);
+  }
+
+  /**
+   * Runs the statement on a connection acquired for it (`undefined`: wait for one here), then lets
+   * the release policy decide what happens to the connection.
+   */
+  async #queryOn(acquired: PooledConnection<unknown> | undefined, text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
+    const core = this.#core;
+    let conn = acquired;
+    while (conn === undefined) conn = core.usable(await core.engine.acquire());
     let result;
     try {
       result = await core.send(conn, text, values);
     } catch (error) {
-      const failure = core.failure(conn, error);
-      await core.policy.release(conn, 'statement');
-      throw failure;
+      return this.#failed(conn, error);
     }
+    return this.#settle(conn, result, scope);
+  }
+
+  /** A statement failed on a connection acquired for it: let the policy take the connection back, reject with the error to report. */
+  async #failed(conn: PooledConnection<unknown>, error: unknown): Promise<never> {
+    const core = this.#core;
+    const failure = core.failure(conn, error);
+    await core.policy.release(conn, 'statement');
+    throw failure;
+  }
+
+  /**
+   * After a statement on a connection acquired for it, the release policy decides. Giving a clean
+   * connection back is synchronous — the common case costs no promise of its own.
+   */
+  #settle(conn: PooledConnection<unknown>, result: AdapterResult, scope: Scope | undefined): QueryResult | Promise<QueryResult> {
+    const core = this.#core;
     core.noteResult(conn, result);
     const decision = core.policy.decide(conn, scope === undefined ? 'statement' : 'statement-in-scope');
     if (decision === 'give-back') {
       core.policy.apply(conn, decision);
       return result;
     }
+    return this.#settleSlowly(conn, decision, result, scope);
+  }
+
+  /** The rest of the policy's answers: hold for the scope (a manual BEGIN), or clean up first and maybe throw. */
+  async #settleSlowly(conn: PooledConnection<unknown>, decision: ReleaseDecision, result: AdapterResult, scope: Scope | undefined): Promise<QueryResult> {
+    const core = this.#core;
     if (decision === 'hold') {
       // A manual BEGIN inside a scope: hold the connection until the driver reports idle again.
       (scope as Scope).holders.set(core, new Holder(conn, 'scope'));

@@ -131,6 +131,8 @@ export async function connectMysql(mysql: MysqlDriver, settings: ConnectionSetti
       password: settings.password,
       ...sslOption(settings.ssl),
       connectTimeout: context.timeoutMs,
+      // mysql2's own LRU of server-side prepared statements (it closes the ones it evicts).
+      ...(context.statementCacheSize === undefined || context.statementCacheSize === 0 ? {} : { maxPreparedStatements: context.statementCacheSize }),
       ...settings.options,
       ...mysqlInt64Options(int64),
     });
@@ -164,5 +166,7 @@ export async function connectMysql(mysql: MysqlDriver, settings: ConnectionSetti
     throw connectError(settings, context.timeoutMs, error);
   }
   connected = true;
+  // Off by default (statementCacheSize unset or 0): see docs/explanation/statement-cache.md.
+  state.prepared = (context.statementCacheSize ?? 0) > 0;
   return conn;
 }

@@ -11,7 +11,7 @@ import { applyInt64, longlongColumns } from './mysql-int64.js';
 import { checkMysqlValues } from './mysql-values.js';
 import { describeColumns, reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
-import { runPing, runQuery, runReset, type ReplyHandler } from './run-mysql-command.js';
+import { runExecute, runPing, runQuery, runReset, type ReplyHandler } from './run-mysql-command.js';
 import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
 import { streamRows } from './stream-mysql-rows.js';
 
@@ -180,6 +180,10 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
         options = queryOptions(conn, sql, params, 'query()');
       } catch (error) {
         return Promise.reject(error);
+      }
+      // Positional parameters only: mysql2's execute() binds `?` (named ones are rewritten by the text path).
+      if (options.values !== undefined && options.namedPlaceholders !== true && (options.values as readonly unknown[]).length > 0 && connectionState(conn).prepared) {
+        return runExecute(conn, options, QUERY_REPLY);
       }
       return runQuery(conn, options, QUERY_REPLY);
     },

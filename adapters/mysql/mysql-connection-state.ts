@@ -43,6 +43,11 @@ export interface MysqlConnectionState {
   readonly inFlight: { abort(error: Error): void }[];
   /** How BIGINT columns are returned (the database option `int64`). */
   int64: Int64Mode;
+  /**
+   * `statementCacheSize` above 0: statements with positional parameters run as server-side
+   * prepared statements (mysql2 `execute()`, its cache bounded by `maxPreparedStatements`).
+   */
+  prepared: boolean;
 }
 
 // Kept on the connection under a symbol: the object handed to the core stays the plain mysql2
@@ -67,6 +72,7 @@ export function connectionState(conn: MysqlConnection): MysqlConnectionState {
       reportedBroken: false,
       inFlight: [],
       int64: 'number',
+      prepared: false,
     };
     (conn as WithState)[STATE] = state;
   }

@@ -96,6 +96,8 @@ export interface MysqlConnection {
   query(options: MysqlQueryOptions): MysqlQueryCommand;
   /** The positional form: mysql2 builds its options object without copying one of ours. */
   query(sql: string, values: unknown, callback: MysqlQueryCallback): MysqlQueryCommand;
+  /** A server-side prepared statement (binary protocol), prepared once and kept in mysql2's LRU (`maxPreparedStatements`). */
+  execute(sql: string, values: unknown, callback: MysqlQueryCallback): MysqlQueryCommand;
   ping(callback: (error: MysqlError | null) => void): MysqlCommand;
   /** COM_RESET_CONNECTION (mysql2 ≥ 3.x). */
   reset?(callback: (error: MysqlError | null) => void): MysqlCommand;

@@ -120,6 +120,15 @@ function startNamedQuery(conn: MysqlConnection, options: MysqlQueryOptions, done
   return conn.query(options, done);
 }
 
+/** Runs one statement as a server-side prepared statement (`COM_STMT_EXECUTE`, after a `COM_STMT_PREPARE` the first time on this connection). */
+export function runExecute<T>(conn: MysqlConnection, options: MysqlQueryOptions, handler: ReplyHandler<T>): Promise<T> {
+  return run(conn, startExecute, options, handler);
+}
+
+function startExecute(conn: MysqlConnection, options: MysqlQueryOptions, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void): MysqlCommand | undefined {
+  return conn.execute(options.sql, options.values, done);
+}
+
 /** COM_PING; its OK packet carries the current status flags, so it also refreshes them. */
 export function runPing(conn: MysqlConnection): Promise<void> {
   return run(conn, startPing, undefined, NO_REPLY);

@@ -59,7 +59,7 @@ export function connectStringOf(settings: ConnectionSettings): string {
  * connection attribute (`walletLocation`, `configDir`, `privilege`, `stmtCacheSize`…) can be set or
  * overridden there; an `ssl` object's keys (e.g. `sslServerDNMatch`) are passed the same way.
  */
-export function oracleConnectOptions(settings: ConnectionSettings, timeoutMs: number): Record<string, unknown> {
+export function oracleConnectOptions(settings: ConnectionSettings, timeoutMs: number, statementCacheSize?: number): Record<string, unknown> {
   const { connectString: _connectString, connectionString: _connectionString, ...options } = settings.options;
   const seconds = toTimeoutSeconds(timeoutMs);
   return {
@@ -69,6 +69,8 @@ export function oracleConnectOptions(settings: ConnectionSettings, timeoutMs: nu
     connectTimeout: seconds,
     transportConnectTimeout: seconds,
     ...(typeof settings.ssl === 'object' ? settings.ssl : {}),
+    // unipool's statementCacheSize is oracledb's statement cache (its default, 30, when unset).
+    ...(statementCacheSize === undefined ? {} : { stmtCacheSize: statementCacheSize }),
     ...options,
   };
 }
@@ -90,7 +92,7 @@ function connectError(settings: ConnectionSettings, connectString: string, timeo
 
 /** Opens one standalone oracledb connection (Thin mode unless the app initialised Thick mode). */
 export async function connectOracle(oracledb: OracleDriver, settings: ConnectionSettings, context: ConnectContext): Promise<OracleConnection> {
-  const options = oracleConnectOptions(settings, context.timeoutMs);
+  const options = oracleConnectOptions(settings, context.timeoutMs, context.statementCacheSize);
   try {
     // oracledb reports a dead idle connection on its next call (or isHealthy()), not through an
     // event, so there is nothing to listen to and `context.onBroken` is never needed here.

@@ -1,6 +1,7 @@
 import type { ConnectContext, ConnectionSettings } from '../../src/adapter.js';
 import { connectFailure, connectTimeoutFailure } from '../../src/connect-errors.js';
 import { UnipoolError } from '../../src/errors.js';
+import { PgStatementCache, POSTGRES_STATEMENT_CACHE_SIZE } from './postgres-statement-cache.js';
 import { connectionState } from './postgres-connection-state.js';
 import type { PgClient, PgModule, PgTypeParsers } from './postgres-driver-types.js';
 import { int64TypeParsers } from './postgres-int64.js';
@@ -84,5 +85,9 @@ export async function connectPostgres(pg: PgModule, settings: ConnectionSettings
     throw connectError(client, settings, context.timeoutMs, error);
   }
   connected = true;
+  // Left unset, the size is the default, and the cache waits to learn whether a pooler is in
+  // between (see PgStatementCache) before it names a statement; an explicit size is taken as declared.
+  const cacheSize = context.statementCacheSize ?? POSTGRES_STATEMENT_CACHE_SIZE;
+  if (cacheSize > 0) state.statements = new PgStatementCache(cacheSize, context.statementCacheSize === undefined);
   return client;
 }

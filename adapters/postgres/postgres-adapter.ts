@@ -10,6 +10,7 @@ import type { PgClient, PgFieldDescription, PgModule, PgResult } from './postgre
 import { isConnectionError, postgresConnectFailureKind } from './postgres-errors.js';
 import { checkInt8Fields } from './postgres-int64.js';
 import { checkPostgresValues } from './postgres-values.js';
+import { STALE_IN_TRANSACTION_HINT, type PgStatementCache } from './postgres-statement-cache.js';
 import { dropsAllPreparedStatements, sessionStateOfAll } from './postgres-session-state.js';
 import { taggedQueryClass, type TaggedQuery } from './postgres-tagged-query.js';
 import { quoteIdentifier } from './quote-postgres-identifier.js';
@@ -61,6 +62,8 @@ function run<T>(
   done: () => void,
   settle: (client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery) => T,
   fail: (client: PgClient, error: Error, query: TaggedQuery) => unknown = (_client, error) => error,
+  name?: string,
+  retry?: (client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, name: string, error: Error) => Promise<T> | undefined,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const Tagged = taggedQueryClass(pg.Query);
@@ -87,13 +90,72 @@ function run<T>(
       } else {
         failed = true;
         void untilReadyForQuery(client).then(() => {
+          // A cached statement that went stale runs again, unnamed, in the same turn.
+          const again = name === undefined || typeof sql !== 'string' ? undefined : retry?.(client, pg, sql, values, done, name, error);
+          if (again !== undefined) {
+            again.then(resolve, reject);
+            return;
+          }
           done();
           reject(fail(client, error, query));
         });
       }
     });
+    // Read by pg when it sends the query: a named statement is parsed once per connection.
+    if (name !== undefined) (query as TaggedQuery & { name?: string }).name = name;
     client.query(query);
   });
+}
+
+/**
+ * A user statement with parameters, run from the connection's statement cache: under its name when
+ * cached (or cacheable), after any DEALLOCATE that is due, unnamed otherwise.
+ */
+function runCached(client: PgClient, pg: PgModule, cache: PgStatementCache, sql: string, values: unknown[], done: () => void): Promise<AdapterResult> {
+  const probe = cache.probeSql();
+  if (probe !== undefined && client.getTransactionStatus() !== 'E') {
+    return probeServer(client, probe).then((pid) => {
+      cache.probed(client, pid);
+      // Unanswered (asked again next time): this statement runs unnamed.
+      return pid === undefined ? run(client, pg, sql, values, done, queryResult, queryFailure) : runCached(client, pg, cache, sql, values, done);
+    });
+  }
+  const drops = cache.takeDrops(client);
+  if (drops !== undefined) {
+    // A DEALLOCATE that fails (the statement is already gone) changes nothing worth reporting.
+    const next = (): Promise<AdapterResult> => runCached(client, pg, cache, sql, values, done);
+    return execute(client, drops).then(next, next);
+  }
+  const name = cache.nameFor(client, sql);
+  return run(client, pg, sql, values, done, queryResult, queryFailure, name, retryStale);
+}
+
+/** The `pid` the probe statement returned, or undefined when it failed (the connection's own error handling follows). */
+async function probeServer(client: PgClient, sql: string): Promise<unknown> {
+  try {
+    const result = (await client.query(sql)) as PgResult;
+    return result.rows[0]?.['pid'];
+  } catch (error) {
+    if (!isConnectionError(error)) await untilReadyForQuery(client);
+    return undefined;
+  }
+}
+
+/**
+ * A cached statement failed: when it went stale (DDL changed its result type, or the server lost
+ * it) outside a transaction, it runs once more unnamed — it did not run the first time, the server
+ * refused it before executing. Inside a transaction (now aborted) the error reaches the caller,
+ * with a hint saying why.
+ */
+function retryStale(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, name: string, error: Error): Promise<AdapterResult> | undefined {
+  const cache = connectionState(client).statements;
+  if (cache === undefined || !cache.isStale(client, sql, name, error)) return undefined;
+  if (client.getTransactionStatus() !== 'I') {
+    const withHint = error as Error & { hint?: string };
+    withHint.hint ??= STALE_IN_TRANSACTION_HINT;
+    return undefined;
+  }
+  return run(client, pg, sql, values, done, queryResult, queryFailure);
 }
 
 /** A user statement's result: rows, count and fields, and the session state it changed. */
@@ -220,6 +282,10 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
     } catch (error) {
       return Promise.reject(error);
     }
+    // Only statements with parameters are named: they use the extended protocol already (which
+    // allows one statement per query), where a multi-statement text without them may not.
+    const cache = values !== undefined && values.length > 0 ? connectionState(conn).statements : undefined;
+    if (cache !== undefined) return takeTurn(conn, (done) => runCached(conn, pg, cache, sql, values as unknown[], done));
     return takeTurn(conn, (done) => run(conn, pg, sql, values, done, queryResult, queryFailure));
   },
 

@@ -1,4 +1,5 @@
 import type { PgClient } from './postgres-driver-types.js';
+import type { PgStatementCache } from './postgres-statement-cache.js';
 
 /** What the adapter tracks about one `pg.Client` beyond what pg itself records. */
 export interface PgConnectionState {
@@ -17,6 +18,8 @@ export interface PgConnectionState {
   readonly waiting: (() => void)[];
   /** `int64: 'number'`: results with int8 columns are checked for values a number cannot hold. */
   checkInt64: boolean;
+  /** Named prepared statements (`statementCacheSize`); undefined when the cache is off. */
+  statements: PgStatementCache | undefined;
 }
 
 // Kept on the client under a symbol: the object handed to the core stays the plain `pg.Client`
@@ -29,7 +32,7 @@ type WithState = PgClient & { [STATE]?: PgConnectionState };
 export function connectionState(client: PgClient): PgConnectionState {
   let state = (client as WithState)[STATE];
   if (state === undefined) {
-    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, waiting: [], checkInt64: false };
+    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, waiting: [], checkInt64: false, statements: undefined };
     (client as WithState)[STATE] = state;
   }
   return state;
@@ -96,4 +99,5 @@ export function forgetNamedStatements(client: PgClient): void {
   // "prepared statement … does not exist".
   if (wire.parsedStatements !== undefined) wire.parsedStatements = {};
   if (wire.submittedNamedStatements !== undefined) wire.submittedNamedStatements = {};
+  connectionState(client).statements?.clear();
 }

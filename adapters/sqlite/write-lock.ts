@@ -26,6 +26,14 @@ export class WriteLock {
     return new Promise<void>((grant) => this.#waiters.push({ owner, grant }));
   }
 
+  /** Takes the lock when it is free (or already `owner`'s) and says so; never queues. */
+  tryAcquire(owner: object): boolean {
+    if (this.#owner === owner) return true;
+    if (this.#owner !== undefined) return false;
+    this.#owner = owner;
+    return true;
+  }
+
   /** Hands the lock to the next waiter, if `owner` holds it. */
   release(owner: object): void {
     if (this.#owner !== owner) return;

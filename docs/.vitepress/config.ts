@@ -88,6 +88,7 @@ const userSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Session state', link: '/explanation/session-state' },
       { text: 'Configuration rules', link: '/explanation/configuration-rules' },
       { text: 'The pool engine', link: '/explanation/pool-engine' },
+      { text: 'Statement cache and query cost', link: '/explanation/statement-cache' },
       { text: 'Beyond one machine', link: '/explanation/beyond-one-machine' },
     ],
   },

@@ -53,7 +53,8 @@ function analyze(input: unknown): ConfigAnalysis {
       for (const issue of [...connection.issues, ...pool.issues]) if (!schemaPaths.has(issue.path)) issues.push(issue);
       if (connection.settings !== undefined && pool.pool !== undefined) {
         const release = (db['release'] ?? 'asap') as ReleaseMode;
-        databases.push(Object.freeze({ alias, engine: engine as Engine, connection: connection.settings, release, pool: pool.pool }));
+        const statementCacheSize = db['statementCacheSize'] as number | undefined;
+        databases.push(Object.freeze({ alias, engine: engine as Engine, connection: connection.settings, release, pool: pool.pool, ...(statementCacheSize === undefined ? {} : { statementCacheSize }) }));
       }
     }
   }

@@ -66,6 +66,10 @@ export interface DatabaseConfig {
    * How 64-bit integers come back (PostgreSQL int8 such as count(*), MySQL BIGINT, every SQLite INTEGER): "number" (a JS number; a value beyond ±(2^53−1) throws UNIPOOL_VALUE_OUT_OF_RANGE naming the column, never a rounded number), "string" (decimal text) or "bigint" (a JS BigInt). Never silently rounded.
    */
   int64?: 'number' | 'string' | 'bigint';
+  /**
+   * Prepared statements kept per connection, least recently used evicted first; 0 turns the cache off. Default per engine: 100 on postgres (named prepared statements, only for statements with parameters; set 0 behind PgBouncer older than 1.21 in transaction mode), 100 on sqlite (better-sqlite3 Statement objects), 0 on mysql (server-side prepared statements through mysql2 execute() when above 0), and oracledb's own default (30) on oracle (its stmtCacheSize).
+   */
+  statementCacheSize?: number;
   pool?: PoolConfig;
 }
 /**

@@ -30,4 +30,6 @@ export interface ResolvedDatabaseConfig {
   readonly connection: ConnectionSettings;
   readonly release: ReleaseMode;
   readonly pool: ResolvedPoolOptions;
+  /** Prepared statements kept per connection (0 = off); undefined = the engine's default. */
+  readonly statementCacheSize?: number;
 }

@@ -137,29 +137,39 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
   }
 
   acquire(): Promise<PooledConnection<C>> {
+    return new Promise((resolve, reject) => this.#acquire(resolve, reject, GenericPoolEngine.prototype.acquire));
+  }
+
+  acquireWith(use: (conn: PooledConnection<C>) => void, fail: (error: unknown) => void): void {
+    this.#acquire(use, fail, GenericPoolEngine.prototype.acquireWith);
+  }
+
+  /** Both acquires: `lend` is called with the connection (at once, or when one is freed), `fail` with why none came. */
+  #acquire(lend: (record: PooledConnection<C>) => void, fail: (error: unknown) => void, above: (...args: never[]) => unknown): void {
     if (this.#state !== 'open') {
       this.#counters.rejected += 1;
-      return Promise.reject(new PoolClosedError(this.#alias));
+      fail(new PoolClosedError(this.#alias));
+      return;
     }
     const maxWaiting = this.#pool.maxWaiting;
     if (maxWaiting !== null && this.#inner.idle === 0 && this.#inner.spareCapacity < 1 && this.#inner.waiting >= maxWaiting) {
       this.#counters.rejected += 1;
-      return Promise.reject(queueFullError(this.#alias, maxWaiting, this.#counts()));
+      fail(queueFullError(this.#alias, maxWaiting, this.#counts()));
+      return;
     }
     const startedAt = this.#now();
-    const site = this.#leaks.capture(GenericPoolEngine.prototype.acquire);
-    const idle = this.#inner.acquireIdleNow();
-    if (idle !== undefined) return Promise.resolve(this.#lent(idle, startedAt, site, startedAt));
-    return new Promise((resolve, reject) => {
-      this.#inner.wait(new AcquireWaiter(this.#waiterHooks, startedAt, startedAt + this.#acquireTimeoutMs, site, resolve, reject));
-    });
+    const site = this.#leaks.capture(above);
+    const idle = this.#inner.acquireIdleNow(startedAt);
+    if (idle !== undefined) lend(this.#lent(idle, startedAt, site, startedAt));
+    else this.#inner.wait(new AcquireWaiter(this.#waiterHooks, startedAt, startedAt + this.#acquireTimeoutMs, site, lend, fail));
   }
 
   acquireNow(): PooledConnection<C> | undefined {
     if (this.#state !== 'open') return undefined;
-    const idle = this.#inner.acquireIdleNow();
-    if (idle === undefined) return undefined;
+    // One clock reading for the readiness check and the checkout (each costs ~50 ns on a busy VM).
     const now = this.#now();
+    const idle = this.#inner.acquireIdleNow(now);
+    if (idle === undefined) return undefined;
     return this.#lent(idle, now, this.#leaks.capture(GenericPoolEngine.prototype.acquireNow), now);
   }
 

@@ -14,13 +14,15 @@ export interface LinkedDeque<T> {
   readonly length: number;
   readonly _list: { readonly head: ListNode<T> | null; remove(node: ListNode<T>): void };
   shift(): T | undefined;
+  push(item: T): void;
+  unshift(item: T): void;
 }
 
 /** generic-pool's own wrapper (its PooledResource) around one of our `PooledConnection`s, kept in its idle list and loans. */
 export interface GpPooledResource<T> {
   readonly obj: T;
-  allocate(): void;
-  deallocate(): void;
+  /** 'IDLE' or 'ALLOCATED' (among others): set directly, without the Date.now() its allocate()/deallocate() add. */
+  state: string;
   /** Marks it as being checked before a borrow. */
   test(): void;
 }

@@ -67,6 +67,13 @@ export interface PoolEngine<C> {
    * connection it waits for failed permanently, or failed while no connection is open.
    */
   acquire(): Promise<PooledConnection<C>>;
+  /**
+   * `acquire()` without a promise: `use` is called with the checked-out connection — at once when
+   * one is idle, otherwise from inside the `release()` that frees one (so a synchronous driver can
+   * run its statement and give the connection back before anyone else is served) — or `fail` with
+   * the error `acquire()` would reject with. Optional: engines without it are driven by `acquire()`.
+   */
+  acquireWith?(use: (conn: PooledConnection<C>) => void, fail: (error: unknown) => void): void;
   /** An idle connection lent at once (no promise), when one is ready and nobody is waiting; otherwise undefined — then `acquire()`. */
   acquireNow(): PooledConnection<C> | undefined;
   /** Return a healthy, idle (not in a transaction, already reset) connection. A second release throws `UNIPOOL_LEASE_RELEASED`. */

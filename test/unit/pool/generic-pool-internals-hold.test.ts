@@ -84,15 +84,21 @@ describe('generic-pool internals the engine relies on (pinned to 3.9.0)', () => 
     await settle(gp);
   });
 
-  it('_allObjects: a Set of PooledResources with obj, allocate(), deallocate() and test()', async () => {
+  it("_allObjects: a Set of PooledResources with obj, test() and a state that reads 'IDLE' when idle and 'ALLOCATED' when lent", async () => {
     const { gp } = openPool();
     await createIdle(gp, 1);
     const [pooled] = [...gp._allObjects] as GpPooledResource<Conn>[];
     expect(pooled!.obj.n).to.equal(1);
-    for (const method of ['allocate', 'deallocate', 'test'] as const) expect(pooled![method], method).to.be.a('function');
+    expect(pooled!.test).to.be.a('function');
+    // The engine writes these two states directly instead of calling allocate()/deallocate().
+    expect(pooled!.state).to.equal('IDLE');
+    const lent = await gp.acquire();
+    expect(lent).to.equal(pooled!.obj);
+    expect(pooled!.state).to.equal('ALLOCATED');
+    await gp.release(lent);
   });
 
-  it('_availableObjects: a deque with length, shift() and _list.head/.next/.data.obj and _list.remove(node)', async () => {
+  it('_availableObjects: a deque with length, shift(), push(), unshift() and _list.head/.next/.data.obj and _list.remove(node)', async () => {
     const { gp } = openPool();
     await createIdle(gp, 3);
     const list = gp._availableObjects._list;
@@ -101,8 +107,14 @@ describe('generic-pool internals the engine relies on (pinned to 3.9.0)', () => 
     expect(seen).to.have.members([1, 2, 3]);
     list.remove(list.head!);
     expect(gp._availableObjects.length).to.equal(2);
-    expect(gp._availableObjects.shift()?.obj.n).to.be.a('number');
+    const taken = gp._availableObjects.shift()!;
+    expect(taken.obj.n).to.be.a('number');
     expect(gp._availableObjects.length).to.equal(1);
+    gp._availableObjects.push(taken);
+    expect(gp._availableObjects.length).to.equal(2);
+    expect(gp._availableObjects.shift()).to.not.equal(taken);
+    gp._availableObjects.unshift(taken);
+    expect(gp._availableObjects.shift()).to.equal(taken);
   });
 
   it('_addPooledResourceToAvailableObjects(): LIFO puts it at the head, FIFO at the tail', async () => {
@@ -138,7 +150,7 @@ describe('generic-pool internals the engine relies on (pinned to 3.9.0)', () => 
     const lend = (): Conn => {
       const pooled = gp._availableObjects.shift()!;
       gp._resourceLoans.set(pooled.obj, new GpLoan(pooled));
-      pooled.allocate();
+      pooled.state = 'ALLOCATED';
       return pooled.obj;
     };
     const a = lend();

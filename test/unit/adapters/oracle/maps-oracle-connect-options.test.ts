@@ -33,6 +33,16 @@ describe('oracle adapter: connect options', () => {
     expect(fake.connectOptions[0]).to.include({ user: 'app', password: PASSWORD, connectString: 'db.example.com:1521/FREEPDB1' });
   });
 
+  it('passes statementCacheSize as stmtCacheSize (0 turns it off), and leaves oracledb its default when unset', async () => {
+    const fake = new FakeOracledb();
+    await adapterWith(fake).connect(settings(), { ...context, statementCacheSize: 0 });
+    await adapterWith(fake).connect(settings(), { ...context, statementCacheSize: 50 });
+    await adapterWith(fake).connect(settings(), context);
+    expect(fake.connectOptions[0]).to.include({ stmtCacheSize: 0 });
+    expect(fake.connectOptions[1]).to.include({ stmtCacheSize: 50 });
+    expect(fake.connectOptions[2]).to.not.have.property('stmtCacheSize');
+  });
+
   it('converts connectTimeoutMs to whole seconds, rounding up, for connectTimeout and transportConnectTimeout', () => {
     expect(oracleConnectOptions(settings(), 1500)).to.include({ connectTimeout: 2, transportConnectTimeout: 2 });
     expect(oracleConnectOptions(settings(), 10_000)).to.include({ connectTimeout: 10 });
