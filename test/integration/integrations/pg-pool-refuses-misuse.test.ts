@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { createDatabases, type DatabaseConfig } from '../../../src/index.js';
 import { engineUnderTest, eventually } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
+import { withDocsLink } from '../../support/docs-link.js';
 
 // What a library (or an application) can get wrong with db.pgPool(), and the coded errors it gets.
 describe('integrations: db.pgPool() refuses misuse with coded errors', () => {
@@ -22,7 +23,7 @@ describe('integrations: db.pgPool() refuses misuse with coded errors', () => {
     const next = await pool.connect();
     const error = await client.query('SELECT 1').catch((e: unknown) => e);
     expect(error).to.have.property('code', 'UNIPOOL_LEASE_RELEASED');
-    expect((error as Error).message).to.equal('unipool: pool "default": a pgPool() client ran a query after release(); its connection may already serve someone else, so nothing was run. Call connect() again for a new client.');
+    expect((error as Error).message).to.equal(withDocsLink('UNIPOOL_LEASE_RELEASED', 'unipool: pool "default": a pgPool() client ran a query after release(); its connection may already serve someone else, so nothing was run. Call connect() again for a new client.'));
     const viaCallback = await new Promise<unknown>((resolve) => client.query('SELECT 1', (e: Error | undefined) => resolve(e)));
     expect(viaCallback).to.have.property('code', 'UNIPOOL_LEASE_RELEASED');
     next.release();
