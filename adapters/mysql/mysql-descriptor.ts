@@ -15,6 +15,10 @@ export const mysqlDescriptor: EngineDescriptor = Object.freeze({
   slashInUrlPath: false,
   urlValues: 'json',
   hostInUrlQuery: false,
+  databaseDescription: 'the database name',
+  singleConnectionDatabase: undefined,
+  refusedDatabase: () => undefined,
+  readFileUrlPath: (path: string) => ({ path }),
   readTlsParameter(key: string, value: string) {
     if (!SSL_MODE_KEYS.has(key)) return undefined;
     const ssl = SSL_MODE.get(value.toUpperCase());

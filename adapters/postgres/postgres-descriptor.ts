@@ -22,6 +22,10 @@ export const postgresDescriptor: EngineDescriptor = Object.freeze({
   slashInUrlPath: false,
   urlValues: 'string',
   hostInUrlQuery: true,
+  databaseDescription: 'the database name',
+  singleConnectionDatabase: undefined,
+  refusedDatabase: () => undefined,
+  readFileUrlPath: (path: string) => ({ path }),
   readTlsParameter(key: string, value: string) {
     if (key !== 'sslmode') return undefined;
     const ssl = SSLMODE.get(value);
