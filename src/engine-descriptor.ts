@@ -23,6 +23,8 @@ export interface EngineDescriptor {
   readonly engine: Engine;
   /** A file database (SQLite): no host, port, user, password or TLS; `database` is a path. */
   readonly file: boolean;
+  /** Other names people write for the engine (its driver package, other tools' names), for "did you mean": `pg`, `psql`. */
+  readonly nameSynonyms: readonly string[];
   /** URL schemes it accepts, e.g. `postgres` and `postgresql`. */
   readonly urlSchemes: readonly string[];
   /** An example URL, shown in messages. */

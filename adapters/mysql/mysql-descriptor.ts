@@ -8,6 +8,7 @@ const SSL_MODE_KEYS = new Set(['ssl-mode', 'sslMode', 'sslmode']);
 export const mysqlDescriptor: EngineDescriptor = Object.freeze({
   engine: 'mysql',
   file: false,
+  nameSynonyms: ['mariadb', 'mysql2'],
   urlSchemes: ['mysql', 'mariadb'],
   urlExample: 'mysql://user:password@host:3306/database',
   defaultPort: 3306,

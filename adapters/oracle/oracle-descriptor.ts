@@ -5,6 +5,7 @@ import { probeOracle } from './oracle-server-facts.js';
 export const oracleDescriptor: EngineDescriptor = Object.freeze({
   engine: 'oracle',
   file: false,
+  nameSynonyms: ['oracledb'],
   urlSchemes: ['oracle'],
   urlExample: 'oracle://user:password@host:1521/service',
   defaultPort: 1521,

@@ -15,6 +15,7 @@ const SSLMODE = new Map<string, TlsSetting>([
 export const postgresDescriptor: EngineDescriptor = Object.freeze({
   engine: 'postgres',
   file: false,
+  nameSynonyms: ['pg', 'postgresql', 'psql'],
   urlSchemes: ['postgres', 'postgresql'],
   urlExample: 'postgres://user:password@host:5432/database',
   defaultPort: 5432,

@@ -8,6 +8,7 @@ export const MEMORY_DATABASE = ':memory:';
 export const sqliteDescriptor: EngineDescriptor = Object.freeze({
   engine: 'sqlite',
   file: true,
+  nameSynonyms: ['sqlite3', 'better-sqlite3'],
   urlSchemes: ['sqlite'],
   urlExample: 'sqlite:./path/to/file.db, sqlite:/absolute/path.db or sqlite::memory:',
   defaultPort: undefined,
