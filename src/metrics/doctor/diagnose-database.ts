@@ -65,8 +65,8 @@ export async function diagnoseDatabase(config: ResolvedDatabaseConfig, adapter: 
   const missingFile = missingDatabaseFile(config);
   if (missingFile !== undefined) {
     // Opening it would create it; the version comes from an in-memory database instead.
-    advice.push(`The SQLite file ${missingFile} does not exist yet; it will be created on the first connection (check the path if that is unexpected).`);
-    settings = { ...settings, database: ':memory:' };
+    advice.push(`The SQLite file ${missingFile.path} does not exist yet; it will be created on the first connection (check the path if that is unexpected).`);
+    settings = { ...settings, database: missingFile.standIn };
   }
   let conn: unknown;
   try {
@@ -146,13 +146,17 @@ function hintFor(config: ResolvedDatabaseConfig): string {
   return descriptors[config.engine].file ? 'check the file path and its permissions.' : 'check the host, port, user, password and database, and that the server is running.';
 }
 
-/** A file database's path when it is a plain file that does not exist; undefined otherwise. */
-function missingDatabaseFile(config: ResolvedDatabaseConfig): string | undefined {
+/**
+ * A file database's path when it is a plain file that does not exist, with the in-memory database
+ * the doctor opens instead (opening the path would create the file); undefined otherwise.
+ */
+function missingDatabaseFile(config: ResolvedDatabaseConfig): { readonly path: string; readonly standIn: string } | undefined {
   const database = config.connection.database;
   const descriptor = descriptors[config.engine];
-  if (!descriptor.file || database === undefined || database === '' || database === descriptor.singleConnectionDatabase?.name) return undefined;
+  const standIn = descriptor.singleConnectionDatabase?.name;
+  if (!descriptor.file || standIn === undefined || database === undefined || database === '' || database === standIn) return undefined;
   if (descriptor.refusedDatabase(database) !== undefined) return undefined;
-  return existsSync(resolve(database)) ? undefined : database;
+  return existsSync(resolve(database)) ? undefined : { path: database, standIn };
 }
 
 /** `engine://user@host:port/database` without the password; the file of a file database (SQLite). */
