@@ -4,6 +4,14 @@ import type { RunQuery, ServerFacts } from './server-probe.js';
 /** What `ssl` becomes: off, on with the driver's defaults, or the driver's TLS options. */
 export type TlsSetting = boolean | Readonly<Record<string, unknown>>;
 
+/** A database that exists only inside its one connection: a second connection opens another, empty one. */
+export interface SingleConnectionDatabase {
+  /** The `database` value that names it: `:memory:`. */
+  readonly name: string;
+  /** What messages call it: "an in-memory SQLite database". */
+  readonly description: string;
+}
+
 /**
  * What the config layer needs to know about one engine, without loading its adapter or driver:
  * URL schemes and query rules, the default port, the options that locate a server. Each engine's
@@ -15,6 +23,8 @@ export interface EngineDescriptor {
   readonly engine: Engine;
   /** A file database (SQLite): no host, port, user, password or TLS; `database` is a path. */
   readonly file: boolean;
+  /** Other names people write for the engine (its driver package, other tools' names), for "did you mean": `pg`, `psql`. */
+  readonly nameSynonyms: readonly string[];
   /** URL schemes it accepts, e.g. `postgres` and `postgresql`. */
   readonly urlSchemes: readonly string[];
   /** An example URL, shown in messages. */
@@ -37,6 +47,21 @@ export interface EngineDescriptor {
    * message when the value is not supported. `?ssl=true|false|{…}` is common to every server engine.
    */
   readTlsParameter(key: string, value: string): { readonly ssl: TlsSetting } | { readonly problem: string } | undefined;
+  /** What `database` names, in messages: "the database name", or for SQLite 'a file path or ":memory:"'. */
+  readonly databaseDescription: string;
+  /**
+   * A database that lives inside its one connection (SQLite's `:memory:`), for which the pool keeps
+   * exactly one connection and never closes it; `undefined` for every server engine.
+   */
+  readonly singleConnectionDatabase: SingleConnectionDatabase | undefined;
+  /** A message when the driver would misread `database` (SQLite `file:` URIs), else undefined. */
+  refusedDatabase(database: string): string | undefined;
+  /**
+   * A file database's URL path — what follows `scheme:`, without the query — as the file path still
+   * percent-encoded (`//:memory:` → `:memory:`, `///abs.db` → `/abs.db`), or why it is not one. Only
+   * asked when `file` is true.
+   */
+  readFileUrlPath(path: string): { readonly path: string } | { readonly problem: string };
   /** A message for a query parameter the engine refuses in a URL (PostgreSQL's certificate file paths), else undefined. */
   refusedUrlParameter(key: string): string | undefined;
   /** What `unipool doctor` reports about the server behind `query`: version, connection limit, idle timeout. */

@@ -14,7 +14,7 @@ export const descriptors: Readonly<Record<Engine, EngineDescriptor>> = Object.fr
   mysql: mysqlDescriptor,
   sqlite: sqliteDescriptor,
   oracle: oracleDescriptor,
-});
+} satisfies Record<Engine, EngineDescriptor>);
 
 /** Every engine name, in the docs' order. */
 export const ENGINE_NAMES: readonly Engine[] = Object.freeze(Object.keys(descriptors) as Engine[]);

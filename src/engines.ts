@@ -13,4 +13,4 @@ export const adapters: Readonly<Record<Engine, Adapter<unknown>>> = Object.freez
   mysql: mysqlAdapter as Adapter<unknown>,
   sqlite: sqliteAdapter as Adapter<unknown>,
   oracle: oracleAdapter as Adapter<unknown>,
-});
+} satisfies Record<Engine, Adapter<unknown>>);

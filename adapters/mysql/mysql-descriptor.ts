@@ -8,6 +8,7 @@ const SSL_MODE_KEYS = new Set(['ssl-mode', 'sslMode', 'sslmode']);
 export const mysqlDescriptor: EngineDescriptor = Object.freeze({
   engine: 'mysql',
   file: false,
+  nameSynonyms: ['mariadb', 'mysql2'],
   urlSchemes: ['mysql', 'mariadb'],
   urlExample: 'mysql://user:password@host:3306/database',
   defaultPort: 3306,
@@ -15,6 +16,10 @@ export const mysqlDescriptor: EngineDescriptor = Object.freeze({
   slashInUrlPath: false,
   urlValues: 'json',
   hostInUrlQuery: false,
+  databaseDescription: 'the database name',
+  singleConnectionDatabase: undefined,
+  refusedDatabase: () => undefined,
+  readFileUrlPath: (path: string) => ({ path }),
   readTlsParameter(key: string, value: string) {
     if (!SSL_MODE_KEYS.has(key)) return undefined;
     const ssl = SSL_MODE.get(value.toUpperCase());

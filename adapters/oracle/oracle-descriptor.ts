@@ -5,6 +5,7 @@ import { probeOracle } from './oracle-server-facts.js';
 export const oracleDescriptor: EngineDescriptor = Object.freeze({
   engine: 'oracle',
   file: false,
+  nameSynonyms: ['oracledb'],
   urlSchemes: ['oracle'],
   urlExample: 'oracle://user:password@host:1521/service',
   defaultPort: 1521,
@@ -12,6 +13,10 @@ export const oracleDescriptor: EngineDescriptor = Object.freeze({
   slashInUrlPath: true,
   urlValues: 'json',
   hostInUrlQuery: false,
+  databaseDescription: 'the service name',
+  singleConnectionDatabase: undefined,
+  refusedDatabase: () => undefined,
+  readFileUrlPath: (path: string) => ({ path }),
   readTlsParameter: () => undefined,
   refusedUrlParameter: () => undefined,
   probeServer: probeOracle,

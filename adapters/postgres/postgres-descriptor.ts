@@ -15,6 +15,7 @@ const SSLMODE = new Map<string, TlsSetting>([
 export const postgresDescriptor: EngineDescriptor = Object.freeze({
   engine: 'postgres',
   file: false,
+  nameSynonyms: ['pg', 'postgresql', 'psql'],
   urlSchemes: ['postgres', 'postgresql'],
   urlExample: 'postgres://user:password@host:5432/database',
   defaultPort: 5432,
@@ -22,6 +23,10 @@ export const postgresDescriptor: EngineDescriptor = Object.freeze({
   slashInUrlPath: false,
   urlValues: 'string',
   hostInUrlQuery: true,
+  databaseDescription: 'the database name',
+  singleConnectionDatabase: undefined,
+  refusedDatabase: () => undefined,
+  readFileUrlPath: (path: string) => ({ path }),
   readTlsParameter(key: string, value: string) {
     if (key !== 'sslmode') return undefined;
     const ssl = SSLMODE.get(value);

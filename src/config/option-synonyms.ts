@@ -1,3 +1,5 @@
+import { descriptors, ENGINE_NAMES } from '../engine-descriptors.js';
+
 /**
  * Names other pools and drivers use for unipool's options, so a config ported from pg.Pool,
  * mysql2, generic-pool, knex, HikariCP, SQLAlchemy or TypeORM gets a precise "did you mean".
@@ -26,9 +28,7 @@ export const OPTION_SYNONYMS = {
     connectTimeout: 'connectTimeoutMs', connectTimeoutMillis: 'connectTimeoutMs', createTimeoutMillis: 'connectTimeoutMs',
     fifo: 'order', lifo: 'order', leakDetectionThreshold: 'leakDetectionMs', leakDetection: 'leakDetectionMs',
   },
-  engine: {
-    pg: 'postgres', postgresql: 'postgres', psql: 'postgres', mariadb: 'mysql', mysql2: 'mysql', sqlite3: 'sqlite',
-    'better-sqlite3': 'sqlite', oracledb: 'oracle',
-  },
+  // Each engine's other names live in its descriptor.
+  engine: Object.fromEntries(ENGINE_NAMES.flatMap((engine) => descriptors[engine].nameSynonyms.map((name) => [name, engine]))),
   release: { statement: 'asap', transaction: 'asap', immediate: 'asap', session: 'request', scope: 'request' },
 } as const satisfies Record<string, Record<string, string>>;

@@ -8,7 +8,7 @@ import { readUrlQuery } from './url-query.js';
 export interface ParsedUrl {
   readonly host?: string;
   readonly port?: number;
-  /** Database name, Oracle service name, or SQLite file path / `:memory:`. */
+  /** Database name, service name or file path (as the engine's descriptor reads it). */
   readonly database?: string;
   readonly user?: string;
   readonly password?: string;
@@ -22,9 +22,9 @@ export interface ParsedUrl {
 export type UrlParseResult = { readonly ok: true; readonly url: ParsedUrl } | { readonly ok: false; readonly problems: readonly string[] };
 
 /**
- * Parses a connection URL for `engine`: `postgres://` / `postgresql://`, `mysql://` / `mariadb://`,
- * `oracle://user:password@host:1521/service`, and for SQLite `sqlite:./file.db`,
- * `sqlite:/abs/path.db`, `sqlite:///abs/path.db`, `sqlite::memory:` or `sqlite://:memory:`.
+ * Parses a connection URL for `engine`, with the schemes its descriptor accepts: a server URL
+ * (`scheme://user:password@host:port/database`) or a file database's (`scheme:path`, the path read by
+ * the descriptor's `readFileUrlPath`).
  * User, password, host and database are percent-decoded; the query is read by `readUrlQuery`.
  * Problems never contain the password.
  */
@@ -94,18 +94,13 @@ function parseNetworkUrl(url: string, engine: EngineDescriptor, shown: string, e
   };
 }
 
-/** A file database's URL (SQLite): `sqlite:./file.db`, `sqlite:/abs.db`, `sqlite:///abs.db`, `sqlite::memory:`. */
+/** A file database's URL: `scheme:path?query`, the path read by the descriptor. */
 function parseFileUrl(rest: string, engine: EngineDescriptor): UrlParseResult {
   const queryStart = rest.indexOf('?');
-  let path = queryStart < 0 ? rest : rest.slice(0, queryStart);
+  const filePath = engine.readFileUrlPath(queryStart < 0 ? rest : rest.slice(0, queryStart));
   const search = queryStart < 0 ? '' : rest.slice(queryStart);
-  if (path.startsWith('//')) {
-    // sqlite://:memory:, sqlite:///abs/path.db (empty authority) or sqlite://localhost/abs/path.db.
-    const afterSlashes = path.slice(2);
-    if (afterSlashes === ':memory:' || afterSlashes.startsWith('/')) path = afterSlashes;
-    else if (afterSlashes.startsWith('localhost/')) path = afterSlashes.slice('localhost'.length);
-    else return fail(`a sqlite URL has no host — write sqlite:relative/path.db, sqlite:/absolute/path.db or sqlite:///absolute/path.db`);
-  }
+  if ('problem' in filePath) return fail(filePath.problem);
+  const path = filePath.path;
   let database: string;
   try {
     database = decodeURIComponent(path);

@@ -1,4 +1,5 @@
 import type { ConnectionSettings, Engine } from '../adapter.js';
+import type { SingleConnectionDatabase } from '../engine-descriptor.js';
 import type { ConfigIssue } from '../errors.js';
 import { configPath } from './config-path.js';
 import { createConnectionSettings } from './connection-settings.js';
@@ -12,13 +13,10 @@ import { schemaFacts } from './schema-facts.js';
 export interface ConnectionResolution {
   /** Undefined when a problem was found (then `issues` says what). */
   readonly settings: ConnectionSettings | undefined;
-  /** An in-memory SQLite database: exactly one connection, never closed while the pool lives. */
-  readonly memory: boolean;
+  /** Set when the database lives in its one connection (the descriptor's `singleConnectionDatabase`): the pool never closes it. */
+  readonly memory: SingleConnectionDatabase | undefined;
   readonly issues: readonly ConfigIssue[];
 }
-
-/** SQLite's in-memory database name. */
-export const MEMORY_DATABASE = ':memory:';
 
 const URL_EXCLUSIVE = ['host', 'port', 'database', 'user'] as const;
 const NOT_FOR_FILE_DATABASES = ['host', 'port', 'user', 'password', 'ssl'] as const;
@@ -27,8 +25,8 @@ const ENV_HINT = 'must be a string, got undefined — is the environment variabl
 /**
  * Works out the `ConnectionSettings` of one database from its `url` or its discrete fields, and
  * reports the contradictions a schema cannot express: `url` together with host/port/database/user,
- * a password in both places, TLS set twice, a URL scheme of another engine, SQLite given network
- * fields, no location at all. `db` is the snapshot of one database (already type-checked by the
+ * a password in both places, TLS set twice, a URL scheme of another engine, a file database given
+ * network fields, a database name the driver would misread, no location at all. `db` is the snapshot of one database (already type-checked by the
  * schema; values of the wrong type are skipped here, the schema has reported them).
  */
 export function resolveConnection(alias: string, engine: Engine, db: Readonly<Record<string, unknown>>): ConnectionResolution {
@@ -61,7 +59,7 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
       else for (const problem of parsed.problems) report(['url'], problem);
     }
   } else if (descriptor.file) {
-    if (!has('database')) reportMissing(missingLocation(db, ['url', 'database'], 'needs a "database" (a file path or ":memory:") or a "url"'));
+    if (!has('database')) reportMissing(missingLocation(db, ['url', 'database'], `needs a "database" (${descriptor.databaseDescription}) or a "url"`));
   } else if (has('host')) {
     for (const key of locationOptions) report(['options', key], 'cannot be combined with "host" — use one');
   } else if (locationOptions.length === 0) {
@@ -78,10 +76,10 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
   }
 
   const database = fromUrl === undefined ? text('database') : fromUrl.database;
-  if (engine === 'sqlite' && database !== undefined && /^file:/i.test(database)) {
-    report([fromUrl === undefined ? 'database' : 'url'], 'SQLite URI filenames ("file:…") are not supported: better-sqlite3 is built without URI support and would create a file with that literal name — use a plain path or ":memory:"');
-  }
-  const memory = engine === 'sqlite' && database === MEMORY_DATABASE;
+  const refused = database === undefined ? undefined : descriptor.refusedDatabase(database);
+  if (refused !== undefined) report([fromUrl === undefined ? 'database' : 'url'], refused);
+  const single = descriptor.singleConnectionDatabase;
+  const memory = single !== undefined && database === single.name ? single : undefined;
   if (issues.length > 0) return { settings: undefined, memory, issues };
 
   // Merged only when the URL has options, so that the copy of the user's object (cycles and all) is kept.

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionSettings } from '../../adapter.js';
 import { resolveConfig } from '../../config/resolve-config.js';
+import { descriptors, ENGINE_NAMES } from '../../engine-descriptors.js';
 import { UsageError } from '../usage-error.js';
 import type { BaseConfig } from './unipool-contender.js';
-import type { BenchEngine } from './workload-sql.js';
+import { BENCH_ENGINES, isBenchEngine, type BenchEngine } from './workload-sql.js';
 
 /** The database a benchmark runs against. */
 export interface BenchTarget {
@@ -20,7 +21,6 @@ export interface BenchTarget {
   dispose(): void;
 }
 
-const SCHEMES: Readonly<Record<string, BenchEngine>> = { postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mysql', sqlite: 'sqlite' };
 
 /** A fresh SQLite database file in a temporary directory, removed by `dispose()`. */
 export function temporarySqliteTarget(): BenchTarget {
@@ -35,9 +35,9 @@ export function temporarySqliteTarget(): BenchTarget {
  */
 export function urlTarget(url: string): BenchTarget {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  const engine = scheme === undefined ? undefined : SCHEMES[scheme];
-  if (engine === undefined) {
-    throw new UsageError(`--url: ${scheme === undefined ? 'expected a URL' : `the scheme "${scheme}:" is not one unipool bench runs on`} — use postgres://, mysql:// (or mariadb://) or sqlite:<file>`, { showUsage: true });
+  const engine = scheme === undefined ? undefined : ENGINE_NAMES.find((e) => descriptors[e].urlSchemes.includes(scheme));
+  if (engine === undefined || !isBenchEngine(engine)) {
+    throw new UsageError(`--url: ${scheme === undefined ? 'expected a URL' : `the scheme "${scheme}:" is not one unipool bench runs on`} — use ${benchSchemes()}`, { showUsage: true });
   }
   return { ...target(engine, { engine, url }, redact(url)), dispose: () => undefined };
 }
@@ -50,10 +50,21 @@ function target(engine: BenchEngine, config: BaseConfig, description: string): O
     throw new UsageError(`--url: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (settings === undefined) throw new UsageError('--url: no database could be resolved from it');
-  if (engine === 'sqlite' && (settings.database === undefined || settings.database === ':memory:' || settings.database === '')) {
+  const { file, singleConnectionDatabase } = descriptors[engine];
+  if (file && (settings.database === undefined || settings.database === singleConnectionDatabase?.name || settings.database === '')) {
     throw new UsageError('--url: the benchmark needs a SQLite file (an in-memory database has only one connection): use sqlite:./bench.sqlite3');
   }
   return { engine, config, settings, description };
+}
+
+/** The URL schemes of the engines the benchmark runs on, from their descriptors: "postgres:// (or postgresql://), …". */
+function benchSchemes(): string {
+  const shown = BENCH_ENGINES.map((engine) => {
+    const { file, urlSchemes } = descriptors[engine];
+    const [first, ...others] = urlSchemes.map((scheme) => (file ? `${scheme}:` : `${scheme}://`));
+    return file ? `${first ?? ''}<file>` : `${first ?? ''}${others.length > 0 ? ` (or ${others.join(', ')})` : ''}`;
+  });
+  return `${shown.slice(0, -1).join(', ')} or ${shown.at(-1) ?? ''}`;
 }
 
 /** The URL with any password replaced by `***`. */

@@ -1,3 +1,4 @@
+import type { Engine } from '../../adapter.js';
 import type { Statement } from './pool-under-test.js';
 
 /** Engines the benchmarks know how to drive. */
@@ -53,7 +54,18 @@ const SQLITE: WorkloadSql = {
   ],
 };
 
+/** The workload SQL of each engine the benchmarks drive: its keys are the bench engines. */
+const WORKLOADS: Readonly<Record<BenchEngine, WorkloadSql>> = { postgres: POSTGRES, mysql: MYSQL, sqlite: SQLITE };
+
+/** The engines the benchmarks drive, in the docs' order. */
+export const BENCH_ENGINES: readonly BenchEngine[] = Object.freeze(Object.keys(WORKLOADS) as BenchEngine[]);
+
+/** Whether the benchmarks can drive `engine`. */
+export function isBenchEngine(engine: Engine): engine is BenchEngine {
+  return Object.hasOwn(WORKLOADS, engine);
+}
+
 /** The workload SQL for `engine`. */
 export function workloadSql(engine: BenchEngine): WorkloadSql {
-  return engine === 'postgres' ? POSTGRES : engine === 'mysql' ? MYSQL : SQLITE;
+  return WORKLOADS[engine];
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Adapter, Capabilities, ConnectionSettings } from '../../adapter.js';
 import type { ResolvedDatabaseConfig } from '../../config/resolved-config.js';
+import { descriptors } from '../../engine-descriptors.js';
 import { checkLimit, sizePool, WARNING_SHARE, type LimitCheck, type SizingAdvice, type Verdict } from './pool-sizing.js';
 import { probeServer, type ServerFacts } from './server-facts.js';
 
@@ -61,11 +62,11 @@ export async function diagnoseDatabase(config: ResolvedDatabaseConfig, adapter: 
 
   const advice: string[] = [];
   let settings = config.connection;
-  const missingFile = sqliteFileMissing(config);
+  const missingFile = missingDatabaseFile(config);
   if (missingFile !== undefined) {
     // Opening it would create it; the version comes from an in-memory database instead.
-    advice.push(`The SQLite file ${missingFile} does not exist yet; it will be created on the first connection (check the path if that is unexpected).`);
-    settings = { ...settings, database: ':memory:' };
+    advice.push(`The SQLite file ${missingFile.path} does not exist yet; it will be created on the first connection (check the path if that is unexpected).`);
+    settings = { ...settings, database: missingFile.standIn };
   }
   let conn: unknown;
   try {
@@ -142,20 +143,27 @@ function errorText(error: unknown): string {
 }
 
 function hintFor(config: ResolvedDatabaseConfig): string {
-  return config.engine === 'sqlite' ? 'check the file path and its permissions.' : 'check the host, port, user, password and database, and that the server is running.';
+  return descriptors[config.engine].file ? 'check the file path and its permissions.' : 'check the host, port, user, password and database, and that the server is running.';
 }
 
-/** The SQLite file path when it is a plain file that does not exist; undefined otherwise. */
-function sqliteFileMissing(config: ResolvedDatabaseConfig): string | undefined {
+/**
+ * A file database's path when it is a plain file that does not exist, with the in-memory database
+ * the doctor opens instead (opening the path would create the file); undefined otherwise.
+ */
+function missingDatabaseFile(config: ResolvedDatabaseConfig): { readonly path: string; readonly standIn: string } | undefined {
   const database = config.connection.database;
-  if (config.engine !== 'sqlite' || database === undefined || database === '' || database === ':memory:' || database.startsWith('file:')) return undefined;
-  return existsSync(resolve(database)) ? undefined : database;
+  const descriptor = descriptors[config.engine];
+  const standIn = descriptor.singleConnectionDatabase?.name;
+  if (!descriptor.file || standIn === undefined || database === undefined || database === '' || database === standIn) return undefined;
+  if (descriptor.refusedDatabase(database) !== undefined) return undefined;
+  return existsSync(resolve(database)) ? undefined : { path: database, standIn };
 }
 
-/** `engine://user@host:port/database` without the password; the file for SQLite. */
+/** `engine://user@host:port/database` without the password; the file of a file database (SQLite). */
 export function describeTarget(config: ResolvedDatabaseConfig): string {
   const c: ConnectionSettings = config.connection;
-  if (config.engine === 'sqlite') return c.database ?? ':memory:';
+  const descriptor = descriptors[config.engine];
+  if (descriptor.file) return c.database ?? descriptor.singleConnectionDatabase?.name ?? '';
   const user = c.user === undefined ? '' : `${encodeURIComponent(c.user)}@`;
   const host = c.host ?? 'localhost';
   return `${config.engine}://${user}${host.includes(':') ? `[${host}]` : host}${c.port === undefined ? '' : `:${c.port}`}/${c.database ?? ''}`;

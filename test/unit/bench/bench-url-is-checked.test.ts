@@ -24,7 +24,7 @@ describe('unipool bench: the database to run on', () => {
   });
 
   it('refuses a scheme it cannot run on, an in-memory SQLite database, and a URL the config would refuse', () => {
-    expect(usageErrorOf(() => urlTarget('oracle://u@h/db')).message).to.equal('--url: the scheme "oracle:" is not one unipool bench runs on — use postgres://, mysql:// (or mariadb://) or sqlite:<file>');
+    expect(usageErrorOf(() => urlTarget('oracle://u@h/db')).message).to.equal('--url: the scheme "oracle:" is not one unipool bench runs on — use postgres:// (or postgresql://), mysql:// (or mariadb://) or sqlite:<file>');
     expect(usageErrorOf(() => urlTarget('localhost:5432')).message).to.include('--url: the scheme "localhost:"');
     expect(usageErrorOf(() => urlTarget('sqlite::memory:')).message).to.include('needs a SQLite file');
     const bad = usageErrorOf(() => urlTarget('postgres://u:hunter2@h/db/extra'));
