@@ -96,3 +96,28 @@ export function int64OutOfRange(engine: Engine, column: string, text: string): U
     `${engine}: column "${column}" holds the 64-bit integer ${text}, beyond ±(2^53−1), which a JS number cannot hold exactly (int64: "number"). Set the database option int64 to "bigint" or "string", or cast the column in SQL.`,
   );
 }
+
+/**
+ * `params` with `convert` applied to each value (positional: 1-based position; named: the name).
+ * Returns the same array or object when no value changed, so the common case allocates nothing;
+ * otherwise a converted copy — the caller's parameters are never changed.
+ */
+export function mapBoundValues<P extends readonly unknown[] | Readonly<Record<string, unknown>>>(params: P, convert: (position: ParamPosition, value: unknown) => unknown): P {
+  if (Array.isArray(params)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < params.length; i++) {
+      const value: unknown = params[i];
+      const converted = convert(i + 1, value);
+      if (converted !== value) (copy ??= [...(params as readonly unknown[])])[i] = converted;
+    }
+    return (copy ?? params) as P;
+  }
+  let copy: Record<string, unknown> | undefined;
+  const named = params as Readonly<Record<string, unknown>>;
+  for (const name of Object.keys(named)) {
+    const value = named[name];
+    const converted = convert(name, value);
+    if (converted !== value) (copy ??= { ...named })[name] = converted;
+  }
+  return (copy ?? params) as P;
+}

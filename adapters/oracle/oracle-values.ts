@@ -1,5 +1,5 @@
 import type { QueryParams } from '../../src/adapter.js';
-import { bindKind, checkBigintRange, INT64_RANGE, invalidParameter, type ParamPosition } from '../../src/bound-values.js';
+import { bindKind, checkBigintRange, INT64_RANGE, invalidParameter, mapBoundValues, type ParamPosition } from '../../src/bound-values.js';
 import type { OracleBinds } from './oracle-driver-types.js';
 
 /** The keys of an oracledb bind definition (`{ dir: oracledb.BIND_OUT, type: oracledb.NUMBER }`). */
@@ -42,21 +42,5 @@ function convert(position: ParamPosition, value: unknown): unknown {
 /** The binds as oracledb takes them: the same array or object when nothing needs converting, otherwise a converted copy. */
 export function toOracleBinds(params: QueryParams | undefined): OracleBinds {
   if (params === undefined) return [];
-  if (Array.isArray(params)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < params.length; i++) {
-      const value: unknown = params[i];
-      const converted = convert(i + 1, value);
-      if (converted !== value) (copy ??= [...(params as unknown[])])[i] = converted;
-    }
-    return copy ?? params;
-  }
-  let copy: Record<string, unknown> | undefined;
-  const named = params as Readonly<Record<string, unknown>>;
-  for (const name of Object.keys(named)) {
-    const value = named[name];
-    const converted = convert(name, value);
-    if (converted !== value) (copy ??= { ...named })[name] = converted;
-  }
-  return copy ?? params;
+  return mapBoundValues(params, convert);
 }

@@ -1,5 +1,5 @@
 import type { QueryParams } from '../../src/adapter.js';
-import { bindKind, checkBigintRange, INT64_RANGE, invalidParameter, type ParamPosition } from '../../src/bound-values.js';
+import { bindKind, checkBigintRange, INT64_RANGE, invalidParameter, mapBoundValues, type ParamPosition } from '../../src/bound-values.js';
 
 /**
  * One value as better-sqlite3 binds it. better-sqlite3 takes only numbers, strings, bigints,
@@ -33,21 +33,5 @@ function convert(position: ParamPosition, value: unknown): unknown {
  * converting (the common case allocates nothing), otherwise a converted copy.
  */
 export function toSqliteParams(params: QueryParams): QueryParams {
-  if (Array.isArray(params)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < params.length; i++) {
-      const value: unknown = params[i];
-      const converted = convert(i + 1, value);
-      if (converted !== value) (copy ??= [...(params as unknown[])])[i] = converted;
-    }
-    return copy ?? params;
-  }
-  let copy: Record<string, unknown> | undefined;
-  const named = params as Readonly<Record<string, unknown>>;
-  for (const name of Object.keys(named)) {
-    const value = named[name];
-    const converted = convert(name, value);
-    if (converted !== value) (copy ??= { ...named })[name] = converted;
-  }
-  return copy ?? params;
+  return mapBoundValues(params, convert);
 }

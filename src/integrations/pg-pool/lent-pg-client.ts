@@ -5,7 +5,7 @@ import type { PooledConnection } from '../../pool/pool-engine.js';
 import type { Holder } from '../../transaction/holder.js';
 import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
 import { transactionControlOf } from './transaction-control.js';
-import { queryProblem, type PgQueryCallback } from './pg-query-args.js';
+import { answerLikePg, queryProblem, type PgQueryCallback } from './pg-query-args.js';
 
 type Listener = Parameters<EventEmitter['on']>[1];
 
@@ -93,13 +93,7 @@ export class LentPgClient extends EventEmitter {
       values = undefined;
     }
     const problem = queryProblem(query);
-    const promise = problem === undefined ? this.#run(query, values) : Promise.reject(problem);
-    if (callback === undefined) return promise;
-    const done = callback;
-    promise.then(
-      (result) => this.#bridge.runCallback(() => done(null, result), 'a pg query callback'),
-      (error: unknown) => this.#bridge.runCallback(() => done(error as Error), 'a pg query callback'),
-    );
+    return answerLikePg(problem === undefined ? this.#run(query, values) : Promise.reject(problem), callback, this.#bridge);
   }
 
   #run(query: PgQueryInput, values: unknown[] | undefined): Promise<PgNativeResult> {

@@ -4,7 +4,7 @@ import { UnipoolError } from '../../errors.js';
 import { createChannel, destroyChannel } from '../../metrics/pool-channels.js';
 import { LentPgClient, type Lease } from './lent-pg-client.js';
 import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
-import { queryProblem, type PgQueryCallback } from './pg-query-args.js';
+import { answerLikePg, queryProblem, type PgQueryCallback } from './pg-query-args.js';
 
 /** The client `PgPool.connect()` lends (pg's `PoolClient` interface, typed without pg's types). */
 export interface PgPoolClient extends EventEmitter {
@@ -99,13 +99,7 @@ export function pgPoolClass(pg: PgModuleWithPool): PgPoolConstructor {
         values = undefined;
       }
       const problem = queryProblem(query);
-      const promise = problem === undefined ? this.#bridge.query(query, values) : Promise.reject(problem);
-      if (callback === undefined) return promise;
-      const done = callback;
-      promise.then(
-        (result) => this.#bridge.runCallback(() => done(null, result), 'a pg query callback'),
-        (error: unknown) => this.#bridge.runCallback(() => done(error as Error), 'a pg query callback'),
-      );
+      return answerLikePg(problem === undefined ? this.#bridge.query(query, values) : Promise.reject(problem), callback, this.#bridge);
     }
 
     connect(): Promise<LentPgClient>;

@@ -20,3 +20,16 @@ export function queryProblem(query: unknown): UnipoolError | undefined {
   }
   return new UnipoolError('UNIPOOL_INVALID_ARGUMENT', `unipool: pgPool(): the query must be SQL text or a config object with a text property, got ${query === null ? 'null' : typeof query}`);
 }
+
+/**
+ * The end of pg's `query()` in both its forms: the promise, or — given a callback — nothing, with
+ * the outcome passed to the callback through `reporter.runCallback` (a callback that throws is
+ * reported, never thrown into the pool).
+ */
+export function answerLikePg(promise: Promise<PgNativeResult>, callback: PgQueryCallback | undefined, reporter: { runCallback(callback: () => unknown, what: string): void }): Promise<PgNativeResult> | void {
+  if (callback === undefined) return promise;
+  promise.then(
+    (result) => reporter.runCallback(() => callback(null, result), 'a pg query callback'),
+    (error: unknown) => reporter.runCallback(() => callback(error as Error), 'a pg query callback'),
+  );
+}
