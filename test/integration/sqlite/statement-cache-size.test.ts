@@ -48,10 +48,21 @@ describe('sqlite: statementCacheSize bounds the Statement objects kept per conne
   });
 
   it('is taken from the database config', async () => {
-    const dbs = createDatabases({ default: { engine: 'sqlite', database: join(dir, 'b.sqlite3'), statementCacheSize: 0 } });
+    // The connections the pool opens, seen through the real adapter's connect().
+    const opened: SqliteConnection[] = [];
+    const connect = sqliteAdapter.connect;
+    sqliteAdapter.connect = async (...args) => {
+      const conn = await connect.apply(sqliteAdapter, args);
+      opened.push(conn);
+      return conn;
+    };
+    const dbs = createDatabases({ default: { engine: 'sqlite', database: join(dir, 'b.sqlite3'), statementCacheSize: 7 } });
     try {
       for (let i = 0; i < 3; i++) expect((await dbs.default.query('SELECT ? AS n', [i])).rows).to.deep.equal([{ n: i }]);
+      expect(opened.length).to.be.at.least(1);
+      for (const conn of opened) expect(conn.statements.capacity).to.equal(7);
     } finally {
+      sqliteAdapter.connect = connect;
       await dbs.close();
     }
   });
