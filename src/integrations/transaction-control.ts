@@ -64,9 +64,29 @@ export function classifyTransactionControl(sql: string): TransactionControl {
   }
 }
 
-/** `COMMIT`, `COMMIT WORK`, `COMMIT TRANSACTION` — not `ROLLBACK TO …`, `COMMIT AND CHAIN`, `COMMIT PREPARED …`. */
+/** Only whether `sql` begins, commits or rolls back a transaction (for callers that ignore BEGIN's options). */
+export function beginCommitOrRollback(sql: string): 'begin' | 'commit' | 'rollback' | undefined {
+  const { kind } = classifyTransactionControl(sql);
+  return kind === 'begin' || kind === 'commit' || kind === 'rollback' ? kind : undefined;
+}
+
+/**
+ * `COMMIT`, `COMMIT WORK`, `COMMIT TRANSACTION`, each optionally `AND NO CHAIN` (the default, on
+ * PostgreSQL and MySQL alike) — not `ROLLBACK TO …`, `COMMIT AND CHAIN`, `COMMIT PREPARED …`.
+ */
 function isBare(words: readonly string[]): boolean {
-  return words.length === 1 || (words.length === 2 && (words[1] === 'work' || words[1] === 'transaction'));
+  const end = words.length >= 4 && words[words.length - 3] === 'and' && words[words.length - 2] === 'no' && words[words.length - 1] === 'chain' ? words.length - 3 : words.length;
+  return end === 1 || (end === 2 && (words[1] === 'work' || words[1] === 'transaction'));
+}
+
+// A statement that would end the surrounding transaction, anywhere in a (multi-statement) text:
+// COMMIT, END, ROLLBACK or ABORT at the start of a statement, but not ROLLBACK TO (a savepoint).
+// Conservative on purpose: a false alarm is a clear error, a miss would commit atomic() early.
+const ENDS_TRANSACTION = /(?:^|;)\s*(?:commit|end|abort|rollback(?!\s+(?:work\s+|transaction\s+)?to\b)|prepare\s+transaction)\b/i;
+
+/** True when `text` contains a statement that would end (or prepare) the surrounding transaction. */
+export function endsTransaction(text: string): boolean {
+  return ENDS_TRANSACTION.test(text);
 }
 
 /** START TRANSACTION's characteristics other than WITH CONSISTENT SNAPSHOT (which a savepoint may drop). */

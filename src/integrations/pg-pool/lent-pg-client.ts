@@ -4,7 +4,7 @@ import { UnipoolError } from '../../errors.js';
 import type { PooledConnection } from '../../pool/pool-engine.js';
 import type { Holder } from '../../transaction/holder.js';
 import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
-import { transactionControlOf } from './transaction-control.js';
+import { beginCommitOrRollback } from '../transaction-control.js';
 import { answerLikePg, queryProblem, type PgQueryCallback } from './pg-query-args.js';
 
 type Listener = Parameters<EventEmitter['on']>[1];
@@ -100,7 +100,7 @@ export class LentPgClient extends EventEmitter {
     if (this.#released) return Promise.reject(this.#releasedError('ran a query'));
     const lease = this.#lease;
     if (lease.kind === 'own') return this.#bridge.run(lease.conn, query, values);
-    const control = transactionControlOf(typeof query === 'string' ? query : query.text);
+    const control = beginCommitOrRollback(typeof query === 'string' ? query : query.text);
     if (control === undefined) return this.#bridge.runHeld(lease.holder, query, values);
     return this.#runControl(lease.holder, control, query, values);
   }

@@ -5,7 +5,7 @@ import type { PooledConnection } from '../../pool/pool-engine.js';
 import { context } from '../../transaction/context.js';
 import { findHeld } from '../../transaction/find-held.js';
 import type { Holder } from '../../transaction/holder.js';
-import { endsTransaction } from './transaction-control.js';
+import { endsTransaction } from '../transaction-control.js';
 
 /** A query as `pg.Pool#query()` / `client.query()` take it: SQL text or a config object. */
 export type PgQueryInput = string | { readonly text: string };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { endsTransaction, transactionControlOf } from '../../../src/integrations/pg-pool/transaction-control.js';
+import { beginCommitOrRollback as transactionControlOf, endsTransaction } from '../../../src/integrations/transaction-control.js';
 
 // What pgPool()'s joined clients rewrite into savepoint operations, and what they refuse.
 describe('pgPool(): transaction-control text', () => {
