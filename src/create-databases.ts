@@ -15,6 +15,7 @@ import { poolSource, registerPoolSource } from './metrics/pool-sources.js';
 import { prometheusText } from './metrics/prometheus-text.js';
 import { createPoolEngine } from './pool/create-pool-engine.js';
 import type { PoolEngine } from './pool/pool-engine.js';
+import { ReplicaMember } from './replicas/replica-member.js';
 import { runScope, scopeMiddleware, type Middleware } from './transaction/scope.js';
 
 /** Options of `createDatabases()` beyond the config itself. */
@@ -63,12 +64,12 @@ export class DatabaseRegistry {
 
   /**
    * Every pool's metrics in the Prometheus text exposition format (version 0.0.4), with the
-   * OpenTelemetry connection-pool names (`db_client_connection_*`), labelled by `pool` and `engine`.
+   * OpenTelemetry connection-pool names (`db_client_connection_*`), labelled by `pool`, `engine` and `role` (and `replica` on a read replica's series).
    * Serve it with the content type `text/plain; version=0.0.4`.
    * @example app.get('/metrics', (_req, res) => res.type('text/plain; version=0.0.4').send(dbs.metrics()));
    */
   metrics(): string {
-    return prometheusText([...this.#databases.values()].map((db) => poolSource(db)));
+    return prometheusText([...this.#databases.values()].flatMap((db) => [poolSource(db), ...db.replicaDatabases().map((replica) => poolSource(replica))]));
   }
 
   /**
@@ -114,7 +115,27 @@ export type Databases<Alias extends string = string> = DatabaseRegistry & { read
  */
 const PERMANENT_CONNECT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNIPOOL_DRIVER_MISSING', 'UNIPOOL_UNSUPPORTED', 'UNIPOOL_INVALID_ARGUMENT', 'UNIPOOL_CONFIG_INVALID']);
 
+/**
+ * One `Database` for `config`, with one more for each of its read replicas: a replica is the same
+ * engine and release policy over its own pool, its connection settings and pool options resolved
+ * with the primary's as defaults.
+ */
 function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database {
+  const members = (config.replicas ?? []).map((replica) => {
+    const replicaConfig: ResolvedDatabaseConfig = Object.freeze({ ...withoutReplicas(config), connection: replica.connection, pool: replica.pool });
+    const { database, core } = openPool(replicaConfig, logger, replica.name);
+    return new ReplicaMember(database, core, replica.name, () => performance.now());
+  });
+  return openPool(config, logger, undefined, members).database;
+}
+
+function withoutReplicas(config: ResolvedDatabaseConfig): ResolvedDatabaseConfig {
+  const { replicas: _replicas, ...rest } = config;
+  return rest;
+}
+
+/** The pool engine, core and `Database` of one server: the primary (`replica` undefined) or a read replica. */
+function openPool(config: ResolvedDatabaseConfig, logger: Logger, replica: string | undefined, members: readonly ReplicaMember[] = []): { database: Database; core: DatabaseCore } {
   const adapter: Adapter<unknown> = adapters[config.engine];
   // eslint-disable-next-line prefer-const -- the factory closes over the core built from the engine
   let core: DatabaseCore;
@@ -130,6 +151,7 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
   const engine: PoolEngine<unknown> = createPoolEngine<unknown>({
     alias: config.alias,
     engine: config.engine,
+    ...(replica === undefined ? {} : { role: 'replica' as const, replica }),
     pool: config.pool,
     observer,
     logger,
@@ -150,9 +172,9 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
     },
   });
   core = new DatabaseCore(config, adapter, engine, logger);
-  const database = new Database(core);
+  const database = new Database(core, members);
   registerPoolSource(database, engine);
-  return database;
+  return { database, core };
 }
 
 /**

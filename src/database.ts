@@ -14,6 +14,8 @@ import { runAtomic, type AtomicOptions } from './transaction/run-atomic.js';
 import { streamRows, type StreamOptions } from './transaction/stream-rows.js';
 import { NotificationListener, type ListenOptions, type Unlisten } from './notifications/notification-listener.js';
 import { createPgPool, type PgPool } from './integrations/pg-pool/create-pg-pool.js';
+import type { ReplicaMember } from './replicas/replica-member.js';
+import { ReplicaRouter, type ReplicaReader } from './replicas/replica-router.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
 /** How many waiting callers one release may serve synchronously, each inside the previous one's stack. */
@@ -60,14 +62,29 @@ export class Database {
   #mysqlPool: MysqlPool | undefined;
   /** Statements running inside a release that served their caller (see `#waitThenRun`). */
   #nestedRuns = 0;
+  readonly #replica: ReplicaRouter;
+  /** Whether `replicas` are configured (stats then list them). */
+  readonly #hasReplicas: boolean;
 
   static {
     readCore = (db) => db.#core;
   }
 
   /** @internal Built by `createDatabases()` only. */
-  constructor(core: DatabaseCore) {
+  constructor(core: DatabaseCore, replicas: readonly ReplicaMember[] = []) {
     this.#core = core;
+    this.#replica = new ReplicaRouter(this, core, replicas);
+    this.#hasReplicas = replicas.length > 0;
+  }
+
+  /**
+   * Reads routed to a healthy read replica (`replicas` in the config), round-robin, falling back to
+   * this database when none is healthy; without replicas, this database itself. Inside `atomic()` or
+   * `session()` on this database it uses the held connection (read-your-writes).
+   * @example const { rows } = await db.replica.query('SELECT * FROM products WHERE id = $1', [42]);
+   */
+  get replica(): ReplicaReader {
+    return this.#replica;
   }
 
   /** The alias this database was configured under. */
@@ -421,13 +438,21 @@ export class Database {
     return this.#mysqlPool as P;
   }
 
-  /** Counters, gauges and latency summaries of this pool. */
+  /** Counters, gauges and latency summaries of this pool (`role: 'primary'`), and of each replica's pool under `replicas`. */
   stats(): PoolStats {
-    return this.#core.engine.stats();
+    const stats = this.#core.engine.stats();
+    return this.#hasReplicas ? { ...stats, replicas: this.#replica.stats() } : stats;
+  }
+
+  /** @internal The replicas' databases, each with its own pool (for metrics). */
+  replicaDatabases(): readonly Database[] {
+    return this.#replica.databases;
   }
 
   /** @internal Releases what `scope` holds for this database (called by the scope's end). */
   async endScope(scope: Scope): Promise<void> {
+    // A replica read inside the scope may hold a replica connection too (release: 'request', or a manual BEGIN).
+    if (this.#hasReplicas) await Promise.all(this.#replica.databases.map((replica) => replica.endScope(scope)));
     const core = this.#core;
     await scope.pending.get(core)?.catch(() => undefined);
     const holder = scope.holders.get(core);
@@ -451,7 +476,8 @@ export class Database {
 
   /** @internal Closes this pool; users call `dbs.close()`, which closes every pool once. */
   close(options?: { timeoutMs?: number }): Promise<void> {
-    const closing = this.#core.engine.close(options);
+    const own = this.#core.engine.close(options);
+    const closing = this.#hasReplicas ? Promise.all([own, ...this.#replica.databases.map((replica) => replica.close(options))]).then(() => undefined) : own;
     // The listening connection is outside the pool: closed after it, so a close() rejected for its
     // arguments (which changes nothing) leaves the listener running too.
     return this.#listener === undefined ? closing : closing.then(() => this.#listener?.close());

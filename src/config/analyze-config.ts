@@ -3,6 +3,7 @@ import type { ConfigIssue } from '../errors.js';
 import { configPath } from './config-path.js';
 import { resolveConnection } from './resolve-connection.js';
 import { resolvePool } from './resolve-pool.js';
+import { resolveReplicas } from './resolve-replicas.js';
 import type { ReleaseMode, ResolvedDatabaseConfig } from './resolved-config.js';
 import { schemaIssues } from './schema-validator.js';
 import { snapshotConfig } from './snapshot-config.js';
@@ -49,12 +50,13 @@ function analyze(input: unknown): ConfigAnalysis {
       if (typeof engine !== 'string' || !(ENGINE_NAMES as readonly string[]).includes(engine)) continue;
       const connection = resolveConnection(alias, engine as Engine, db);
       const pool = resolvePool(alias, db['pool'], connection.memory);
+      const replicas = resolveReplicas(alias, engine as Engine, db, connection.settings);
       // A place the schema already complained about needs no second message.
-      for (const issue of [...connection.issues, ...pool.issues]) if (!schemaPaths.has(issue.path)) issues.push(issue);
-      if (connection.settings !== undefined && pool.pool !== undefined) {
+      for (const issue of [...connection.issues, ...pool.issues, ...replicas.issues]) if (!schemaPaths.has(issue.path)) issues.push(issue);
+      if (connection.settings !== undefined && pool.pool !== undefined && replicas.replicas !== undefined) {
         const release = (db['release'] ?? 'asap') as ReleaseMode;
         const statementCacheSize = db['statementCacheSize'] as number | undefined;
-        databases.push(Object.freeze({ alias, engine: engine as Engine, connection: connection.settings, release, pool: pool.pool, ...(statementCacheSize === undefined ? {} : { statementCacheSize }) }));
+        databases.push(Object.freeze({ alias, engine: engine as Engine, connection: connection.settings, release, pool: pool.pool, ...(statementCacheSize === undefined ? {} : { statementCacheSize }), ...(replicas.replicas.length === 0 ? {} : { replicas: replicas.replicas }) }));
       }
     }
   }

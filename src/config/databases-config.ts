@@ -71,6 +71,10 @@ export interface DatabaseConfig {
    */
   statementCacheSize?: number;
   pool?: PoolConfig;
+  /**
+   * Read replicas of this database: `db.replica.query()`, `db.replica.stream()` and `db.replica.atomic()` run on one of them (round-robin over the healthy ones), and on this database when none is healthy. Each entry gives where the replica is (`url`, or `host` and `port`); everything else — user, password, database, ssl, options and pool — is inherited from this database unless the entry sets it. Each replica has its own pool. Not available on sqlite (a file database has no replicas).
+   */
+  replicas?: ReplicaConfig[];
 }
 /**
  * The backend-agnostic pool options. Durations are in milliseconds and end in `Ms`.
@@ -120,4 +124,48 @@ export interface PoolConfig {
    * Report a lease held longer than this, with the stack that acquired it. 0 = off.
    */
   leakDetectionMs?: number;
+}
+/**
+ * One read replica: where it is (a `url`, or `host` and `port`), and what differs from its primary. Unset fields are inherited from the primary database (except the location: a `host` without `port` means the engine's default port).
+ */
+export interface ReplicaConfig {
+  /**
+   * Connection URL of the replica, same forms as the database's `url`. Cannot be combined with host, port, database or user; a database or user left out of the URL is inherited from the primary.
+   */
+  url?: string;
+  /**
+   * Replica host name or IP address. Required unless `url` is given.
+   */
+  host?: string;
+  /**
+   * Replica port. Default: the engine's default port (5432 postgres, 3306 mysql, 1521 oracle), not the primary's.
+   */
+  port?: number;
+  /**
+   * Database name on the replica. Default: the primary's.
+   */
+  database?: string;
+  /**
+   * User name on the replica. Default: the primary's.
+   */
+  user?: string;
+  /**
+   * Password on the replica. Default: the primary's. Never printed.
+   */
+  password?: string;
+  /**
+   * TLS for the replica, same forms as the database's `ssl`. Default: the primary's.
+   */
+  ssl?:
+    | boolean
+    | {
+        [k: string]: unknown | undefined;
+      };
+  /**
+   * Driver options for the replica, merged over the primary's (the replica's win).
+   */
+  options?: {
+    [k: string]: unknown | undefined;
+  };
+  pool?: PoolConfig;
 }

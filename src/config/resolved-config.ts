@@ -32,4 +32,14 @@ export interface ResolvedDatabaseConfig {
   readonly pool: ResolvedPoolOptions;
   /** Prepared statements kept per connection (0 = off); undefined = the engine's default. */
   readonly statementCacheSize?: number;
+  /** Read replicas (`db.replica`), in config order; absent when none is configured. */
+  readonly replicas?: readonly ResolvedReplicaConfig[];
+}
+
+/** One read replica: its own settings (gaps filled from the primary's) and its own pool. */
+export interface ResolvedReplicaConfig {
+  /** `host:port`: the `replica` label in stats and metrics. */
+  readonly name: string;
+  readonly connection: ConnectionSettings;
+  readonly pool: ResolvedPoolOptions;
 }

@@ -12,8 +12,9 @@ export interface ConfigSnapshot {
   readonly unreadable: readonly (readonly string[])[];
 }
 
-// The keys under a database whose values are copied deeply (they are passed on to the driver).
-const DEEP_KEYS = new Set(['options', 'ssl']);
+// The keys under a database whose values are copied deeply (they are passed on to the driver;
+// a replica entry holds the same kinds of values).
+const DEEP_KEYS = new Set(['options', 'ssl', 'replicas']);
 
 /**
  * Copies the config before anything else looks at it, so that validation sees plain data and the

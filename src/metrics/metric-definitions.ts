@@ -44,10 +44,12 @@ export const DURATION_BUCKETS_SECONDS: readonly number[] = Object.freeze([
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ]);
 
-/** The labels every metric carries (plus `state` on `db_client_connection_count`). */
+/** The labels every metric carries (plus `state` on `db_client_connection_count`, `replica` on a replica's series). */
 export const LABELS: readonly LabelDefinition[] = Object.freeze([
   { name: 'pool', description: 'The database alias, e.g. `default` (OpenTelemetry `db.client.connection.pool.name`).' },
   { name: 'engine', description: 'The engine: `postgres`, `mysql`, `sqlite` or `oracle`.' },
+  { name: 'role', description: '`primary` for the database\'s own pool, `replica` for the pool of one of its read replicas (`replicas`).' },
+  { name: 'replica', description: 'The read replica\'s server, `host:port` (only on `role="replica"` series, so each replica of a database is its own series).' },
   { name: 'state', description: '`idle` or `used` (only on `db_client_connection_count`).' },
 ]);
 
@@ -58,7 +60,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     otelName: 'db.client.connection.count',
     type: 'gauge',
     unit: '{connection}',
-    labels: ['pool', 'engine', 'state'],
+    labels: ['pool', 'engine', 'role', 'replica', 'state'],
     description: 'Open connections, by state: `idle` (in the pool) or `used` (lent out).',
   },
   {
@@ -66,7 +68,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     otelName: 'db.client.connection.max',
     type: 'gauge',
     unit: '{connection}',
-    labels: ['pool', 'engine'],
+    labels: ['pool', 'engine', 'role', 'replica'],
     description: 'The most connections the pool may open (`pool.max`).',
   },
   {
@@ -74,7 +76,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     otelName: 'db.client.connection.idle.min',
     type: 'gauge',
     unit: '{connection}',
-    labels: ['pool', 'engine'],
+    labels: ['pool', 'engine', 'role', 'replica'],
     description: 'The connections the pool keeps open even when idle (`pool.min`).',
   },
   {
@@ -82,7 +84,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     otelName: 'db.client.connection.pending_requests',
     type: 'gauge',
     unit: '{request}',
-    labels: ['pool', 'engine'],
+    labels: ['pool', 'engine', 'role', 'replica'],
     description: 'Callers waiting for a connection right now.',
   },
   {
@@ -90,7 +92,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     otelName: 'db.client.connection.timeouts',
     type: 'counter',
     unit: '{timeout}',
-    labels: ['pool', 'engine'],
+    labels: ['pool', 'engine', 'role', 'replica'],
     description: 'Acquires that gave up after `acquireTimeoutMs` (`UNIPOOL_ACQUIRE_TIMEOUT`).',
   },
   {
@@ -98,7 +100,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     otelName: 'db.client.connection.wait_time',
     type: 'histogram',
     unit: 's',
-    labels: ['pool', 'engine'],
+    labels: ['pool', 'engine', 'role', 'replica'],
     description: 'Time a caller waited to obtain a connection.',
     buckets: DURATION_BUCKETS_SECONDS,
   },
@@ -107,7 +109,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     otelName: 'db.client.connection.use_time',
     type: 'histogram',
     unit: 's',
-    labels: ['pool', 'engine'],
+    labels: ['pool', 'engine', 'role', 'replica'],
     description: 'Time a connection was held from acquire to release (one query outside a transaction).',
     buckets: DURATION_BUCKETS_SECONDS,
   },
@@ -116,7 +118,7 @@ export const METRICS: readonly MetricDefinition[] = Object.freeze([
     otelName: 'db.client.connection.create_time',
     type: 'histogram',
     unit: 's',
-    labels: ['pool', 'engine'],
+    labels: ['pool', 'engine', 'role', 'replica'],
     description: 'Time it took to open a new connection.',
     buckets: DURATION_BUCKETS_SECONDS,
   },

@@ -7,10 +7,17 @@ export interface DurationSummary {
   readonly max: number;
 }
 
+/** Which server a pool talks to: the database itself, or one of its read replicas (`replicas`). */
+export type PoolRole = 'primary' | 'replica';
+
 /** `db.stats()`: the same fields on every engine. Counters are totals since the pool was created. */
 export interface PoolStats {
   readonly alias: string;
   readonly engine: string;
+  /** `'primary'` for the database's own pool, `'replica'` for a read replica's. */
+  readonly role: PoolRole;
+  /** A replica pool's server, `host:port` (replica pools only). */
+  readonly replica?: string;
   /** Open connections (idle + in use). */
   readonly size: number;
   readonly idle: number;
@@ -34,4 +41,16 @@ export interface PoolStats {
   readonly waitMs: DurationSummary;
   readonly holdMs: DurationSummary;
   readonly createMs: DurationSummary;
+  /** Each read replica's pool, in config order (only on a database with `replicas`). */
+  readonly replicas?: readonly ReplicaPoolStats[];
+}
+
+/** One read replica's pool in `db.stats().replicas`. */
+export interface ReplicaPoolStats extends PoolStats {
+  readonly role: 'replica';
+  readonly replica: string;
+  /** False while the replica is marked down (a connect failed or a connection broke) and reads go elsewhere. */
+  readonly healthy: boolean;
+  /** Times it was marked down since the pool was created. */
+  readonly downs: number;
 }

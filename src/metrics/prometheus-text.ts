@@ -36,7 +36,7 @@ const HISTOGRAMS: Readonly<Record<string, keyof PoolHistograms>> = {
 /**
  * The Prometheus text exposition (format 0.0.4) of every pool, with the metric families of
  * `METRICS` in order: `# HELP` and `# TYPE` once per family, then one series per pool labelled
- * `pool="<alias>",engine="<engine>"`. Durations are in seconds; histogram buckets are cumulative
+ * `pool="<alias>",engine="<engine>",role="primary"` (a read replica's pool: `role="replica",replica="<host:port>"`). Durations are in seconds; histogram buckets are cumulative
  * and end with `le="+Inf"`, equal to `_count`.
  *
  * @example
@@ -45,7 +45,9 @@ const HISTOGRAMS: Readonly<Record<string, keyof PoolHistograms>> = {
 export function prometheusText(pools: readonly PoolMetricsSource[]): string {
   const samples: PoolSample[] = pools.map((pool) => {
     const stats = pool.stats();
-    return { labels: `pool="${escapeLabelValue(stats.alias)}",engine="${escapeLabelValue(stats.engine)}"`, stats, histograms: pool.histograms?.() };
+    const replica = stats.replica === undefined ? '' : `,replica="${escapeLabelValue(stats.replica)}"`;
+    const labels = `pool="${escapeLabelValue(stats.alias)}",engine="${escapeLabelValue(stats.engine)}",role="${stats.role}"${replica}`;
+    return { labels, stats, histograms: pool.histograms?.() };
   });
   const lines: string[] = [];
   for (const metric of METRICS) {

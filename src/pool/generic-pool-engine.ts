@@ -89,7 +89,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
 
   constructor(options: PoolEngineOptions<C>) {
     this.#alias = options.alias;
-    this.#identity = { alias: options.alias, engine: options.engine, min: options.pool.min, max: options.pool.max };
+    this.#identity = { alias: options.alias, engine: options.engine, role: options.role ?? 'primary', replica: options.replica, min: options.pool.min, max: options.pool.max };
     this.#pool = options.pool;
     this.#factory = options.factory;
     this.#now = options.now ?? (() => performance.now());

@@ -1,5 +1,5 @@
 import { Histogram } from '../metrics/histogram.js';
-import type { PoolStats } from '../metrics/pool-stats.js';
+import type { PoolRole, PoolStats } from '../metrics/pool-stats.js';
 import type { PoolCounts } from './acquire-errors.js';
 import type { PoolHistograms } from './pool-engine.js';
 
@@ -7,6 +7,9 @@ import type { PoolHistograms } from './pool-engine.js';
 export interface PoolIdentity {
   readonly alias: string;
   readonly engine: string;
+  readonly role: PoolRole;
+  /** Set on a replica's pool only. */
+  readonly replica: string | undefined;
   readonly min: number;
   readonly max: number;
 }
@@ -33,6 +36,8 @@ export class PoolCounters {
     return {
       alias: identity.alias,
       engine: identity.engine,
+      role: identity.role,
+      ...(identity.replica === undefined ? {} : { replica: identity.replica }),
       size: counts.size,
       idle: counts.idle,
       inUse: counts.inUse,

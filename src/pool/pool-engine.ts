@@ -1,7 +1,7 @@
 import type { ResolvedPoolOptions } from '../config/resolved-config.js';
 import type { Logger } from '../logger.js';
 import type { DurationHistogram } from '../metrics/histogram.js';
-import type { PoolStats } from '../metrics/pool-stats.js';
+import type { PoolRole, PoolStats } from '../metrics/pool-stats.js';
 
 import type { PooledConnection } from './pooled-connection.js';
 
@@ -38,6 +38,10 @@ export type DestroyReason = 'idle' | 'lifetime' | 'max-uses' | 'validation' | 'b
 export interface PoolEngineOptions<C> {
   readonly alias: string;
   readonly engine: string;
+  /** What the pool serves, for stats and metrics: the database itself (default) or one of its read replicas. */
+  readonly role?: PoolRole;
+  /** A replica pool's server (`host:port`), for stats and metrics. */
+  readonly replica?: string;
   readonly pool: ResolvedPoolOptions;
   readonly factory: ConnectionFactory<C>;
   readonly observer?: PoolObserver;

@@ -11,6 +11,7 @@ function stats(overrides: Partial<PoolStats>): PoolStats {
   return {
     alias: 'default',
     engine: 'postgres',
+    role: 'primary',
     size: 0,
     idle: 0,
     inUse: 0,

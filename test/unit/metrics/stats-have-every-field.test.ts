@@ -22,10 +22,10 @@ describe('metrics: db.stats()', () => {
 
     const stats = db.stats();
     expect(Object.keys(stats).sort()).to.deep.equal(
-      ['alias', 'engine', 'size', 'idle', 'inUse', 'waiting', 'min', 'max', 'acquired', 'released', 'created', 'destroyed', 'timeouts', 'rejected', 'errors', 'leaks', 'waitMs', 'holdMs', 'createMs'].sort(),
+      ['alias', 'engine', 'role', 'size', 'idle', 'inUse', 'waiting', 'min', 'max', 'acquired', 'released', 'created', 'destroyed', 'timeouts', 'rejected', 'errors', 'leaks', 'waitMs', 'holdMs', 'createMs'].sort(),
     );
     for (const key of ['waitMs', 'holdMs', 'createMs'] as const) expect(Object.keys(stats[key]).sort(), key).to.deep.equal([...SUMMARY_KEYS].sort());
-    expect(stats).to.include({ alias: 'reports', engine: 'sqlite', size: 1, idle: 1, inUse: 0, waiting: 0, min: 0, max: 1 });
+    expect(stats).to.include({ alias: 'reports', engine: 'sqlite', role: 'primary', size: 1, idle: 1, inUse: 0, waiting: 0, min: 0, max: 1 });
     expect(stats).to.include({ acquired: 3, released: 3, created: 1, destroyed: 0, timeouts: 0, rejected: 0, errors: 0, leaks: 0 });
     expect(stats.waitMs.count).to.equal(3);
     expect(stats.holdMs.count).to.equal(3);
