@@ -1,13 +1,13 @@
 /** Wait before the first re-probe of a replica that went down. */
 export const REPLICA_BACKOFF_INITIAL_MS = 1000;
 /** The wait doubles per failed re-probe up to this cap. */
-export const REPLICA_BACKOFF_MAX_MS = 30_000;
+export const REPLICA_BACKOFF_MAX_MS = 10_000;
 /** Each wait is up to this fraction shorter, at random, so many processes do not re-probe in step. */
 export const REPLICA_BACKOFF_JITTER = 0.25;
 
 /**
  * Whether reads may go to one replica. A replica whose connect failed or whose connection broke is
- * marked down: reads skip it for a back-off period (1 s, doubling per failed probe to 30 s, up to
+ * marked down: reads skip it for a back-off period (1 s, doubling per failed probe to 10 s, up to
  * 25 % shorter at random), then one background probe decides whether it is back. Reads never wait
  * for the probe: until it succeeds they keep going to the other replicas or the primary.
  */
@@ -26,15 +26,17 @@ export class ReplicaHealth {
     this.#random = random;
   }
 
-  /** A connect failed or a connection broke at `now`: skip the replica until the back-off ends. Returns the back-off in ms. */
-  markDown(now: number): number {
-    if (this.healthy) this.downs += 1;
+  /**
+   * A connect failed or a connection broke at `now`: skip the replica until the back-off ends.
+   * Returns the back-off in ms, or undefined when it was already down — the reads that were in
+   * flight when it went down all fail together, and must not lengthen the back-off one by one.
+   */
+  markDown(now: number): number | undefined {
+    if (!this.healthy) return undefined;
     this.healthy = false;
-    this.#failures += 1;
-    const nominal = Math.min(REPLICA_BACKOFF_MAX_MS, REPLICA_BACKOFF_INITIAL_MS * 2 ** Math.min(this.#failures - 1, 30));
-    const wait = Math.round(nominal * (1 - REPLICA_BACKOFF_JITTER * this.#random()));
-    this.#retryAt = now + wait;
-    return wait;
+    this.downs += 1;
+    this.#failures = 1;
+    return this.#waitFrom(now);
   }
 
   /** True once, when the back-off has ended and no probe runs: the caller starts one and reports with `probeEnded()`. */
@@ -48,10 +50,18 @@ export class ReplicaHealth {
   probeEnded(ok: boolean, now: number): void {
     this.#probing = false;
     if (!ok) {
-      this.markDown(now);
+      this.#failures += 1;
+      this.#waitFrom(now);
       return;
     }
     this.healthy = true;
     this.#failures = 0;
+  }
+
+  #waitFrom(now: number): number {
+    const nominal = Math.min(REPLICA_BACKOFF_MAX_MS, REPLICA_BACKOFF_INITIAL_MS * 2 ** Math.min(this.#failures - 1, 30));
+    const wait = Math.round(nominal * (1 - REPLICA_BACKOFF_JITTER * this.#random()));
+    this.#retryAt = now + wait;
+    return wait;
   }
 }

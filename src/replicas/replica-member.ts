@@ -36,10 +36,8 @@ export class ReplicaMember {
 
   /** Marks the replica down after `error`; logs once per outage. */
   markDown(error: unknown): void {
-    const health = this.health;
-    const wasHealthy = health.healthy;
-    const waitMs = health.markDown(this.#now());
-    if (wasHealthy) {
+    const waitMs = this.health.markDown(this.#now());
+    if (waitMs !== undefined) {
       const what = (error as Error | undefined)?.message ?? String(error);
       this.core.logger.warn(`unipool: pool "${this.core.config.alias}": replica ${this.name} is down (${firstLine(what)}); reads go to the other replicas or the primary, next probe in ${waitMs} ms`);
     }

@@ -1,0 +1,164 @@
+import { expect } from 'chai';
+import { createDatabases, type Databases } from '../../../src/index.js';
+import { engineUnderTest, eventually, sleep, uniqueTable } from '../../support/engines.js';
+import { parsePrometheusText, samplesOf } from '../../support/prometheus-parser.js';
+import { startPrivateMariadb, startPrivatePostgres, type PrivateServer } from '../../support/private-servers.js';
+
+/**
+ * Routing and fallback of `db.replica` against real servers. The primary is the shared server; the
+ * "replica" is a private server of the same engine that the test may stop and start. It is not a
+ * replicated copy (routing does not depend on replication; the PostgreSQL standby suite proves
+ * reads on a real standby): each read says which server answered it by its port.
+ */
+const CASES = [
+  { engine: 'postgres' as const, start: startPrivatePostgres, primaryPort: 5432, port: 'SELECT inet_server_port() AS port' },
+  { engine: 'mysql' as const, start: startPrivateMariadb, primaryPort: 3306, port: 'SELECT @@port AS port' },
+];
+
+for (const { engine, start, primaryPort, port } of CASES) {
+  describe(`${engine}: db.replica routes reads to a replica and falls back to the primary`, function () {
+    this.timeout(120_000);
+    const under = engineUnderTest(engine);
+    let replica: PrivateServer;
+    let dbs: Databases<'default'> | undefined;
+    const warnings: string[] = [];
+
+    before(async () => {
+      replica = await start();
+    });
+    after(async () => {
+      await replica?.destroy();
+    });
+    afterEach(async () => {
+      await dbs?.close({ timeoutMs: 2000 });
+      dbs = undefined;
+      warnings.length = 0;
+    });
+
+    function open(extra: Record<string, unknown> = {}): Databases<'default'> {
+      dbs = createDatabases({ default: under.config({ replicas: [{ url: replica.url }], pool: { max: 5 }, ...extra }) } as never, { logger: { warn: (message) => warnings.push(message) } }) as unknown as Databases<'default'>;
+      return dbs;
+    }
+    const portOf = async (run: Promise<{ rows: Record<string, unknown>[] }>): Promise<number> => Number((await run).rows[0]?.['port']);
+
+    it('runs db.replica.query, .stream and .atomic on the replica, and db.query on the primary', async () => {
+      const db = open().default;
+      expect(await portOf(db.replica.query(port))).to.equal(replica.port);
+      expect(await portOf(db.replica.query(db.replica.sql.raw(port)))).to.equal(replica.port);
+      expect(await portOf(db.query(port))).to.equal(primaryPort);
+      const streamed: number[] = [];
+      for await (const row of db.replica.stream<{ port: number }>(port)) streamed.push(Number(row.port));
+      expect(streamed).to.deep.equal([replica.port]);
+      const inside = await db.replica.atomic(() => portOf(db.replica.query(port)));
+      expect(inside).to.equal(replica.port);
+      const stats = db.stats();
+      expect(stats.role).to.equal('primary');
+      expect(stats.replicas).to.have.length(1);
+      expect(stats.replicas?.[0]).to.include({ role: 'replica', replica: `127.0.0.1:${replica.port}`, healthy: true, downs: 0, inUse: 0 });
+      expect(stats.replicas?.[0]?.acquired).to.equal(4);
+      // Released as soon as possible, like the primary's pool.
+      expect(stats.replicas?.[0]?.idle).to.be.greaterThan(0);
+    });
+
+    it('inside db.atomic() and db.session() on the primary, db.replica uses the held connection and reads its own writes', async () => {
+      const db = open().default;
+      const table = uniqueTable('replicas');
+      await db.query(`CREATE TABLE ${table} (id INTEGER)`);
+      try {
+        const seen = await db.atomic(async () => {
+          await db.query(`INSERT INTO ${table} (id) VALUES (42)`);
+          const read = await db.replica.query<{ id: number }>(`SELECT id FROM ${table}`);
+          return { ids: read.rows.map((row) => Number(row.id)), port: await portOf(db.replica.query(port)) };
+        });
+        expect(seen).to.deep.equal({ ids: [42], port: primaryPort });
+        const sessionPort = await db.session(() => portOf(db.replica.query(port)));
+        expect(sessionPort).to.equal(primaryPort);
+        // A read-only block nested in the primary transaction is a savepoint in it.
+        const nested = await db.atomic(() => db.replica.atomic(() => portOf(db.replica.query(port))));
+        expect(nested).to.equal(primaryPort);
+        expect(db.stats().replicas?.[0]?.acquired).to.equal(0);
+      } finally {
+        await db.query(`DROP TABLE ${table}`);
+      }
+    });
+
+    it('db.replica.atomic() is read-only on the replica and refuses readOnly: false', async () => {
+      const db = open().default;
+      const table = uniqueTable('replicas_ro');
+      // Created on the replica server itself (autocommit), so the read-only block has a table to be refused a write to.
+      await db.replica.query(`CREATE TABLE ${table} (id INTEGER)`);
+      try {
+        const error = await db.replica.atomic(() => db.replica.query(`INSERT INTO ${table} (id) VALUES (1)`)).then(
+          () => undefined,
+          (caught: unknown) => caught as Error,
+        );
+        expect(error, 'a write in a read-only transaction').to.be.instanceOf(Error);
+        expect((await db.replica.query(`SELECT id FROM ${table}`)).rows).to.deep.equal([]);
+      } finally {
+        await db.replica.query(`DROP TABLE ${table}`);
+      }
+      const refused = await db.replica.atomic({ readOnly: false }, () => 1).catch((caught: { code?: string }) => caught.code);
+      expect(refused).to.equal('UNIPOOL_INVALID_ARGUMENT');
+    });
+
+    it('when the replica stops, 20 looping readers never fail: reads go to the primary, stats show the replica down; after it restarts, reads return after the back-off', async () => {
+      const db = open().default;
+      let stopping = false;
+      let failures = 0;
+      const ports: number[] = [];
+      const firstError: unknown[] = [];
+      const readers = Array.from({ length: 20 }, async () => {
+        while (!stopping) {
+          try {
+            ports.push(await portOf(db.replica.query(port)));
+          } catch (error) {
+            failures += 1;
+            firstError.push(error);
+          }
+          await sleep(5);
+        }
+      });
+      try {
+        await eventually(() => ports.length > 100, 1000);
+        expect(ports.every((p) => p === replica.port)).to.equal(true);
+        await replica.stop('immediate');
+        const stoppedMs = performance.now();
+        const stoppedAt = ports.length;
+        await eventually(() => ports.length > stoppedAt + 200, 2000);
+        expect(ports.slice(-100).every((p) => p === primaryPort), 'reads moved to the primary').to.equal(true);
+        expect(db.stats().replicas?.[0]).to.include({ healthy: false, downs: 1 });
+        expect(db.stats().acquired).to.be.greaterThan(100);
+        expect(warnings.some((w) => w.includes(`replica 127.0.0.1:${replica.port} is down`))).to.equal(true);
+
+        await replica.start();
+        const restartedMs = performance.now();
+        const restartedAt = ports.length;
+        // The back-off is 1 s doubling per failed probe, capped at 10 s; a loaded box may fail a few probes.
+        await eventually(() => ports.slice(restartedAt).includes(replica.port), 6000);
+        // Measured, not asserted: how long reads stayed on the primary after the replica was back.
+        console.log(`      ${engine}: replica down for ${Math.round(restartedMs - stoppedMs)} ms, reads back on it ${Math.round(performance.now() - restartedMs)} ms after it accepted connections`);
+        await eventually(() => db.stats().replicas?.[0]?.healthy === true, 100);
+      } finally {
+        stopping = true;
+        await Promise.all(readers);
+        await replica.start();
+      }
+      expect(failures, String(firstError[0])).to.equal(0);
+    });
+
+    it('labels the Prometheus series by role, and a replica series by its server', async () => {
+      const db = open().default;
+      await db.replica.query(port);
+      await db.query(port);
+      const families = parsePrometheusText(dbs!.metrics());
+      const primary = samplesOf(families, 'db_client_connection_max', { pool: 'default', role: 'primary' });
+      const replicas = samplesOf(families, 'db_client_connection_max', { pool: 'default', role: 'replica' });
+      expect(primary).to.have.length(1);
+      expect(primary[0]?.labels).to.not.have.property('replica');
+      expect(replicas).to.have.length(1);
+      expect(replicas[0]?.labels).to.deep.include({ engine, replica: `127.0.0.1:${replica.port}` });
+      expect(samplesOf(families, 'db_client_connection_use_time_seconds', { role: 'replica' }).find((sample) => sample.name.endsWith('_count'))?.value).to.equal(1);
+      expect(samplesOf(families, 'db_client_connection_count', { role: 'replica', state: 'idle' })[0]?.value).to.be.greaterThan(0);
+    });
+  });
+}
