@@ -6,6 +6,7 @@
 // constructor users could call would bypass its validation and the registry's close().
 export { createDatabases, type DatabaseRegistry, type Databases, type CreateDatabasesOptions } from './create-databases.js';
 export type { Database } from './database.js';
+export type { ReplicaReader } from './replicas/replica-router.js';
 export type { AtomicOptions } from './transaction/run-atomic.js';
 export type { StreamOptions } from './transaction/stream-rows.js';
 export type { ListenOptions, Unlisten } from './notifications/notification-listener.js';
@@ -31,8 +32,8 @@ export {
 } from './errors.js';
 // Not the adapter seam itself (`Adapter`): adapters are the project's own, one per engine.
 export type { Capabilities, ConnectionSettings, Engine, FieldInfo, IsolationLevel, QueryParams, QueryResult, Row } from './adapter.js';
-export type { PoolStats, DurationSummary } from './metrics/pool-stats.js';
-export type { ResolvedDatabaseConfig, ResolvedPoolOptions, ReleaseMode } from './config/resolved-config.js';
-export type { DatabasesConfig, DatabaseConfig, PoolConfig } from './config/databases-config.js';
+export type { PoolStats, PoolRole, ReplicaPoolStats, DurationSummary } from './metrics/pool-stats.js';
+export type { ResolvedDatabaseConfig, ResolvedPoolOptions, ResolvedReplicaConfig, ReleaseMode } from './config/resolved-config.js';
+export type { DatabasesConfig, DatabaseConfig, PoolConfig, ReplicaConfig } from './config/databases-config.js';
 export { validateConfig } from './config/validate-config.js';
 export { resolveConfig } from './config/resolve-config.js';
