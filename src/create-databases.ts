@@ -15,6 +15,7 @@ import { poolSource, registerPoolSource } from './metrics/pool-sources.js';
 import { prometheusText } from './metrics/prometheus-text.js';
 import { createPoolEngine } from './pool/create-pool-engine.js';
 import type { PoolEngine } from './pool/pool-engine.js';
+import { replicaDatabaseConfigs } from './replicas/replica-configs.js';
 import { ReplicaMember } from './replicas/replica-member.js';
 import { runScope, scopeMiddleware, type Middleware } from './transaction/scope.js';
 
@@ -121,17 +122,11 @@ const PERMANENT_CONNECT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNI
  * with the primary's as defaults.
  */
 function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database {
-  const members = (config.replicas ?? []).map((replica) => {
-    const replicaConfig: ResolvedDatabaseConfig = Object.freeze({ ...withoutReplicas(config), connection: replica.connection, pool: replica.pool });
-    const { database, core } = openPool(replicaConfig, logger, replica.name);
+  const members = replicaDatabaseConfigs(config).map((replica) => {
+    const { database, core } = openPool(replica.config, logger, replica.name);
     return new ReplicaMember(database, core, replica.name, () => performance.now());
   });
   return openPool(config, logger, undefined, members).database;
-}
-
-function withoutReplicas(config: ResolvedDatabaseConfig): ResolvedDatabaseConfig {
-  const { replicas: _replicas, ...rest } = config;
-  return rest;
 }
 
 /** The pool engine, core and `Database` of one server: the primary (`replica` undefined) or a read replica. */

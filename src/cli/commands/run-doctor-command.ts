@@ -1,4 +1,5 @@
 import { redactSecrets, REDACTED } from '../../config/redact-secrets.js';
+import { replicaDatabaseConfigs } from '../../replicas/replica-configs.js';
 import { resolveConfig } from '../../config/resolve-config.js';
 import type { ResolvedDatabaseConfig } from '../../config/resolved-config.js';
 import { adapters } from '../../engines.js';
@@ -35,7 +36,9 @@ export async function runDoctorCommand(args: readonly string[], { io, cwd }: Cli
     io.stderr.write(`✗ ${file}: ${redactLines(error.message)}\nRun "unipool check ${file}" for details.\n`);
     return 1;
   }
-  const diagnoses = await Promise.all(databases.map((db) => diagnoseDatabase(db, adapters[db.engine], options)));
+  // Each read replica is a server of its own: checked like its database, listed right after it.
+  const targets = databases.flatMap((db) => [{ config: db, role: 'primary' as const }, ...replicaDatabaseConfigs(db).map((replica) => ({ config: replica.config, role: 'replica' as const }))]);
+  const diagnoses = await Promise.all(targets.map(({ config: db, role }) => diagnoseDatabase(db, adapters[db.engine], options, role)));
   const report: DoctorReport = {
     ok: diagnoses.every((d) => d.verdict !== 'error'),
     file,
@@ -45,7 +48,7 @@ export async function runDoctorCommand(args: readonly string[], { io, cwd }: Cli
     databases: diagnoses,
   };
   const text = values['json'] === true ? renderJson(report) : renderHuman(report);
-  io.stdout.write(hidePasswords(text, databases));
+  io.stdout.write(hidePasswords(text, targets.map((target) => target.config)));
   return report.ok ? 0 : 1;
 }
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Adapter, Capabilities, ConnectionSettings } from '../../adapter.js';
 import type { ResolvedDatabaseConfig } from '../../config/resolved-config.js';
 import { descriptors } from '../../engine-descriptors.js';
+import type { PoolRole } from '../pool-stats.js';
 import { checkLimit, sizePool, WARNING_SHARE, type LimitCheck, type SizingAdvice, type Verdict } from './pool-sizing.js';
 import { probeServer, type ServerFacts } from './server-facts.js';
 
@@ -22,6 +23,8 @@ export interface DoctorOptions {
 export interface DatabaseDiagnosis {
   readonly alias: string;
   readonly engine: string;
+  /** `'primary'`, or `'replica'` for one of the database's read replicas (`replicas`). */
+  readonly role: PoolRole;
   /** Where it connects, without the password: `postgres://app@db:5432/app`, or the SQLite file. */
   readonly target: string;
   readonly reachable: boolean;
@@ -39,12 +42,13 @@ export interface DatabaseDiagnosis {
 }
 
 /** Connects to one database through its adapter (one connection, closed at the end) and checks it. */
-export async function diagnoseDatabase(config: ResolvedDatabaseConfig, adapter: Adapter<unknown>, options: DoctorOptions): Promise<DatabaseDiagnosis> {
+export async function diagnoseDatabase(config: ResolvedDatabaseConfig, adapter: Adapter<unknown>, options: DoctorOptions, role: PoolRole = 'primary'): Promise<DatabaseDiagnosis> {
   const sizing = options.ratePerSecond !== undefined && options.holdMs !== undefined ? sizePool(options.ratePerSecond, options.holdMs, options.instances, config.pool.max) : undefined;
   // One key order for every outcome, so the JSON reads the same way whatever happened.
   const diagnosis = (found: Pick<DatabaseDiagnosis, 'reachable' | 'verdict' | 'error' | 'server' | 'pingMs' | 'connections' | 'advice'>): DatabaseDiagnosis => ({
     alias: config.alias,
     engine: config.engine,
+    role,
     target: describeTarget(config),
     reachable: found.reachable,
     verdict: found.verdict,

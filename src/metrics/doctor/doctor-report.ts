@@ -21,12 +21,17 @@ export function renderJson(report: DoctorReport): string {
   return `${JSON.stringify({ ...report, databases }, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`;
 }
 
+/** A replica is listed under its database's alias, marked as such. */
+function nameOf(db: DatabaseDiagnosis): string {
+  return db.role === 'replica' ? `${db.alias} (replica)` : db.alias;
+}
+
 /** The report for people: one table row per database, then each database's details and advice. */
 export function renderHuman(report: DoctorReport): string {
   const n = report.instances;
   const header = ['DATABASE', 'ENGINE', 'SERVER', 'PING', 'LIMIT', 'OPEN NOW', `MAX × ${n}`, 'VERDICT'];
   const rows = report.databases.map((db) => [
-    db.alias,
+    nameOf(db),
     db.engine,
     db.server?.version ?? (db.reachable ? 'query failed' : 'unreachable'),
     db.pingMs === undefined ? '-' : `${formatMs(db.pingMs)} ms`,
@@ -47,7 +52,7 @@ export function renderHuman(report: DoctorReport): string {
 }
 
 function details(db: DatabaseDiagnosis): string[] {
-  const lines = [`${db.alias} — ${db.target}`];
+  const lines = [`${nameOf(db)} — ${db.target}`];
   const field = (name: string, text: string): void => {
     lines.push(`  ${(name === '' ? '' : `${name}:`).padEnd(14)}${text}`);
   };

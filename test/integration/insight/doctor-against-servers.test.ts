@@ -113,6 +113,25 @@ describe('unipool doctor against PostgreSQL and MariaDB', function () {
     expect(out.trimEnd().split('\n').at(-1)).to.equal('✓ 2 databases ok');
   });
 
+  it('checks each read replica like its database, listed after it and marked as a replica', async () => {
+    // The shared server under another name stands in for a reachable replica; port 1 for a dead one.
+    const file = writeConfig('replicas.json', {
+      default: { engine: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', password: PASSWORD, pool: { max: 10 }, replicas: [{ host: 'localhost' }, { host: '127.0.0.1', port: 1, pool: { connectTimeoutMs: 2000 } }] },
+    });
+    const { code, out } = await doctor([file, '--json']);
+    expect(code, 'an unreachable replica fails the check').to.equal(1);
+    const report = JSON.parse(out) as { databases: (Diagnosis & { role: string })[] };
+    expect(report.databases.map((db) => [db.alias, db.role, db.target, db.reachable])).to.deep.equal([
+      ['default', 'primary', 'postgres://postgres@127.0.0.1:5432/test', true],
+      ['default', 'replica', 'postgres://postgres@localhost:5432/test', true],
+      ['default', 'replica', 'postgres://postgres@127.0.0.1:1/test', false],
+    ]);
+    const human = await doctor([file]);
+    expect(human.out).to.match(/\ndefault \(replica\) +postgres +PostgreSQL [^\n]+ ok \(\d+ %\)\n/);
+    expect(human.out).to.include('default (replica) — postgres://postgres@127.0.0.1:1/test');
+    expect(human.out + out).to.not.include(PASSWORD);
+  });
+
   it('max × instances over the server limit: ERROR verdicts and exit 1, in both outputs', async () => {
     const file = writeConfig('servers.json', servers());
     const instances = String(Math.max(limits.postgres, limits.mysql)); // 10 × limit is always over it

@@ -16,6 +16,7 @@ describe('pool engine: stats()', () => {
     expect(engine.stats()).to.deep.equal({
       alias: 'main',
       engine: 'postgres',
+      role: 'primary',
       size: 0,
       idle: 0,
       inUse: 0,
@@ -34,6 +35,11 @@ describe('pool engine: stats()', () => {
       holdMs: { count: 0, p50: 0, p95: 0, p99: 0, max: 0 },
       createMs: { count: 0, p50: 0, p95: 0, p99: 0, max: 0 },
     });
+  });
+
+  it("names a read replica's pool by role and server", () => {
+    const { engine } = makeEngine({}, { role: 'replica', replica: 'standby:5432' });
+    expect(engine.stats()).to.include({ alias: 'main', role: 'replica', replica: 'standby:5432' });
   });
 
   it('counts connections by state and summarises wait, hold and create times', async () => {
