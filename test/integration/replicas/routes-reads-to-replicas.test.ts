@@ -11,11 +11,25 @@ import { startPrivateMariadb, startPrivatePostgres, type PrivateServer } from '.
  * reads on a real standby): each read says which server answered it by its port.
  */
 const CASES = [
-  { engine: 'postgres' as const, start: startPrivatePostgres, primaryPort: 5432, port: 'SELECT inet_server_port() AS port' },
-  { engine: 'mysql' as const, start: startPrivateMariadb, primaryPort: 3306, port: 'SELECT @@port AS port' },
+  {
+    engine: 'postgres' as const,
+    start: startPrivatePostgres,
+    primaryPort: 5432,
+    port: 'SELECT inet_server_port() AS port',
+    slowPort: 'SELECT pg_sleep(3), inet_server_port() AS port',
+    findSlow: "SELECT pid AS id FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%'",
+  },
+  {
+    engine: 'mysql' as const,
+    start: startPrivateMariadb,
+    primaryPort: 3306,
+    port: 'SELECT @@port AS port',
+    slowPort: 'SELECT SLEEP(3), @@port AS port',
+    findSlow: "SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(3)%'",
+  },
 ];
 
-for (const { engine, start, primaryPort, port } of CASES) {
+for (const { engine, start, primaryPort, port, slowPort, findSlow } of CASES) {
   describe(`${engine}: db.replica routes reads to a replica and falls back to the primary`, function () {
     this.timeout(120_000);
     const under = engineUnderTest(engine);
@@ -144,6 +158,26 @@ for (const { engine, start, primaryPort, port } of CASES) {
         await replica.start();
       }
       expect(failures, String(firstError[0])).to.equal(0);
+    });
+
+    it('a read whose replica connection is killed before its result is retried once, on the primary, and the caller sees no error', async () => {
+      const db = open().default;
+      // A separate pool straight to the replica server, to find and kill the reader's backend.
+      const killer = createDatabases({ default: { engine, url: replica.url } });
+      try {
+        const read = portOf(db.replica.query(slowPort));
+        let id: number | undefined;
+        for (let attempt = 0; attempt < 100 && id === undefined; attempt++) {
+          if (attempt > 0) await sleep(20);
+          id = (await killer.default.query<{ id: number }>(findSlow)).rows.map((row) => Number(row.id))[0];
+        }
+        expect(id, 'the slow read runs on the replica').to.be.a('number');
+        await killer.default.query(under.kill!(id!));
+        expect(await read).to.equal(primaryPort);
+        expect(db.stats().replicas?.[0]).to.include({ healthy: false, downs: 1 });
+      } finally {
+        await killer.close();
+      }
     });
 
     it('labels the Prometheus series by role, and a replica series by its server', async () => {
