@@ -160,6 +160,27 @@ for (const { engine, start, primaryPort, port, slowPort, findSlow } of CASES) {
       expect(failures, String(firstError[0])).to.equal(0);
     });
 
+    it('spreads reads round-robin over two replicas, and when one stops its reads go to the other replica, not the primary', async () => {
+      // The shared server listed as a second replica: its reads are told apart by port, and its pool by role.
+      const db = open({ replicas: [{ url: replica.url }, { url: under.config()['url'] }] }).default;
+      const ports: number[] = [];
+      for (let i = 0; i < 6; i++) ports.push(await portOf(db.replica.query(port)));
+      expect(ports).to.deep.equal([replica.port, primaryPort, replica.port, primaryPort, replica.port, primaryPort]);
+      const primaryBefore = db.stats().acquired;
+      await replica.stop('immediate');
+      try {
+        const after: number[] = [];
+        for (let i = 0; i < 10; i++) after.push(await portOf(db.replica.query(port)));
+        expect(after.every((p) => p === primaryPort)).to.equal(true);
+        const stats = db.stats();
+        expect(stats.acquired, 'the primary pool served none of them').to.equal(primaryBefore);
+        expect(stats.replicas?.map((r) => r.healthy)).to.deep.equal([false, true]);
+        expect(stats.replicas?.[1]?.acquired).to.equal(13);
+      } finally {
+        await replica.start();
+      }
+    });
+
     it('a read whose replica connection is killed before its result is retried once, on the primary, and the caller sees no error', async () => {
       const db = open().default;
       // A separate pool straight to the replica server, to find and kill the reader's backend.
