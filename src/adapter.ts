@@ -103,6 +103,8 @@ export interface Capabilities {
   readonly concurrentConnections: boolean;
   /** Whether the manual `BEGIN … COMMIT` inside a scope is held until the driver reports idle. */
   readonly manualTransactions: boolean;
+  /** `replicas` and `db.replica` are available (false for a file database: the config refuses `replicas`). */
+  readonly readReplicas: boolean;
   /** Free-form notes shown under the matrix. */
   readonly notes: readonly string[];
 }

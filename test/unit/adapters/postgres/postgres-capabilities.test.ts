@@ -23,6 +23,7 @@ describe('postgres adapter: identity and capabilities', () => {
       maxIdentifierLength: 63,
       concurrentConnections: true,
       manualTransactions: true,
+      readReplicas: true,
     });
     expect(postgresCapabilities.isolationLevels).to.deep.equal(['read uncommitted', 'read committed', 'repeatable read', 'serializable']);
     expect(postgresCapabilities.notes.some((note) => note.includes('READ UNCOMMITTED'))).to.equal(true);
