@@ -96,6 +96,19 @@ for (const { engine, start, primaryPort, port, slowPort, findSlow } of CASES) {
       }
     });
 
+    it("with release: 'request', a request scope holds one replica connection for its replica reads and gives it back when it ends", async () => {
+      const registry = open({ release: 'request' });
+      const db = registry.default;
+      const seen = await registry.scope(async () => {
+        const ids = [];
+        for (let i = 0; i < 3; i++) ids.push(Number((await db.replica.query<{ id: number }>(under.backendId!)).rows[0]?.id));
+        return { ids, inUse: db.stats().replicas?.[0]?.inUse, port: await portOf(db.replica.query(port)) };
+      });
+      expect(new Set(seen.ids).size, 'one connection for the scope').to.equal(1);
+      expect(seen).to.include({ inUse: 1, port: replica.port });
+      expect(db.stats().replicas?.[0]).to.include({ inUse: 0, acquired: 1, released: 1 });
+    });
+
     it('db.replica.atomic() is read-only on the replica and refuses readOnly: false', async () => {
       const db = open().default;
       const table = uniqueTable('replicas_ro');
