@@ -194,6 +194,38 @@ for (const { engine, start, primaryPort, port, slowPort, findSlow } of CASES) {
       }
     });
 
+    it('a stream or a read-only transaction whose replica cannot be reached starts again on the primary (before any row, before the function ran)', async () => {
+      await replica.stop('immediate');
+      try {
+        const db = open().default;
+        const streamed: number[] = [];
+        for await (const row of db.replica.stream<{ port: number }>(port)) streamed.push(Number(row.port));
+        expect(streamed).to.deep.equal([primaryPort]);
+        expect(db.stats().replicas?.[0]).to.include({ healthy: false, downs: 1 });
+        await dbs!.close();
+        let runs = 0;
+        const fresh = open().default;
+        const inside = await fresh.replica.atomic(() => {
+          runs += 1;
+          return portOf(fresh.replica.query(port));
+        });
+        expect({ inside, runs }).to.deep.equal({ inside: primaryPort, runs: 1 });
+        expect(fresh.stats().replicas?.[0]).to.include({ healthy: false, downs: 1 });
+      } finally {
+        await replica.start();
+      }
+    });
+
+    it('closes the replica pools with the database', async () => {
+      const registry = open();
+      await registry.default.replica.query(port);
+      expect(registry.default.stats().replicas?.[0]?.size).to.equal(1);
+      await registry.close();
+      expect(registry.default.stats().replicas?.[0]?.size).to.equal(0);
+      const error = await registry.default.replica.query(port).catch((caught: { code?: string }) => caught.code);
+      expect(error).to.equal('UNIPOOL_POOL_CLOSED');
+    });
+
     it('a read whose replica connection is killed before its result is retried once, on the primary, and the caller sees no error', async () => {
       const db = open().default;
       // A separate pool straight to the replica server, to find and kill the reader's backend.
