@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { inspect } from 'node:util';
 import { createDatabases, type Databases } from '../../../src/index.js';
 import { engineUnderTest, eventually, sleep, uniqueTable } from '../../support/engines.js';
 import { parsePrometheusText, samplesOf } from '../../support/prometheus-parser.js';
@@ -244,6 +245,16 @@ for (const { engine, start, primaryPort, port, slowPort, findSlow } of CASES) {
       } finally {
         await killer.close();
       }
+    });
+
+    it("never shows a replica's password: not in the warning, the stats, the metrics or util.inspect of the registry", async () => {
+      const secret = 'Repl1ca-S3cret';
+      const registry = open({ replicas: [{ host: '127.0.0.1', port: 1, password: secret, pool: { connectTimeoutMs: 2000 } }] });
+      expect(await portOf(registry.default.replica.query(port))).to.equal(primaryPort);
+      expect(warnings).to.have.length(1);
+      const shown = [...warnings, JSON.stringify(registry.default.stats()), registry.metrics(), inspect(registry, { depth: 8 })].join('\n');
+      expect(shown).to.include('127.0.0.1:1');
+      expect(shown).to.not.include(secret);
     });
 
     it('labels the Prometheus series by role, and a replica series by its server', async () => {

@@ -77,6 +77,18 @@ describe('metrics: Prometheus text exposition', () => {
     }
   });
 
+  it("labels every series with role=\"primary\", and a replica pool's with role=\"replica\" and its server (escaped)", () => {
+    for (const family of families.values()) for (const sample of family.samples) expect(sample.labels, sample.name).to.deep.include({ role: 'primary' }).and.not.have.property('replica');
+    const replica = source(stats({ alias: 'default', role: 'replica', replica: '[::1]:5432"x', max: 4 }), [], [1], []);
+    const withReplica = parsePrometheusText(prometheusText([pools[0]!, replica]));
+    expect(samplesOf(withReplica, 'db_client_connection_max').map((sample) => [sample.labels, sample.value])).to.deep.equal([
+      [{ pool: 'default', engine: 'postgres', role: 'primary' }, 10],
+      [{ pool: 'default', engine: 'postgres', role: 'replica', replica: '[::1]:5432"x' }, 4],
+    ]);
+    expect(samplesOf(withReplica, 'db_client_connection_count', { role: 'replica' }).map((sample) => sample.labels['state'])).to.deep.equal(['idle', 'used']);
+    expect(samplesOf(withReplica, 'db_client_connection_use_time_seconds', { role: 'replica' }).find((sample) => sample.name.endsWith('_count'))?.value).to.equal(1);
+  });
+
   it('writes the gauges and the timeout counter from stats()', () => {
     const value = (family: string, labels: Record<string, string>): number[] => samplesOf(families, family, labels).map((s) => s.value);
     expect(value('db_client_connection_count', { pool: 'default', state: 'idle' })).to.deep.equal([3]);
