@@ -141,6 +141,7 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
           timeoutMs: config.pool.connectTimeoutMs,
           onBroken: () => core.markBroken(opened.raw),
           ...(config.statementCacheSize === undefined ? {} : { statementCacheSize: config.statementCacheSize }),
+          ...(config.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: config.statementTimeoutMs }),
         });
         return opened.raw;
       },

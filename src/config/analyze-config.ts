@@ -54,7 +54,19 @@ function analyze(input: unknown): ConfigAnalysis {
       if (connection.settings !== undefined && pool.pool !== undefined) {
         const release = (db['release'] ?? 'asap') as ReleaseMode;
         const statementCacheSize = db['statementCacheSize'] as number | undefined;
-        databases.push(Object.freeze({ alias, engine: engine as Engine, connection: connection.settings, release, pool: pool.pool, ...(statementCacheSize === undefined ? {} : { statementCacheSize }) }));
+        const statementTimeoutMs = db['statementTimeoutMs'] as number | undefined;
+        databases.push(
+          Object.freeze({
+            alias,
+            engine: engine as Engine,
+            connection: connection.settings,
+            release,
+            pool: pool.pool,
+            ...(statementCacheSize === undefined ? {} : { statementCacheSize }),
+            // 0 means "no limit": one spelling (absent) for it from here on.
+            ...(statementTimeoutMs === undefined || statementTimeoutMs === 0 ? {} : { statementTimeoutMs }),
+          }),
+        );
       }
     }
   }

@@ -32,4 +32,6 @@ export interface ResolvedDatabaseConfig {
   readonly pool: ResolvedPoolOptions;
   /** Prepared statements kept per connection (0 = off); undefined = the engine's default. */
   readonly statementCacheSize?: number;
+  /** Longest run of one statement, in ms; undefined = no limit (the config's 0 or absence). */
+  readonly statementTimeoutMs?: number;
 }
