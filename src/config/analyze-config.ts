@@ -3,6 +3,7 @@ import type { ConfigIssue } from '../errors.js';
 import { configPath } from './config-path.js';
 import { resolveConnection } from './resolve-connection.js';
 import { resolvePool } from './resolve-pool.js';
+import { statementTimeoutIssues } from './resolve-statement-timeout.js';
 import type { ReleaseMode, ResolvedDatabaseConfig } from './resolved-config.js';
 import { schemaIssues } from './schema-validator.js';
 import { snapshotConfig } from './snapshot-config.js';
@@ -49,9 +50,10 @@ function analyze(input: unknown): ConfigAnalysis {
       if (typeof engine !== 'string' || !(ENGINE_NAMES as readonly string[]).includes(engine)) continue;
       const connection = resolveConnection(alias, engine as Engine, db);
       const pool = resolvePool(alias, db['pool'], connection.memory);
+      const timeout = statementTimeoutIssues(alias, engine as Engine, db['statementTimeoutMs']);
       // A place the schema already complained about needs no second message.
-      for (const issue of [...connection.issues, ...pool.issues]) if (!schemaPaths.has(issue.path)) issues.push(issue);
-      if (connection.settings !== undefined && pool.pool !== undefined) {
+      for (const issue of [...connection.issues, ...pool.issues, ...timeout]) if (!schemaPaths.has(issue.path)) issues.push(issue);
+      if (connection.settings !== undefined && pool.pool !== undefined && timeout.length === 0) {
         const release = (db['release'] ?? 'asap') as ReleaseMode;
         const statementCacheSize = db['statementCacheSize'] as number | undefined;
         const statementTimeoutMs = db['statementTimeoutMs'] as number | undefined;
