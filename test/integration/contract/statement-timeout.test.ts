@@ -163,6 +163,38 @@ for (const engine of ENGINES) {
       expect(ok.every((result) => result.rows[0]?.['one'] === 1)).to.equal(true);
     });
 
+    it('stream(): a quick loop leaves no timer behind; a slow consumer is bounded on PostgreSQL (one statement until the loop ends), not on MariaDB', async () => {
+      const { db } = openDatabase(engine, { statementTimeoutMs: LIMIT_MS, pool: { max: 1 } });
+      const timers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+      // After a first statement: the pool's own timers (idle eviction) are running by then.
+      await db.query(engine.select('1 AS one'));
+      const before = timers();
+      let rows = 0;
+      for await (const _row of db.stream(engine.series(20), [], { batchSize: 5 })) rows++;
+      expect(rows).to.equal(20);
+      // pg's query_timeout timer (the backstop) is cleared with the cursor, not left to fire later.
+      expect(timers()).to.be.at.most(before);
+      const slow = async (): Promise<number> => {
+        let seen = 0;
+        for await (const _row of db.stream(engine.series(4), [], { batchSize: 1 })) {
+          seen++;
+          await new Promise((resolve) => setTimeout(resolve, LIMIT_MS));
+        }
+        return seen;
+      };
+      if (engine.engine === 'postgres') {
+        const error = await caught(slow());
+        expect((error as UnipoolError).code).to.equal('UNIPOOL_STATEMENT_TIMEOUT');
+        expect((error as UnipoolError).cause).to.include({ code: '57014' });
+        expect(db.stats()).to.include({ destroyed: 0, inUse: 0 });
+      } else {
+        // mysql2 reads the rows off the socket: the server's limit covers running the statement,
+        // not the time the consumer spends on each row.
+        expect(await slow()).to.equal(4);
+      }
+      expect((await db.query(engine.select('1 AS one'))).rows).to.deep.equal([{ one: 1 }]);
+    });
+
     it('passes a cancel from another connection through as the driver error: only a timeout is UNIPOOL_STATEMENT_TIMEOUT', async () => {
       const { db } = openDatabase(engine, { statementTimeoutMs: 20_000, pool: { max: 2 } });
       let id = 0;
