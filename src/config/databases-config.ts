@@ -71,7 +71,7 @@ export interface DatabaseConfig {
    */
   statementCacheSize?: number;
   /**
-   * Longest time one statement may run, enforced by the server where it can: postgres statement_timeout (sent as a startup parameter), MariaDB max_statement_time, MySQL max_execution_time (SELECT only), oracle callTimeout. A statement that runs longer rejects with UNIPOOL_STATEMENT_TIMEOUT and the connection stays usable; one the server never answers (a black-holed network) is ended by the client 1000 ms later and its connection destroyed. 0 = no limit. Not available on sqlite (a config error: nothing can interrupt a better-sqlite3 statement).
+   * Longest time one statement may run, enforced by the server where it can: postgres statement_timeout (sent as a startup parameter), MariaDB max_statement_time, MySQL max_execution_time (SELECT only), oracle callTimeout. A statement that runs longer rejects with UNIPOOL_STATEMENT_TIMEOUT; when the server stopped it (postgres, MySQL/MariaDB) the connection stays usable, and one the server never answers (a black-holed network) is ended by the client 1000 ms after the limit and its connection destroyed (oracle: oracledb breaks the call, and the connection is destroyed). 0 = no limit. Not available on sqlite (a config error: nothing can interrupt a better-sqlite3 statement).
    */
   statementTimeoutMs?: number;
   pool?: PoolConfig;
