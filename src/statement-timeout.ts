@@ -26,9 +26,13 @@ export function clientTimeoutMs(statementTimeoutMs: number | undefined): number 
  * `destroyed`: no answer came (the client backstop fired), so the connection was destroyed.
  */
 export function statementTimeout(config: { readonly alias: string; readonly statementTimeoutMs?: number }, destroyed: boolean, cause: unknown): UnipoolError {
-  const limit = config.statementTimeoutMs === undefined ? 'its time limit' : `statementTimeoutMs (${config.statementTimeoutMs} ms)`;
+  // A limit set another way (a driver option, SET statement_timeout in a session) times out the same
+  // way and gets the same code; only the message cannot name the value.
+  const configured = config.statementTimeoutMs !== undefined;
+  const limit = configured ? `statementTimeoutMs (${config.statementTimeoutMs} ms)` : 'its time limit';
   const outcome = destroyed
     ? 'no answer came from the server in time, so the connection was destroyed; the statement may or may not have run'
     : 'the server stopped it; the connection stays usable (inside atomic() the transaction rolls back)';
-  return new UnipoolError('UNIPOOL_STATEMENT_TIMEOUT', `unipool: pool "${config.alias}": the statement ran longer than ${limit}: ${outcome}. Make it faster or raise statementTimeoutMs.`, { cause });
+  const fix = configured ? 'Make it faster or raise statementTimeoutMs.' : 'Make it faster or raise the limit.';
+  return new UnipoolError('UNIPOOL_STATEMENT_TIMEOUT', `unipool: pool "${config.alias}": the statement ran longer than ${limit}: ${outcome}. ${fix}`, { cause });
 }
