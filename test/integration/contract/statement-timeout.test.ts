@@ -23,6 +23,8 @@ interface TimeoutSql {
   readonly serverCode: Record<string, unknown>;
   /** Cancels the statement running on connection `id`, from another connection (a user cancel, not a timeout). */
   readonly cancel: (id: number) => string;
+  /** Counts open transactions of connection `id`, as the server sees them (column `n`). */
+  readonly openTransactions: (id: number) => string;
 }
 
 const SQL: Partial<Record<string, TimeoutSql>> = {
@@ -34,6 +36,7 @@ const SQL: Partial<Record<string, TimeoutSql>> = {
     slowWrite: (table) => `INSERT INTO ${table} (id) SELECT 1 FROM pg_sleep(10)`,
     serverCode: { code: '57014' },
     cancel: (id) => `SELECT pg_cancel_backend(${id})`,
+    openTransactions: (id) => `SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE pid = ${id} AND (state <> 'idle' OR xact_start IS NOT NULL)`,
   },
   mysql: {
     // The test server is MariaDB: max_statement_time, in seconds.
@@ -44,6 +47,7 @@ const SQL: Partial<Record<string, TimeoutSql>> = {
     slowWrite: (table) => `INSERT INTO ${table} (id) SELECT SLEEP(10) + 1`,
     serverCode: { errno: 1969 },
     cancel: (id) => `KILL QUERY ${id}`,
+    openTransactions: (id) => `SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = ${id}`,
   },
 };
 
@@ -136,6 +140,7 @@ for (const engine of ENGINES) {
 
     it('inside atomic(): the transaction rolls back, the caller sees UNIPOOL_STATEMENT_TIMEOUT, no transaction is left open', async () => {
       const { db } = openDatabase(engine, { statementTimeoutMs: LIMIT_MS, pool: { max: 1 } });
+      const id = await backendId(engine, db);
       await expectServerTimeout(
         () =>
           db.atomic(async () => {
@@ -144,6 +149,8 @@ for (const engine of ENGINES) {
           }),
         sql,
       );
+      // The server's own view of the pool's (idle) connection: no transaction left open.
+      expect(Number((await cleanup?.query(sql.openTransactions(id)))?.rows[0]?.['n'])).to.equal(0);
       expect((await db.query(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]?.['n']).to.equal(0);
       // The same connection commits the next transaction: nothing of the failed one is left.
       await db.atomic(async () => {
