@@ -91,6 +91,8 @@ export interface Capabilities {
   readonly sessionReset: string;
   /** How session-state changes are detected outside `session()`. */
   readonly sessionStateDetection: string;
+  /** How `statementTimeoutMs` is enforced (server setting and client backstop), or why it cannot be. */
+  readonly statementTimeout: string;
   /** `LISTEN`/`NOTIFY`-style server notifications through `db.listen()`/`db.notify()` (the adapter has `notifications`). */
   readonly notifications: boolean;
   /** Placeholder style: `$1`, `?`, `:1`. */
@@ -144,6 +146,12 @@ export interface ConnectContext {
    * undefined = the adapter's own default.
    */
   readonly statementCacheSize?: number;
+  /**
+   * The database's `statementTimeoutMs` (undefined = no limit). The adapter makes it the
+   * connection's baseline — set at connect, kept through resets, never reported as a session
+   * change — and arms its client-side backstop (`clientTimeoutMs()` in `src/statement-timeout.ts`).
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 /**
@@ -208,6 +216,12 @@ export interface Adapter<C = unknown> {
   /** Return the session to a pristine state (and drop driver-side caches that the reset invalidates). */
   reset(conn: C): Promise<void>;
   transactionState(conn: C): TransactionState;
+  /**
+   * True when an error from `query` means the statement ran out of time: the server's own statement
+   * timeout (not a cancel a user asked for), or the adapter's client-side backstop. The core then
+   * throws `UNIPOOL_STATEMENT_TIMEOUT`. Absent: the engine has no statement timeout.
+   */
+  isStatementTimeout?(error: unknown): boolean;
   /** True when an error from `query` means the connection is unusable and must be destroyed. */
   isBroken(conn: C, error: unknown): boolean;
   /**

@@ -158,6 +158,7 @@ function openPool(config: ResolvedDatabaseConfig, logger: Logger, replica: strin
           timeoutMs: config.pool.connectTimeoutMs,
           onBroken: () => core.markBroken(opened.raw),
           ...(config.statementCacheSize === undefined ? {} : { statementCacheSize: config.statementCacheSize }),
+          ...(config.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: config.statementTimeoutMs }),
         });
         return opened.raw;
       },

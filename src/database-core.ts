@@ -4,6 +4,7 @@ import type { PoolEngine, PooledConnection } from './pool/pool-engine.js';
 import type { Logger } from './logger.js';
 import { UnipoolError } from './errors.js';
 import { asParameterError } from './parameter-error.js';
+import { statementTimeout } from './statement-timeout.js';
 import { queryChannel } from './metrics/pool-channels.js';
 import { queryTraceContext } from './metrics/query-trace.js';
 import { context } from './transaction/context.js';
@@ -103,8 +104,10 @@ export class DatabaseCore {
     // Drivers fail a statement from their socket reader, so their stack shows only driver frames.
     // Called right after the await, this one (with V8's async frames) leads back to the caller.
     if (error instanceof Error) Error.captureStackTrace(error);
-    if (!this.adapter.isBroken(conn.raw, error)) return asParameterError(this.config.alias, this.config.engine, error);
-    this.markBroken(conn.raw);
+    const broken = this.adapter.isBroken(conn.raw, error);
+    if (broken) this.markBroken(conn.raw);
+    if (this.adapter.isStatementTimeout?.(error) === true) return statementTimeout(this.config, broken, error);
+    if (!broken) return asParameterError(this.config.alias, this.config.engine, error);
     const code = (error as { code?: unknown } | null)?.code;
     const what = typeof code === 'string' ? code : (error as Error)?.message ?? String(error);
     return new UnipoolError(

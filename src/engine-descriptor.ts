@@ -54,6 +54,11 @@ export interface EngineDescriptor {
    * exactly one connection and never closes it; `undefined` for every server engine.
    */
   readonly singleConnectionDatabase: SingleConnectionDatabase | undefined;
+  /**
+   * Why this engine cannot enforce `statementTimeoutMs` (then a limit above 0 is a config error);
+   * undefined for every engine that can.
+   */
+  readonly statementTimeoutUnsupported?: string;
   /** A message when the driver would misread `database` (SQLite `file:` URIs), else undefined. */
   refusedDatabase(database: string): string | undefined;
   /**

@@ -1,6 +1,7 @@
 import type { ConnectContext, ConnectionSettings } from '../../src/adapter.js';
 import { connectFailure, connectTimeoutFailure, redactPassword } from '../../src/connect-errors.js';
 import { UnipoolError } from '../../src/errors.js';
+import { clientTimeoutMs } from '../../src/statement-timeout.js';
 import { connectionState, type MysqlBaseline } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlDriver, MysqlError } from './mysql-driver-types.js';
 import { mysqlInt64Options } from './mysql-int64.js';
@@ -14,7 +15,7 @@ import { ServerStatus } from './server-status-reader.js';
  */
 export const SESSION_SETUP_SQL = 'SET autocommit = 1, session_track_state_change = ON';
 
-const BASELINE_SQL = 'SELECT @@character_set_client AS charset, @@collation_connection AS collation, @@sql_mode AS sqlMode, DATABASE() AS db';
+const BASELINE_SQL = 'SELECT @@character_set_client AS charset, @@collation_connection AS collation, @@sql_mode AS sqlMode, DATABASE() AS db, VERSION() AS version';
 
 /** Driver options unipool cannot honour: they change what a reply looks like. */
 const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
@@ -84,15 +85,9 @@ function handshake(conn: MysqlConnection): Promise<void> {
  * Also proves that the status flags can be read with this mysql2 version: the baseline SELECT is a
  * result set, whose final EOF packet must have been seen.
  */
-async function prepareSession(conn: MysqlConnection): Promise<void> {
+async function prepareSession(conn: MysqlConnection, statementTimeoutMs: number | undefined): Promise<void> {
   const state = connectionState(conn);
-  const setup = await runQuery(conn, { sql: SESSION_SETUP_SQL }, RAW_REPLY);
-  if (((setup.reader.status ?? 0) & ServerStatus.SESSION_STATE_CHANGED) === 0) {
-    throw new UnipoolError(
-      'UNIPOOL_UNSUPPORTED',
-      'mysql: the server does not report session-state changes (SERVER_SESSION_STATE_CHANGED), so state left by SET, USE or temporary tables could leak to the next borrower. unipool needs MySQL ≥ 5.7 or MariaDB ≥ 10.2, and the SESSION_TRACK client flag (do not remove it with options.flags).',
-    );
-  }
+  // The baseline first: the server's version decides how the setup spells statementTimeoutMs.
   const baseline = await runQuery(conn, { sql: BASELINE_SQL }, RAW_REPLY);
   const row = (Array.isArray(baseline.rows) ? baseline.rows[0] : undefined) as Record<string, unknown> | undefined;
   if (baseline.reader.status === undefined || row === undefined) {
@@ -112,6 +107,23 @@ async function prepareSession(conn: MysqlConnection): Promise<void> {
   };
   state.baseline = recorded;
   state.schema = database;
+  state.timeoutSetting = timeoutSetting(text(row.version), statementTimeoutMs);
+  const setup = await runQuery(conn, { sql: SESSION_SETUP_SQL + state.timeoutSetting }, RAW_REPLY);
+  if (((setup.reader.status ?? 0) & ServerStatus.SESSION_STATE_CHANGED) === 0) {
+    throw new UnipoolError(
+      'UNIPOOL_UNSUPPORTED',
+      'mysql: the server does not report session-state changes (SERVER_SESSION_STATE_CHANGED), so state left by SET, USE or temporary tables could leak to the next borrower. unipool needs MySQL ≥ 5.7 or MariaDB ≥ 10.2, and the SESSION_TRACK client flag (do not remove it with options.flags).',
+    );
+  }
+}
+
+/**
+ * statementTimeoutMs as a clause of the session setup: MariaDB's max_statement_time (seconds,
+ * fractional; every statement) or MySQL's max_execution_time (ms; read-only SELECT statements only).
+ */
+export function timeoutSetting(serverVersion: string, statementTimeoutMs: number | undefined): string {
+  if (statementTimeoutMs === undefined || statementTimeoutMs <= 0) return '';
+  return /mariadb/i.test(serverVersion) ? `, max_statement_time = ${statementTimeoutMs / 1000}` : `, max_execution_time = ${statementTimeoutMs}`;
 }
 
 /**
@@ -159,7 +171,7 @@ export async function connectMysql(mysql: MysqlDriver, settings: ConnectionSetti
   });
   try {
     await handshake(conn);
-    await prepareSession(conn);
+    await prepareSession(conn, context.statementTimeoutMs);
   } catch (error) {
     state.closing = true;
     conn.destroy();
@@ -168,5 +180,7 @@ export async function connectMysql(mysql: MysqlDriver, settings: ConnectionSetti
   connected = true;
   // Off by default (statementCacheSize unset or 0): see docs/explanation/statement-cache.md.
   state.prepared = (context.statementCacheSize ?? 0) > 0;
+  // Armed only now: the connect has its own timeout (connectTimeoutMs).
+  state.clientTimeoutMs = clientTimeoutMs(context.statementTimeoutMs) ?? 0;
   return conn;
 }

@@ -6,7 +6,7 @@ import { createMysqlDriverLoader, type MysqlDriverLoader } from './load-mysql-dr
 import { mysqlCapabilities } from './mysql-capabilities.js';
 import { connectionState, isOpen } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlField, MysqlQueryOptions } from './mysql-driver-types.js';
-import { isConnectionError, isServerError, mysqlConnectFailureKind } from './mysql-errors.js';
+import { isConnectionError, isServerError, isStatementTimeout, mysqlConnectFailureKind } from './mysql-errors.js';
 import { applyInt64, longlongColumns } from './mysql-int64.js';
 import { checkMysqlValues } from './mysql-values.js';
 import { describeColumns, reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
@@ -197,15 +197,16 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
       const baseline = state.baseline;
       await runReset(conn);
       if (baseline === undefined) {
-        await execute(conn, SESSION_SETUP_SQL);
+        await execute(conn, SESSION_SETUP_SQL + state.timeoutSetting);
         return;
       }
       // COM_RESET_CONNECTION sets session variables back to the global values, which differ from
-      // what the handshake set (character set, IGNORE_SPACE in sql_mode), and turns autocommit
-      // and session tracking back to their global defaults: restore the fresh-connection values.
+      // what the handshake set (character set, IGNORE_SPACE in sql_mode), and turns autocommit,
+      // session tracking and statementTimeoutMs's setting back to their global defaults: restore
+      // the fresh-connection values.
       await execute(
         conn,
-        `SET NAMES ${quoteSettingValue(baseline.charset)} COLLATE ${quoteSettingValue(baseline.collation)}, sql_mode = ${quoteSettingValue(baseline.sqlMode)}, ${SESSION_SETUP_SQL.slice('SET '.length)}`,
+        `SET NAMES ${quoteSettingValue(baseline.charset)} COLLATE ${quoteSettingValue(baseline.collation)}, sql_mode = ${quoteSettingValue(baseline.sqlMode)}, ${SESSION_SETUP_SQL.slice('SET '.length)}${state.timeoutSetting}`,
       );
       // Session tracking of SET NAMES rewrote mysql2's idea of the connection charset, which it uses
       // to encode every query; put back the one the handshake negotiated.
@@ -218,6 +219,8 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
     },
 
     transactionState: transactionStateOf,
+
+    isStatementTimeout,
 
     isBroken(conn, error) {
       return !isOpen(conn) || isConnectionError(error);

@@ -12,6 +12,8 @@ export const mysqlCapabilities: Capabilities = Object.freeze({
   sessionReset: 'COM_RESET_CONNECTION',
   sessionStateDetection:
     'SERVER_SESSION_STATE_CHANGED flag (session_track_state_change = ON): SET of user or session variables, SET NAMES, USE, CREATE/DROP TEMPORARY TABLE, PREPARE/DEALLOCATE are errors outside session(); a statement that also returned rows or changed rows resets the connection',
+  statementTimeout:
+    'MariaDB: max_statement_time (every statement); MySQL: max_execution_time (read-only SELECT only), both in the session setup run at connect and after each reset (no extra round trip); client backstop at the limit + 1 s destroys the connection (on MySQL it is what ends a slow non-SELECT)',
   notifications: false,
   placeholders: '?',
   namedParameters: true,

@@ -48,6 +48,14 @@ export interface MysqlConnectionState {
    * prepared statements (mysql2 `execute()`, its cache bounded by `maxPreparedStatements`).
    */
   prepared: boolean;
+  /**
+   * statementTimeoutMs as this server spells it (`, max_statement_time = 0.3` on MariaDB,
+   * `, max_execution_time = 300` on MySQL), appended to the session setup at connect and after each
+   * reset, which sets session variables back to the global values; '' when there is no limit.
+   */
+  timeoutSetting: string;
+  /** The client backstop of statementTimeoutMs, in ms: a command with no answer by then ends the connection; 0 = none. */
+  clientTimeoutMs: number;
 }
 
 // Kept on the connection under a symbol: the object handed to the core stays the plain mysql2
@@ -73,6 +81,8 @@ export function connectionState(conn: MysqlConnection): MysqlConnectionState {
       inFlight: [],
       int64: 'number',
       prepared: false,
+      timeoutSetting: '',
+      clientTimeoutMs: 0,
     };
     (conn as WithState)[STATE] = state;
   }

@@ -75,3 +75,14 @@ export function mysqlConnectFailureKind(error: unknown): ConnectFailureKind {
   const code = codeOf(driverError);
   return code !== undefined && (PERMANENT_CONNECT_CODES.has(code) || TLS_VERIFY_CODES.has(code)) ? 'permanent' : 'transient';
 }
+
+/**
+ * True for a statement that ran out of time: MariaDB's max_statement_time (1969
+ * ER_STATEMENT_TIMEOUT), MySQL's max_execution_time (3024 ER_QUERY_TIMEOUT), or the adapter's
+ * client backstop (PROTOCOL_SEQUENCE_TIMEOUT). A KILL QUERY (1317) is a cancel, not a timeout.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { code, errno } = error as { code?: unknown; errno?: unknown };
+  return errno === 1969 || errno === 3024 || code === 'PROTOCOL_SEQUENCE_TIMEOUT';
+}

@@ -35,6 +35,8 @@ class PendingCommand<T> {
   readonly #resolve: (value: T) => void;
   readonly #reject: (error: unknown) => void;
   readonly #handler: ReplyHandler<T>;
+  /** The statementTimeoutMs backstop; only set when the database has a limit. */
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(conn: MysqlConnection, state: MysqlConnectionState, resolve: (value: T) => void, reject: (error: unknown) => void, handler: ReplyHandler<T>) {
     this.#conn = conn;
@@ -44,10 +46,34 @@ class PendingCommand<T> {
     this.#handler = handler;
     state.pending += 1;
     state.inFlight.push(this);
+    if (state.clientTimeoutMs > 0) {
+      this.#timer = setTimeout(() => this.#expire(), state.clientTimeoutMs);
+      this.#timer.unref();
+    }
+  }
+
+  /**
+   * No answer within statementTimeoutMs plus the grace: the server's own limit did not answer
+   * (a black-holed network, a frozen server, or a MySQL statement max_execution_time does not
+   * cover). mysql2 has no read timeout of its own that frees the connection, and the statement may
+   * still be running, so the connection is destroyed and every command on it fails.
+   */
+  #expire(): void {
+    if (this.#settled) return;
+    const state = this.#state;
+    const error = Object.assign(new Error(`Query inactivity timeout: no answer within ${state.clientTimeoutMs} ms (statementTimeoutMs plus the grace)`), {
+      code: 'PROTOCOL_SEQUENCE_TIMEOUT',
+      fatal: true,
+    });
+    state.broken = true;
+    this.#conn.destroy();
+    this.#conn.stream?.destroy?.();
+    for (const command of state.inFlight.splice(0)) command.abort(error);
   }
 
   /** close() destroyed the connection under this command. */
   abort(error: Error): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#settled) return;
     this.#settled = true;
     this.#state.pending -= 1;
@@ -58,6 +84,7 @@ class PendingCommand<T> {
   finish(error: MysqlError | null, rows: unknown, fields: unknown): void {
     const state = this.#state;
     forgetInFlight(state, this);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#settled) return;
     this.#settled = true;
     state.pending -= 1;

@@ -93,11 +93,17 @@ function connectError(settings: ConnectionSettings, connectString: string, timeo
 /** Opens one standalone oracledb connection (Thin mode unless the app initialised Thick mode). */
 export async function connectOracle(oracledb: OracleDriver, settings: ConnectionSettings, context: ConnectContext): Promise<OracleConnection> {
   const options = oracleConnectOptions(settings, context.timeoutMs, context.statementCacheSize);
+  let conn: OracleConnection;
   try {
     // oracledb reports a dead idle connection on its next call (or isHealthy()), not through an
     // event, so there is nothing to listen to and `context.onBroken` is never needed here.
-    return await oracledb.getConnection(options);
+    conn = await oracledb.getConnection(options);
   } catch (error) {
     throw connectError(settings, String(options.connectString), context.timeoutMs, error);
   }
+  // A connection property, not a getConnection() option: set once here, it limits every round trip
+  // after the connect (a statement, a fetch, COMMIT) with no round trip of its own, and nothing a
+  // session does can change it.
+  if (context.statementTimeoutMs !== undefined) conn.callTimeout = context.statementTimeoutMs;
+  return conn;
 }

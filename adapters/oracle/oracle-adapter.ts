@@ -8,7 +8,7 @@ import { connectionState, isOpen } from './oracle-connection-state.js';
 import type { OracleConnection, OracleExecuteResult } from './oracle-driver-types.js';
 import { oracleFetchTypeHandler } from './oracle-int64.js';
 import { toOracleBinds } from './oracle-values.js';
-import { isConnectionError, oracleConnectFailureKind } from './oracle-errors.js';
+import { isConnectionError, isStatementTimeout, oracleConnectFailureKind } from './oracle-errors.js';
 import { quoteIdentifier } from './quote-oracle-identifier.js';
 import { streamRows } from './stream-oracle-rows.js';
 
@@ -139,6 +139,8 @@ export function createOracleAdapter(options: OracleAdapterOptions = {}): Adapter
     transactionState(conn): TransactionState {
       return connectionState(conn).inAtomic || conn.transactionInProgress === true ? 'active' : 'idle';
     },
+
+    isStatementTimeout,
 
     isBroken(conn, error) {
       return !isOpen(conn) || isConnectionError(error);

@@ -11,6 +11,7 @@ export const oracleCapabilities: Capabilities = Object.freeze({
   streamSource: 'oracledb result set (execute with resultSet: true, getRows(batchSize))',
   sessionReset: 'reconnect (Oracle has no cheap full session reset: the connection is closed and replaced)',
   sessionStateDetection: 'none: Oracle does not report session-state changes (ALTER SESSION, package state, temporary tables) to the client; use session()',
+  statementTimeout: 'oracledb connection.callTimeout (a limit on each round trip, set once at connect; node-oracledb breaks the call with NJS-123 / DPI-1067 and the connection is destroyed); no separate client backstop',
   notifications: false,
   placeholders: ':1',
   namedParameters: true,

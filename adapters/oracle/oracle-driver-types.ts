@@ -50,6 +50,8 @@ export interface OracleConnection {
    * status of every round trip). Undefined once the connection is closed.
    */
   readonly transactionInProgress?: boolean;
+  /** Milliseconds any one round trip may take (0 = no limit); oracledb breaks the call after it. */
+  callTimeout?: number;
   execute(sql: string, binds: OracleBinds, options: OracleExecuteOptions): Promise<OracleExecuteResult>;
   commit(): Promise<void>;
   rollback(): Promise<void>;

@@ -67,3 +67,14 @@ export function oracleConnectFailureKind(error: unknown): ConnectFailureKind {
   const code = codeOf(driverErrorOf(error));
   return code !== undefined && (PERMANENT_CONNECT_CODES.has(code) || TLS_VERIFY_CODES.has(code)) ? 'permanent' : 'transient';
 }
+
+/**
+ * True for a round trip that ran past callTimeout (statementTimeoutMs): NJS-123 in Thin mode,
+ * DPI-1067 in Thick mode. Both also count as connection errors above (the call was abandoned
+ * mid-way), so the connection is destroyed rather than trusted again.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const code = (error as { code?: unknown }).code;
+  return code === 'NJS-123' || code === 'DPI-1067';
+}

@@ -1,6 +1,7 @@
 import type { ConnectContext, ConnectionSettings } from '../../src/adapter.js';
 import { connectFailure, connectTimeoutFailure } from '../../src/connect-errors.js';
 import { UnipoolError } from '../../src/errors.js';
+import { clientTimeoutMs } from '../../src/statement-timeout.js';
 import { PgStatementCache, POSTGRES_STATEMENT_CACHE_SIZE } from './postgres-statement-cache.js';
 import { connectionState } from './postgres-connection-state.js';
 import type { PgClient, PgModule, PgTypeParsers } from './postgres-driver-types.js';
@@ -16,6 +17,10 @@ const HINTS: Readonly<Record<string, string>> = {
   '3D000': 'Check the database name.',
   '53300': 'The server has no free connection slots; lower pool.max or raise max_connections.',
   '57P03': 'The server is starting up or shutting down; retry later.',
+  // PgBouncer answers a startup parameter it does not track with this code (statementTimeoutMs
+  // sends statement_timeout as one).
+  '08P01':
+    'A pooler in between (PgBouncer) refused a startup parameter. For statementTimeoutMs, list statement_timeout in PgBouncer\'s track_extra_parameters (1.20+), or in ignore_startup_parameters and set the limit on the role (ALTER ROLE … SET statement_timeout); see the how-to "Set statement timeouts".',
 };
 
 function describeTarget(client: PgClient): string {
@@ -37,6 +42,7 @@ function connectError(client: PgClient, settings: ConnectionSettings, timeoutMs:
  */
 export async function connectPostgres(pg: PgModule, settings: ConnectionSettings, context: ConnectContext): Promise<PgClient> {
   const int64 = settings.int64 ?? 'number';
+  const queryTimeout = clientTimeoutMs(context.statementTimeoutMs);
   // pg enables pipelining for any truthy value, the string "false" from a URL included.
   if (settings.options.pipeline) {
     throw new UnipoolError(
@@ -54,7 +60,14 @@ export async function connectPostgres(pg: PgModule, settings: ConnectionSettings
     // properties on the ssl object it is given, and resolved settings are frozen.
     ...(settings.ssl === undefined ? {} : { ssl: typeof settings.ssl === 'object' ? { ...settings.ssl } : settings.ssl }),
     connectionTimeoutMillis: context.timeoutMs,
+    // The client backstop of statementTimeoutMs: pg fails a statement with no answer after this
+    // long ('Query read timeout'), and the connection is destroyed. Before the options, so an
+    // explicit options.query_timeout still wins.
+    ...(queryTimeout === undefined ? {} : { query_timeout: queryTimeout }),
     ...settings.options,
+    // A startup parameter, not a SET: it costs no round trip, the session-state tracking never
+    // sees it, and DISCARD ALL / RESET ALL return to it (they restore the session's start values).
+    ...(context.statementTimeoutMs === undefined ? {} : { statement_timeout: context.statementTimeoutMs }),
     // After the options: int8 follows the database's int64 option; other types still parse as the
     // application's own options.types (or pg's registry) say.
     types: int64TypeParsers(int64, (settings.options.types as PgTypeParsers | undefined) ?? pg.types ?? NO_PARSERS),

@@ -7,7 +7,7 @@ import { postgresCapabilities } from './postgres-capabilities.js';
 import { postgresNotifications } from './postgres-notifications.js';
 import { connectionState, forgetNamedStatements, inTurn, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
 import type { PgClient, PgFieldDescription, PgModule, PgResult } from './postgres-driver-types.js';
-import { isConnectionError, postgresConnectFailureKind } from './postgres-errors.js';
+import { isConnectionError, isStatementTimeout, postgresConnectFailureKind } from './postgres-errors.js';
 import { checkInt8Fields } from './postgres-int64.js';
 import { checkPostgresValues } from './postgres-values.js';
 import { STALE_IN_TRANSACTION_HINT, type PgStatementCache } from './postgres-statement-cache.js';
@@ -309,6 +309,8 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   },
 
   transactionState: transactionStateOf,
+
+  isStatementTimeout,
 
   isBroken(conn, error) {
     return !isOpen(conn) || isConnectionError(error);

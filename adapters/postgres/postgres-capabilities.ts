@@ -11,6 +11,7 @@ export const postgresCapabilities: Capabilities = Object.freeze({
   streamSource: 'pg-cursor (server-side portal)',
   sessionReset: 'DISCARD ALL',
   sessionStateDetection: 'full command tag of every statement: SET, RESET, LISTEN, PREPARE, DECLARE CURSOR, LOAD are errors outside session(); CREATE … and SELECT INTO reset the connection',
+  statementTimeout: 'statement_timeout, sent as a startup parameter (no round trip; DISCARD ALL keeps it); client backstop: pg\'s query_timeout at the limit + 1 s, then the connection is destroyed',
   notifications: true,
   placeholders: '$1',
   namedParameters: false,

@@ -103,6 +103,11 @@ export interface PgCursor extends PgSubmittableHooks {
   readonly state: string;
   read(rows: number): Promise<Row[]>;
   close(): Promise<void>;
+  /**
+   * Set by pg's `client.query()` when a `query_timeout` applies (the statementTimeoutMs backstop):
+   * calling it clears pg's timer. pg-cursor itself never calls it.
+   */
+  callback?: (error: Error | null) => void;
 }
 
 /** The `pg-cursor` module (its default export). */

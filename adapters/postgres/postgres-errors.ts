@@ -89,3 +89,17 @@ export function postgresConnectFailureKind(error: unknown): ConnectFailureKind {
   const message = driverError instanceof Error ? driverError.message : '';
   return PERMANENT_CONNECT_MESSAGES.some((pattern) => pattern.test(message)) ? 'permanent' : 'transient';
 }
+
+/**
+ * True for a statement that ran out of time: the server's statement_timeout (SQLSTATE 57014 with
+ * the statement-timeout message; a cancel by pg_cancel_backend() or a user shares the code, not the
+ * message) or pg's client-side query_timeout. The message is the server's English text: with
+ * lc_messages set to another language a server timeout passes through as pg's own error.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return false;
+  if (code === '57014') return message.includes('statement timeout');
+  return message === 'Query read timeout';
+}

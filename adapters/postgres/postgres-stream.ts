@@ -91,6 +91,9 @@ export async function* streamRows(
       // without a reset instead.
       const change = sessionStateOfAll(tags);
       if (change !== undefined) connectionState(client).unreportedSessionState ??= change.statement;
+      // pg's query_timeout armed a timer for the cursor that only this callback clears: left alone
+      // it would fire after the stream ended (harmless, but it would keep the process alive).
+      cursor?.callback?.(null);
       endTurn();
     }
   }

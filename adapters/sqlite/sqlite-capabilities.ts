@@ -11,6 +11,7 @@ export const sqliteCapabilities: Capabilities = Object.freeze({
   streamSource: 'Statement#iterate (in-process, row by row)',
   sessionReset: 'drop temp objects, detach databases, query_only off',
   sessionStateDetection: 'temp objects after each write outside a transaction; PRAGMA and ATTACH are not detected',
+  statementTimeout: 'not enforceable: better-sqlite3 runs each statement synchronously on the calling thread and nothing can interrupt it, so statementTimeoutMs above 0 is a config error (busy waits for a lock are bounded by options.timeout)',
   notifications: false,
   placeholders: '?',
   namedParameters: true,

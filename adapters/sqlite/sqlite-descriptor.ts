@@ -18,6 +18,8 @@ export const sqliteDescriptor: EngineDescriptor = Object.freeze({
   hostInUrlQuery: false,
   databaseDescription: `a file path or "${MEMORY_DATABASE}"`,
   singleConnectionDatabase: Object.freeze({ name: MEMORY_DATABASE, description: 'an in-memory SQLite database' }),
+  statementTimeoutUnsupported:
+    'better-sqlite3 runs each statement synchronously on the calling thread and nothing can interrupt it; keep statements short (LIMIT, smaller batches); waits for a lock are bounded by options.timeout',
   refusedDatabase(database: string) {
     return /^file:/i.test(database)
       ? `SQLite URI filenames ("file:…") are not supported: better-sqlite3 is built without URI support and would create a file with that literal name — use a plain path or "${MEMORY_DATABASE}"`

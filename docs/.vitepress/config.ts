@@ -59,6 +59,7 @@ const userSidebar: DefaultTheme.SidebarItem[] = [
     items: [
       { text: 'Size a pool', link: '/how-to/size-a-pool' },
       { text: 'Run behind PgBouncer', link: '/how-to/pgbouncer' },
+      { text: 'Set statement timeouts', link: '/how-to/set-statement-timeouts' },
       { text: 'Serverless', link: '/how-to/serverless' },
       { text: 'Graceful shutdown', link: '/how-to/graceful-shutdown' },
       { text: 'Read replicas', link: '/how-to/read-replicas' },

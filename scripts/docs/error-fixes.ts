@@ -47,6 +47,8 @@ export const ERROR_FIXES: Readonly<Record<string, string>> = {
     'Release each connection exactly once; a second `release()` usually means two code paths both clean up (for example `finally` and an error handler).',
   UNIPOOL_CONNECTION_BROKEN:
     'The server closed the connection or the network dropped it mid-statement; unipool destroyed it. Retry the statement if it is safe to repeat (outside a transaction, or the whole transaction); check the server logs if it happens often.',
+  UNIPOOL_STATEMENT_TIMEOUT:
+    'Make the statement faster (an index, a smaller batch, a LIMIT), or raise the database\'s `statementTimeoutMs` (0 = no limit) if the work really needs longer. Inside `atomic()` the whole transaction rolled back: retry all of it. A message that says the connection was destroyed means the server never answered: check the network and the server.',
   UNIPOOL_VALUE_OUT_OF_RANGE:
     'A 64-bit integer does not fit a JavaScript number without rounding. Set the database\'s `int64` option to `\'bigint\'` or `\'string\'`, or cast the column in SQL.',
 };

@@ -62,6 +62,7 @@ const DETAILS: readonly { key: keyof Capabilities; title: string }[] = [
   { key: 'streamSource', title: '`stream()` implemented with' },
   { key: 'sessionReset', title: 'Session reset before reuse' },
   { key: 'sessionStateDetection', title: 'Session-state changes detected by' },
+  { key: 'statementTimeout', title: '`statementTimeoutMs` enforced by' },
 ];
 
 function engineCell(entry: EngineCapabilities): string {

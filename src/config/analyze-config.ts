@@ -4,6 +4,7 @@ import { configPath } from './config-path.js';
 import { resolveConnection } from './resolve-connection.js';
 import { resolvePool } from './resolve-pool.js';
 import { resolveReplicas } from './resolve-replicas.js';
+import { statementTimeoutIssues } from './resolve-statement-timeout.js';
 import type { ReleaseMode, ResolvedDatabaseConfig } from './resolved-config.js';
 import { schemaIssues } from './schema-validator.js';
 import { snapshotConfig } from './snapshot-config.js';
@@ -51,12 +52,26 @@ function analyze(input: unknown): ConfigAnalysis {
       const connection = resolveConnection(alias, engine as Engine, db);
       const pool = resolvePool(alias, db['pool'], connection.memory);
       const replicas = resolveReplicas(alias, engine as Engine, db, connection.settings);
+      const timeout = statementTimeoutIssues(alias, engine as Engine, db['statementTimeoutMs']);
       // A place the schema already complained about needs no second message.
-      for (const issue of [...connection.issues, ...pool.issues, ...replicas.issues]) if (!schemaPaths.has(issue.path)) issues.push(issue);
-      if (connection.settings !== undefined && pool.pool !== undefined && replicas.replicas !== undefined) {
+      for (const issue of [...connection.issues, ...pool.issues, ...replicas.issues, ...timeout]) if (!schemaPaths.has(issue.path)) issues.push(issue);
+      if (connection.settings !== undefined && pool.pool !== undefined && replicas.replicas !== undefined && timeout.length === 0) {
         const release = (db['release'] ?? 'asap') as ReleaseMode;
         const statementCacheSize = db['statementCacheSize'] as number | undefined;
-        databases.push(Object.freeze({ alias, engine: engine as Engine, connection: connection.settings, release, pool: pool.pool, ...(statementCacheSize === undefined ? {} : { statementCacheSize }), ...(replicas.replicas.length === 0 ? {} : { replicas: replicas.replicas }) }));
+        const statementTimeoutMs = db['statementTimeoutMs'] as number | undefined;
+        databases.push(
+          Object.freeze({
+            alias,
+            engine: engine as Engine,
+            connection: connection.settings,
+            release,
+            pool: pool.pool,
+            ...(statementCacheSize === undefined ? {} : { statementCacheSize }),
+            // 0 means "no limit": one spelling (absent) for it from here on.
+            ...(statementTimeoutMs === undefined || statementTimeoutMs === 0 ? {} : { statementTimeoutMs }),
+            ...(replicas.replicas.length === 0 ? {} : { replicas: replicas.replicas }),
+          }),
+        );
       }
     }
   }

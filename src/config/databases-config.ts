@@ -70,6 +70,10 @@ export interface DatabaseConfig {
    * Prepared statements kept per connection, least recently used evicted first; 0 turns the cache off. Default per engine: 100 on postgres (named prepared statements, only for statements with parameters; set 0 behind PgBouncer older than 1.21 in transaction mode), 100 on sqlite (better-sqlite3 Statement objects), 0 on mysql (server-side prepared statements through mysql2 execute() when above 0), and oracledb's own default (30) on oracle (its stmtCacheSize).
    */
   statementCacheSize?: number;
+  /**
+   * Longest time one statement may run, enforced by the server where it can: postgres statement_timeout (sent as a startup parameter), MariaDB max_statement_time, MySQL max_execution_time (SELECT only), oracle callTimeout. A statement that runs longer rejects with UNIPOOL_STATEMENT_TIMEOUT; when the server stopped it (postgres, MySQL/MariaDB) the connection stays usable, and one the server never answers (a black-holed network) is ended by the client 1000 ms after the limit and its connection destroyed (oracle: oracledb breaks the call, and the connection is destroyed). 0 = no limit. Not available on sqlite (a config error: nothing can interrupt a better-sqlite3 statement).
+   */
+  statementTimeoutMs?: number;
   pool?: PoolConfig;
   /**
    * Read replicas of this database: `db.replica.query()`, `db.replica.stream()` and `db.replica.atomic()` run on one of them (round-robin over the healthy ones), and on this database when none is healthy. Each entry gives where the replica is (`url`, or `host` and `port`); everything else — user, password, database, ssl, options and pool — is inherited from this database unless the entry sets it. Each replica has its own pool. Not available on sqlite (a file database has no replicas).

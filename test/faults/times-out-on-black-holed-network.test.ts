@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { isConnectionError as isMysqlConnectionError } from '../../adapters/mysql/mysql-errors.js';
 import { isConnectionError as isPostgresConnectionError } from '../../adapters/postgres/postgres-errors.js';
 import { createDatabases, UnipoolError, type Database, type Databases, type PoolStats } from '../../src/index.js';
+import { STATEMENT_TIMEOUT_GRACE_MS } from '../../src/statement-timeout.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { Outcomes, errorKind, report } from './support/outcomes.js';
 import { expectConsistent, expectQuiet, pause } from './support/pool-invariants.js';
@@ -12,9 +13,11 @@ import { ServerSide } from './support/server-side.js';
 const MAX = 4;
 const ACQUIRE_TIMEOUT_MS = 1500;
 const CONNECT_TIMEOUT_MS = 500;
-/** pg's client-side read timeout (`options.query_timeout`); MySQL has no equivalent (see the docs). */
-const QUERY_TIMEOUT_MS = 1000;
-const HANG_BOUND_MS = ACQUIRE_TIMEOUT_MS + CONNECT_TIMEOUT_MS + QUERY_TIMEOUT_MS + 5000;
+/** The database's statementTimeoutMs in the black-hole scenario: its client backstop ends a statement the network swallowed. */
+const STATEMENT_TIMEOUT_MS = 500;
+/** When the backstop fires: the limit plus the documented grace. */
+const BACKSTOP_MS = STATEMENT_TIMEOUT_MS + STATEMENT_TIMEOUT_GRACE_MS;
+const HANG_BOUND_MS = ACQUIRE_TIMEOUT_MS + CONNECT_TIMEOUT_MS + BACKSTOP_MS + 5000;
 
 for (const engine of ['postgres', 'mysql'] as const) {
   describe(`${engine}: black-holed and reset network (TCP proxy)`, function () {
@@ -22,7 +25,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
     const guard = guardProcess();
     let side: ServerSide;
     let proxy: TcpProxy;
-    let dbs: Databases<'default'>;
+    let dbs: Databases<'default'> | undefined;
     let db: Database;
 
     before(async () => {
@@ -30,27 +33,31 @@ for (const engine of ['postgres', 'mysql'] as const) {
     });
     beforeEach(async () => {
       proxy = new TcpProxy({ host: '127.0.0.1', port: engine === 'postgres' ? 5432 : 3306 });
-      const port = await proxy.start();
+      await proxy.start();
+    });
+    /** The same database, reached through the proxy. */
+    const openThroughProxy = (extra: Record<string, unknown> = {}): void => {
       const base = side.config({
         pool: { max: MAX, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, validateAfterIdleMs: 200 },
-        ...(engine === 'postgres' ? { options: { query_timeout: QUERY_TIMEOUT_MS } } : {}),
+        ...extra,
       });
-      // The same database, reached through the proxy.
-      const url = String((base as { url?: string }).url).replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`);
+      const url = String((base as { url?: string }).url).replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`);
       dbs = createDatabases({ default: { ...base, url } }, { logger: { warn: () => undefined } });
       db = dbs.default;
-    });
+    };
     afterEach(async () => {
       proxy.forward();
-      await dbs.close({ timeoutMs: 2000 });
+      await dbs?.close({ timeoutMs: 2000 });
+      dbs = undefined;
       await proxy.close();
     });
     after(() => side?.close());
 
     const isClear = (error: unknown): boolean =>
-      error instanceof UnipoolError ? ['UNIPOOL_ACQUIRE_TIMEOUT', 'UNIPOOL_CONNECT_FAILED', 'UNIPOOL_CONNECT_TIMEOUT', 'UNIPOOL_CONNECTION_BROKEN'].includes(error.code) : engine === 'postgres' ? isPostgresConnectionError(error) : isMysqlConnectionError(error);
+      error instanceof UnipoolError ? ['UNIPOOL_ACQUIRE_TIMEOUT', 'UNIPOOL_CONNECT_FAILED', 'UNIPOOL_CONNECT_TIMEOUT', 'UNIPOOL_CONNECTION_BROKEN', 'UNIPOOL_STATEMENT_TIMEOUT'].includes(error.code) : engine === 'postgres' ? isPostgresConnectionError(error) : isMysqlConnectionError(error);
 
     it('times out connects and queries per config while black-holed, keeps its numbers consistent, and recovers', async () => {
+      openThroughProxy({ statementTimeoutMs: STATEMENT_TIMEOUT_MS });
       await Promise.all(Array.from({ length: MAX }, () => db.query('SELECT 1 AS one')));
       const samples: PoolStats[] = [];
       const sampler = setInterval(() => samples.push(db.stats()), 25);
@@ -108,14 +115,17 @@ for (const engine of ['postgres', 'mysql'] as const) {
       // The answer says why no connection came: the connect timed out.
       expect(timeoutCause).to.be.instanceOf(UnipoolError);
       expect((timeoutCause as UnipoolError).code).to.equal('UNIPOOL_CONNECT_TIMEOUT');
-      if (engine === 'postgres') {
-        // pg gives up on the statement at query_timeout; the connection is destroyed, not reused.
-        expect(inFlight.errorSummary()).to.equal('{UNIPOOL_CONNECTION_BROKEN:1}');
-        expect((inFlight.examples.get('UNIPOOL_CONNECTION_BROKEN') as Error).cause).to.have.property('message', 'Query read timeout');
-      } else {
-        // mysql2 has no read timeout: the statement waits for the network and completes when it returns.
-        expect(inFlight.ok).to.equal(1);
-      }
+      // The statement sent into the black hole ends at statementTimeoutMs plus the grace (the
+      // client backstop: the server's own limit cannot answer through a silent network), with
+      // UNIPOOL_STATEMENT_TIMEOUT, and its connection is destroyed, not reused.
+      expect(inFlight.errorSummary()).to.equal('{UNIPOOL_STATEMENT_TIMEOUT:1}');
+      const backstop = inFlight.examples.get('UNIPOOL_STATEMENT_TIMEOUT') as Error;
+      expect(backstop.message).to.contain('no answer came from the server in time, so the connection was destroyed');
+      if (engine === 'postgres') expect(backstop.cause).to.have.property('message', 'Query read timeout');
+      else expect(backstop.cause).to.have.property('code', 'PROTOCOL_SEQUENCE_TIMEOUT');
+      expect(inFlight.slowestMs, 'the backstop fired').to.be.at.least(BACKSTOP_MS - 50);
+      // Generous: a loaded 2-core box may run the timer late, never early.
+      expect(inFlight.slowestMs, 'the backstop fired late').to.be.below(BACKSTOP_MS + 5000);
       expect(recoveredAfterMs, 'the pool never recovered').to.be.at.least(0);
       expect(verify.ok).to.equal(verify.started);
       expectQuiet(stats, 'after the black hole');
@@ -123,6 +133,8 @@ for (const engine of ['postgres', 'mysql'] as const) {
     });
 
     it('evicts every connection a middlebox resets at once, fails only the busy ones, and serves on', async () => {
+      // No statementTimeoutMs: the busy statements must still be running when the reset comes.
+      openThroughProxy();
       // All MAX connections open before the reset: a create still connecting would fail instead of
       // being destroyed, and the count below would be one short.
       await holdConnectionsAtOnce(db, MAX, () => db.query('SELECT 1 AS one'));

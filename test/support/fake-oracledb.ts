@@ -93,6 +93,8 @@ export class FakeOracleConnection {
   /** What isHealthy() answers while open (set false to simulate a dead socket). */
   healthy = true;
   closed = false;
+  /** Set by the adapter from statementTimeoutMs (oracledb's round-trip limit). */
+  callTimeout = 0;
   #transaction = false;
 
   /** Like oracledb: a boolean while open, undefined once closed. */

@@ -55,7 +55,9 @@ describe('postgres: connections in a bad state are rolled back or destroyed, nev
     const { db, name } = openPool({ pool: { max: 1 }, options: { query_timeout: 200 } });
     const pid = await backendPid(db);
     const error = await caught(db.query('SELECT pg_sleep(0.8)'));
-    expect(error).to.have.property('code', 'UNIPOOL_CONNECTION_BROKEN');
+    // A client-side statement timeout: the same code as statementTimeoutMs's, and the message says the connection went.
+    expect(error).to.have.property('code', 'UNIPOOL_STATEMENT_TIMEOUT');
+    expect((error as Error).message).to.contain('the statement ran longer than its time limit: no answer came from the server in time, so the connection was destroyed');
     expect((error as { cause?: Error }).cause?.message).to.equal('Query read timeout');
     expect(db.stats()).to.include({ inUse: 0, destroyed: 1 });
     // The next borrower gets a fresh backend, never the one still running the abandoned statement.
@@ -110,7 +112,10 @@ describe('postgres: connections in a bad state are rolled back or destroyed, nev
     const { db } = openPool({ pool: { max: 1 }, options: { statement_timeout: 100 } });
     const pid = await backendPid(db);
     const error = await caught(db.query('SELECT pg_sleep(2)'));
-    expect(error).to.include({ code: '57014', message: 'canceling statement due to statement timeout' });
+    // A limit from the driver options is a statement timeout too: one code, pg's error as the cause.
+    expect(error).to.include({ code: 'UNIPOOL_STATEMENT_TIMEOUT' });
+    expect((error as Error).message).to.contain('the statement ran longer than its time limit: the server stopped it');
+    expect((error as { cause?: unknown }).cause).to.include({ code: '57014', message: 'canceling statement due to statement timeout' });
     expect(await backendPid(db)).to.equal(pid);
     expect(db.stats().destroyed).to.equal(0);
   });

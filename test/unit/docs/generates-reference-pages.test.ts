@@ -25,6 +25,7 @@ const capabilities: Capabilities = {
   streamSource: 'cursor',
   sessionReset: 'RESET ALL',
   sessionStateDetection: 'tags',
+  statementTimeout: 'SET timeout',
   notifications: false,
   placeholders: '?',
   namedParameters: false,
