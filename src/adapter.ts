@@ -3,6 +3,7 @@
  * `adapters/<engine>/`, import only this file (and `errors.ts`), declare the structural subset of
  * their driver they use, and load the driver lazily so `src/` never depends on a driver package.
  */
+import type { TlsSetting } from './tls-settings.js';
 
 /** The engines unipool supports. */
 export type Engine = 'postgres' | 'mysql' | 'sqlite' | 'oracle';
@@ -121,7 +122,14 @@ export interface ConnectionSettings {
   readonly database?: string;
   readonly user?: string;
   readonly password?: string;
-  readonly ssl?: boolean | Readonly<Record<string, unknown>>;
+  /**
+   * The config's `password` when it is a function: called for every new connection (rotated
+   * secrets, cloud IAM tokens); the adapter then gets settings whose `password` is its result.
+   * Non-enumerable, like `password`.
+   */
+  readonly passwordFunction?: () => string | Promise<string>;
+  /** TLS: a mode (`{ mode: 'verify-full', ca }`) or, the older form, the driver's own TLS options. */
+  readonly ssl?: TlsSetting;
   /** Passed to the driver as-is (documented per engine). */
   readonly options: Readonly<Record<string, unknown>>;
   /** How the adapter returns 64-bit integers; undefined means `number`. */

@@ -4,6 +4,7 @@ import { UnipoolError } from '../../src/errors.js';
 import { connectionState, type MysqlBaseline } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlDriver, MysqlError } from './mysql-driver-types.js';
 import { mysqlInt64Options } from './mysql-int64.js';
+import { mysqlSslOption } from './mysql-tls.js';
 import { RAW_REPLY, runQuery } from './run-mysql-command.js';
 import { ServerStatus } from './server-status-reader.js';
 
@@ -68,13 +69,6 @@ function connectError(settings: ConnectionSettings, timeoutMs: number, error: un
   return connectFailure('mysql', target, error, HINTS, settings.password);
 }
 
-/** mysql2 wants an object (or a profile name) for TLS; `true` means "TLS with a verified certificate". */
-function sslOption(ssl: ConnectionSettings['ssl']): Record<string, unknown> {
-  if (ssl === undefined || ssl === false) return {};
-  // A copy: mysql2 writes rejectUnauthorized into the object it is given, and ours is frozen.
-  return { ssl: ssl === true ? {} : { ...ssl } };
-}
-
 function handshake(conn: MysqlConnection): Promise<void> {
   return new Promise((resolve, reject) => conn.connect((error) => (error ? reject(error) : resolve())));
 }
@@ -129,7 +123,7 @@ export async function connectMysql(mysql: MysqlDriver, settings: ConnectionSetti
       database: settings.database,
       user: settings.user,
       password: settings.password,
-      ...sslOption(settings.ssl),
+      ...mysqlSslOption(settings.ssl),
       connectTimeout: context.timeoutMs,
       // mysql2's own LRU of server-side prepared statements (it closes the ones it evicts).
       ...(context.statementCacheSize === undefined || context.statementCacheSize === 0 ? {} : { maxPreparedStatements: context.statementCacheSize }),

@@ -1,7 +1,14 @@
 import type { EngineDescriptor } from '../../src/engine-descriptor.js';
+import type { TlsMode, TlsOptions } from '../../src/tls-settings.js';
 import { probeMysql } from './mysql-server-facts.js';
 
-const SSL_MODE = new Map<string, boolean>([['DISABLED', false], ['REQUIRED', true], ['VERIFY_CA', true], ['VERIFY_IDENTITY', true]]);
+const tls = (mode: TlsMode): TlsOptions => Object.freeze({ mode });
+// MySQL's --ssl-mode names (upper-cased), and libpq's, which unipool's `ssl.mode` uses: one URL
+// can be written either way.
+const SSL_MODE = new Map<string, TlsOptions>([
+  ['DISABLED', tls('disable')], ['REQUIRED', tls('require')], ['VERIFY_CA', tls('verify-ca')], ['VERIFY_IDENTITY', tls('verify-full')],
+  ['DISABLE', tls('disable')], ['REQUIRE', tls('require')], ['VERIFY-CA', tls('verify-ca')], ['VERIFY-FULL', tls('verify-full')],
+]);
 const SSL_MODE_KEYS = new Set(['ssl-mode', 'sslMode', 'sslmode']);
 
 /** What the config layer knows about MySQL/MariaDB: `mysql://` and `mariadb://` URLs, `ssl-mode`, `options.socketPath`. */
@@ -23,8 +30,9 @@ export const mysqlDescriptor: EngineDescriptor = Object.freeze({
   readTlsParameter(key: string, value: string) {
     if (!SSL_MODE_KEYS.has(key)) return undefined;
     const ssl = SSL_MODE.get(value.toUpperCase());
-    return ssl === undefined ? { problem: `${key}=${value} is not supported — use DISABLED, REQUIRED or VERIFY_IDENTITY; mysql2 cannot fall back to an unencrypted connection` } : { ssl };
+    return ssl === undefined ? { problem: `${key}=${value} is not supported — use DISABLED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY; mysql2 cannot fall back to an unencrypted connection, so PREFERRED does not exist here` } : { ssl };
   },
+  refusedTls: () => undefined,
   refusedUrlParameter: () => undefined,
   probeServer: probeMysql,
 });

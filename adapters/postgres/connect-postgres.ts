@@ -5,6 +5,7 @@ import { PgStatementCache, POSTGRES_STATEMENT_CACHE_SIZE } from './postgres-stat
 import { connectionState } from './postgres-connection-state.js';
 import type { PgClient, PgModule, PgTypeParsers } from './postgres-driver-types.js';
 import { int64TypeParsers } from './postgres-int64.js';
+import { pgSslOption } from './postgres-tls.js';
 
 /** A registry with no parsers: values stay text (only for a pg module without `types`). */
 const NO_PARSERS: PgTypeParsers = { getTypeParser: () => (value: string) => value };
@@ -50,9 +51,8 @@ export async function connectPostgres(pg: PgModule, settings: ConnectionSettings
     database: settings.database,
     user: settings.user,
     password: settings.password,
-    // Left out when unset so pg still reads PGSSLMODE from the environment. A copy: pg defines
-    // properties on the ssl object it is given, and resolved settings are frozen.
-    ...(settings.ssl === undefined ? {} : { ssl: typeof settings.ssl === 'object' ? { ...settings.ssl } : settings.ssl }),
+    // Left out when unset so pg still reads PGSSLMODE from the environment.
+    ...(settings.ssl === undefined ? {} : { ssl: pgSslOption(settings.ssl) }),
     connectionTimeoutMillis: context.timeoutMs,
     ...settings.options,
     // After the options: int8 follows the database's int64 option; other types still parse as the

@@ -54,9 +54,20 @@ describe('oracle adapter: connect options', () => {
     expect(options).to.include({ connectString: 'sales_alias', stmtCacheSize: 40 });
   });
 
-  it('selects TCPS when ssl is set, passing an ssl object\'s keys as connection attributes', () => {
-    expect(oracleConnectOptions(settings({ ssl: true, port: undefined }), 5000)).to.include({ connectString: 'tcps://db.example.com:2484/FREEPDB1' });
-    expect(oracleConnectOptions(settings({ ssl: { sslServerDNMatch: true } }), 5000)).to.include({ connectString: 'tcps://db.example.com:1521/FREEPDB1', sslServerDNMatch: true });
+  it('selects TCPS for a TLS mode, checking the host name only with verify-full (sslServerDNMatch)', () => {
+    expect(oracleConnectOptions(settings({ ssl: { mode: 'verify-full' }, port: undefined }), 5000)).to.include({ connectString: 'tcps://db.example.com:2484/FREEPDB1', sslServerDNMatch: true });
+    expect(oracleConnectOptions(settings({ ssl: { mode: 'verify-ca' } }), 5000)).to.include({ connectString: 'tcps://db.example.com:1521/FREEPDB1', sslServerDNMatch: false });
+    const plain = oracleConnectOptions(settings({ ssl: { mode: 'disable' } }), 5000);
+    expect(plain).to.include({ connectString: 'db.example.com:1521/FREEPDB1' });
+    expect(plain).to.not.have.property('sslServerDNMatch');
+  });
+
+  it('refuses mode "require" (Thin always checks the chain) as UNIPOOL_UNSUPPORTED', () => {
+    expect(() => oracleConnectOptions(settings({ ssl: { mode: 'require' } }), 5000)).to.throw(UnipoolError).with.property('code', 'UNIPOOL_UNSUPPORTED');
+  });
+
+  it('passes an older-form ssl object (no mode) as connection attributes, with TCPS', () => {
+    expect(oracleConnectOptions(settings({ ssl: { sslServerCertDN: 'CN=db' } }), 5000)).to.include({ connectString: 'tcps://db.example.com:1521/FREEPDB1', sslServerCertDN: 'CN=db' });
   });
 
   it('brackets an IPv6 host and defaults the port to 1521', () => {
