@@ -48,10 +48,11 @@ export interface EngineDescriptor {
    */
   readTlsParameter(key: string, value: string): { readonly ssl: TlsSetting } | { readonly problem: string } | undefined;
   /**
-   * A message when the driver cannot honour these TLS settings (Oracle Thin always checks the
-   * certificate chain, so it has no `require`), else undefined. Asked for every `ssl` with a mode.
+   * A message when the driver cannot honour these TLS settings for `host` (Oracle Thin always
+   * checks the certificate chain, so it has no `require`), else undefined. Asked for every `ssl`
+   * with a mode.
    */
-  refusedTls(ssl: TlsOptions): string | undefined;
+  refusedTls(ssl: TlsOptions, host: string | undefined): string | undefined;
   /** What `database` names, in messages: "the database name", or for SQLite 'a file path or ":memory:"'. */
   readonly databaseDescription: string;
   /**

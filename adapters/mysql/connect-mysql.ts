@@ -35,6 +35,14 @@ const HINTS: Readonly<Record<string, string>> = {
   ER_HOST_NOT_PRIVILEGED: 'The server does not accept this user from this client host.',
   ER_HOST_IS_BLOCKED: 'The server blocked this host after too many failed connects (FLUSH HOSTS).',
   HANDSHAKE_NO_SSL_SUPPORT: 'The server does not support TLS; remove ssl or enable TLS on the server.',
+  HANDSHAKE_SSL_ERROR: 'TLS failed: check ssl.mode and ssl.ca (the CA that signed the server certificate) and that the host is a name the certificate lists.',
+  ER_SECURE_TRANSPORT_REQUIRED: 'The server accepts only TLS connections: set ssl.mode (e.g. "verify-full" with ssl.ca).',
+};
+
+/** With TLS off, "access denied" may be MariaDB's answer to require_secure_transport (it reports no other error). */
+const PLAIN_TEXT_HINTS: Readonly<Record<string, string>> = {
+  ...HINTS,
+  ER_ACCESS_DENIED_ERROR: 'Check the user and password — or, since TLS is off, whether the server requires secure transport (MariaDB then answers "access denied"): set ssl.mode (e.g. "verify-full" with ssl.ca).',
 };
 
 /**
@@ -66,7 +74,7 @@ function connectError(settings: ConnectionSettings, timeoutMs: number, error: un
   const code = (error as { code?: unknown } | null)?.code;
   // mysql2's connectTimeout timer destroys the socket with this error (base/connection.js).
   if (code === 'ETIMEDOUT') return connectTimeoutFailure('mysql', target, timeoutMs, error);
-  return connectFailure('mysql', target, error, HINTS, settings.password);
+  return connectFailure('mysql', target, error, mysqlSslOption(settings.ssl).ssl === undefined ? PLAIN_TEXT_HINTS : HINTS, settings.password);
 }
 
 function handshake(conn: MysqlConnection): Promise<void> {

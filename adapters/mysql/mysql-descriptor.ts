@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { EngineDescriptor } from '../../src/engine-descriptor.js';
 import type { TlsMode, TlsOptions } from '../../src/tls-settings.js';
 import { probeMysql } from './mysql-server-facts.js';
@@ -10,6 +11,12 @@ const SSL_MODE = new Map<string, TlsOptions>([
   ['DISABLE', tls('disable')], ['REQUIRE', tls('require')], ['VERIFY-CA', tls('verify-ca')], ['VERIFY-FULL', tls('verify-full')],
 ]);
 const SSL_MODE_KEYS = new Set(['ssl-mode', 'sslMode', 'sslmode']);
+
+/**
+ * mysql2 checks the server's identity only against a host name: for an IP address it sends no
+ * server name and Node then matches the certificate against "localhost" — a wrong answer either way.
+ */
+const VERIFY_FULL_BY_IP = 'mode "verify-full" needs a host name with mysql2, which cannot check a certificate against an IP address — connect by the name in the server certificate, or use "verify-ca" (chain only)';
 
 /** What the config layer knows about MySQL/MariaDB: `mysql://` and `mariadb://` URLs, `ssl-mode`, `options.socketPath`. */
 export const mysqlDescriptor: EngineDescriptor = Object.freeze({
@@ -32,7 +39,7 @@ export const mysqlDescriptor: EngineDescriptor = Object.freeze({
     const ssl = SSL_MODE.get(value.toUpperCase());
     return ssl === undefined ? { problem: `${key}=${value} is not supported — use DISABLED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY; mysql2 cannot fall back to an unencrypted connection, so PREFERRED does not exist here` } : { ssl };
   },
-  refusedTls: () => undefined,
+  refusedTls: (ssl: TlsOptions, host: string | undefined) => (ssl.mode === 'verify-full' && host !== undefined && isIP(host) !== 0 ? VERIFY_FULL_BY_IP : undefined),
   refusedUrlParameter: () => undefined,
   probeServer: probeMysql,
 });

@@ -10,6 +10,9 @@ import { pgSslOption } from './postgres-tls.js';
 /** A registry with no parsers: values stay text (only for a pg module without `types`). */
 const NO_PARSERS: PgTypeParsers = { getTypeParser: () => (value: string) => value };
 
+/** pg_hba.conf has only `hostssl` lines for this client: the message ends "…, no encryption". */
+const TLS_REQUIRED_HINTS: Readonly<Record<string, string>> = { '28000': 'The server accepts this connection only over TLS (pg_hba.conf hostssl): set ssl.mode (e.g. "verify-full" with ssl.ca).' };
+
 /** SQLSTATE codes → what to check, appended to connect-failure messages (network codes: NETWORK_HINTS). */
 const HINTS: Readonly<Record<string, string>> = {
   '28P01': 'Check the user and password.',
@@ -29,7 +32,8 @@ function connectError(client: PgClient, settings: ConnectionSettings, timeoutMs:
   const target = describeTarget(client);
   // pg destroys the socket with exactly this error when connectionTimeoutMillis elapses (client.js).
   if (error instanceof Error && error.message === 'timeout expired') return connectTimeoutFailure('postgres', target, timeoutMs, error);
-  return connectFailure('postgres', target, error, HINTS, settings.password);
+  const noEncryption = error instanceof Error && error.message.endsWith('no encryption');
+  return connectFailure('postgres', target, error, noEncryption ? TLS_REQUIRED_HINTS : HINTS, settings.password);
 }
 
 /**

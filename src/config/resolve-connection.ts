@@ -79,7 +79,7 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
   const database = fromUrl === undefined ? text('database') : fromUrl.database;
   const refused = database === undefined ? undefined : descriptor.refusedDatabase(database);
   if (refused !== undefined) report([fromUrl === undefined ? 'database' : 'url'], refused);
-  const tls = descriptor.file ? undefined : resolveTls(fromUrl?.ssl ?? db['ssl'], descriptor);
+  const tls = descriptor.file ? undefined : resolveTls(fromUrl?.ssl ?? db['ssl'], descriptor, fromUrl?.host ?? text('host'));
   if (tls !== undefined && 'problems' in tls) {
     for (const { key, message } of tls.problems) report(fromUrl?.ssl === undefined ? ['ssl', ...(key === undefined ? [] : [key])] : ['url'], fromUrl?.ssl === undefined ? message : `${fromUrl.sslParameter ?? 'ssl'}: ${message}`);
   }

@@ -17,7 +17,7 @@ const MODE_KEYS: ReadonlySet<string> = new Set(['mode', ...TLS_PEM_FIELDS]);
  * check it; `disable` with certificates would silently not send them), and so is what the
  * engine's driver cannot do.
  */
-export function resolveTls(value: unknown, descriptor: EngineDescriptor): TlsResolution {
+export function resolveTls(value: unknown, descriptor: EngineDescriptor, host: string | undefined): TlsResolution {
   if (value === undefined || value === false) return { ssl: DISABLE };
   if (value === true) return { ssl: VERIFY_FULL };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problems: [] }; // the schema reported it
@@ -35,7 +35,7 @@ export function resolveTls(value: unknown, descriptor: EngineDescriptor): TlsRes
   const given = TLS_PEM_FIELDS.filter((field) => tls[field] !== undefined);
   if (mode === 'disable' && given.length > 0) return { problems: [{ key: undefined, message: `mode "disable" uses no TLS, so ${given.map((f) => `"${f}"`).join(', ')} would be ignored — remove them, or choose another mode` }] };
   if (mode === 'require' && tls.ca !== undefined) return { problems: [{ key: 'ca', message: 'is not checked with mode "require" — use mode "verify-ca" (or "verify-full") to check the server certificate against it, or remove "ca"' }] };
-  const refused = descriptor.refusedTls(tls);
+  const refused = descriptor.refusedTls(tls, host);
   return refused === undefined ? { ssl: tls } : { problems: [{ key: undefined, message: refused }] };
 }
 

@@ -72,6 +72,15 @@ describe('ssl: libpq modes on every server engine', () => {
     ]);
   });
 
+  it('mysql: refuses verify-full with an IP address (mysql2 cannot check one), not with a host name', () => {
+    expect(issuesOf({ engine: 'mysql', host: '10.0.0.7', ssl: { mode: 'verify-full' } })).to.deep.equal([
+      { path: 'databases.default.ssl', message: 'mode "verify-full" needs a host name with mysql2, which cannot check a certificate against an IP address — connect by the name in the server certificate, or use "verify-ca" (chain only)' },
+    ]);
+    expect(issuesOf({ engine: 'mysql', url: 'mysql://u@[::1]/app?ssl-mode=VERIFY_IDENTITY' }).map((issue) => issue.path)).to.deep.equal(['databases.default.url']);
+    expect(issuesOf({ engine: 'mysql', host: 'db.example.com', ssl: true })).to.deep.equal([]);
+    expect(issuesOf({ engine: 'postgres', host: '10.0.0.7', ssl: true })).to.deep.equal([]);
+  });
+
   it('checks a mode given as JSON in a URL (?ssl={…}) like one in the config', () => {
     expect(issuesOf({ engine: 'mysql', url: 'mysql://u@db/app?ssl={"mode":"prefer"}' })[0]?.path).to.equal('databases.default.url');
     const [db] = resolveConfig({ default: { engine: 'mysql', url: 'mysql://u@db/app?ssl={"mode":"verify-ca"}' } });
