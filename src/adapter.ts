@@ -3,7 +3,7 @@
  * `adapters/<engine>/`, import only this file (and `errors.ts`), declare the structural subset of
  * their driver they use, and load the driver lazily so `src/` never depends on a driver package.
  */
-import type { TlsSetting } from './tls-settings.js';
+import type { TlsMode, TlsSetting } from './tls-settings.js';
 
 /** The engines unipool supports. */
 export type Engine = 'postgres' | 'mysql' | 'sqlite' | 'oracle';
@@ -104,6 +104,10 @@ export interface Capabilities {
   readonly concurrentConnections: boolean;
   /** Whether the manual `BEGIN … COMMIT` inside a scope is held until the driver reports idle. */
   readonly manualTransactions: boolean;
+  /** The `ssl.mode` values the driver can honour (empty for a file database). */
+  readonly tlsModes: readonly TlsMode[];
+  /** `password` may be a function, called for every new connection (rotated secrets, cloud IAM tokens). */
+  readonly passwordFunction: boolean;
   /** Free-form notes shown under the matrix. */
   readonly notes: readonly string[];
 }
