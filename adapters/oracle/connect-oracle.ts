@@ -16,6 +16,10 @@ const HINTS: Readonly<Record<string, string>> = {
   'NJS-503': 'Check that the host and port are right and reachable.',
   'NJS-518': 'The listener does not know that service name: check the database (service name).',
   'NJS-530': 'Check the host name.',
+  'NJS-505': 'Check the wallet (options.walletLocation / walletContent) and its password.',
+  'NJS-506': 'TLS failed: check that the system CAs or the wallet (options.walletLocation) hold the CA that signed the server certificate, and ssl.mode.',
+  'NJS-507': 'The server certificate\'s DN is not options.sslServerCertDN.',
+  'NJS-508': 'The host name is not in the server certificate: connect by a name it lists, or use ssl.mode "verify-ca".',
   ECONNREFUSED: 'Is the listener running at that host and port?',
   ENOTFOUND: 'Check the host name.',
 };
