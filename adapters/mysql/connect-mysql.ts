@@ -42,7 +42,7 @@ const HINTS: Readonly<Record<string, string>> = {
 /** With TLS off, "access denied" may be MariaDB's answer to require_secure_transport (it reports no other error). */
 const PLAIN_TEXT_HINTS: Readonly<Record<string, string>> = {
   ...HINTS,
-  ER_ACCESS_DENIED_ERROR: 'Check the user and password — or, since TLS is off, whether the server requires secure transport (MariaDB then answers "access denied"): set ssl.mode (e.g. "verify-full" with ssl.ca).',
+  ER_ACCESS_DENIED_ERROR: 'Check the user and password. With TLS off this is also how MariaDB refuses plain text (require_secure_transport): then set ssl.mode (e.g. "verify-full" with ssl.ca).',
 };
 
 /**
