@@ -31,7 +31,7 @@ export function resolveTls(value: unknown, descriptor: EngineDescriptor, host: s
     else if (key !== 'mode' && typeof record[key] !== 'string') problems.push({ key, message: 'must be PEM text (a string) — read the file yourself, e.g. readFileSync(path, "utf8")' });
   }
   if (problems.length > 0 || mode === undefined) return { problems };
-  const tls: TlsOptions = Object.freeze({ mode, ...pem(record) });
+  const tls: TlsOptions = Object.freeze(hideKey({ mode, ...pem(record) }));
   const given = TLS_PEM_FIELDS.filter((field) => tls[field] !== undefined);
   if (mode === 'disable' && given.length > 0) return { problems: [{ key: undefined, message: `mode "disable" uses no TLS, so ${given.map((f) => `"${f}"`).join(', ')} would be ignored — remove them, or choose another mode` }] };
   if (mode === 'require' && tls.ca !== undefined) return { problems: [{ key: 'ca', message: 'is not checked with mode "require" — use mode "verify-ca" (or "verify-full") to check the server certificate against it, or remove "ca"' }] };
@@ -41,6 +41,13 @@ export function resolveTls(value: unknown, descriptor: EngineDescriptor, host: s
 
 /** What the schema's message for a wrong `ssl.mode` adds. */
 export const UNSUPPORTED_MODE_HINT = ' — "prefer" and "allow" (TLS only when the server offers it) are not supported: choose "require" or a verify mode for TLS, or "disable"';
+
+/** The private key stays readable (`ssl.key`) but, like a password, out of JSON.stringify, util.inspect and spreads. */
+function hideKey(tls: TlsOptions): TlsOptions {
+  if (tls.key === undefined) return tls;
+  const { key, ...rest } = tls;
+  return Object.defineProperty(rest, 'key', { value: key, enumerable: false }) as TlsOptions;
+}
 
 function pem(record: Readonly<Record<string, unknown>>): Partial<Record<(typeof TLS_PEM_FIELDS)[number], string>> {
   const fields: Partial<Record<(typeof TLS_PEM_FIELDS)[number], string>> = {};

@@ -21,9 +21,15 @@ export interface TestCertificates {
   readonly serverCertFile: string;
   readonly serverKey: string;
   readonly serverKeyFile: string;
+  /** A client certificate signed by `ca`, for the user named `CLIENT_CERT_USER` (mutual TLS). */
+  readonly clientCert: string;
+  readonly clientKey: string;
   /** Deletes the directory. Safe to call twice. */
   remove(): void;
 }
+
+/** The user name in the client certificate's CN (PostgreSQL's `cert` authentication matches them). */
+export const CLIENT_CERT_USER = 'tls_client';
 
 function openssl(args: readonly string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
@@ -39,6 +45,8 @@ export function createTestCertificates(): TestCertificates {
     openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr'], dir);
     writeFileSync(join(dir, 'server.ext'), 'subjectAltName = DNS:localhost\nbasicConstraints = CA:FALSE\nkeyUsage = digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth\n');
     openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-sha256', '-extfile', 'server.ext', '-out', 'server.crt'], dir);
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-subj', `/CN=${CLIENT_CERT_USER}`, '-keyout', 'client.key', '-out', 'client.csr'], dir);
+    openssl(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-sha256', '-out', 'client.crt'], dir);
     chmodSync(dir, 0o755);
     for (const file of ['ca.crt', 'server.crt', 'server.key']) chmodSync(join(dir, file), 0o644);
   } catch (error) {
@@ -55,6 +63,8 @@ export function createTestCertificates(): TestCertificates {
     serverCertFile: join(dir, 'server.crt'),
     serverKey: read('server.key'),
     serverKeyFile: join(dir, 'server.key'),
+    clientCert: read('client.crt'),
+    clientKey: read('client.key'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -3,7 +3,7 @@ import type { Engine } from '../../../src/adapter.js';
 import { adapters } from '../../../src/engines.js';
 import { createDatabases, type Database } from '../../../src/index.js';
 import { startPrivateMariadb, startPrivatePostgres, type PrivateServer } from '../../support/private-servers.js';
-import { createTestCertificates, type TestCertificates } from '../../support/test-certificates.js';
+import { CLIENT_CERT_USER, createTestCertificates, type TestCertificates } from '../../support/test-certificates.js';
 
 /** Far below the acquire timeout, far above an honest answer: a bound, not a timing measurement. */
 const ACQUIRE_TIMEOUT_MS = 30_000;
@@ -38,11 +38,18 @@ describe('ssl modes against TLS-only servers (private PostgreSQL and MariaDB, te
   before(async () => {
     certs = createTestCertificates();
     const postgres = await startPrivatePostgres({
-      files: { 'server.crt': certs.serverCert, 'server.key': certs.serverKey },
-      settings: { ssl: 'on', ssl_cert_file: 'server.crt', ssl_key_file: 'server.key' },
+      files: { 'server.crt': certs.serverCert, 'server.key': certs.serverKey, 'root.crt': certs.ca },
+      settings: { ssl: 'on', ssl_cert_file: 'server.crt', ssl_key_file: 'server.key', ssl_ca_file: 'root.crt' },
       // TCP only with TLS: a plain-text connection gets "no pg_hba.conf entry … no encryption".
-      hba: ['local all all trust', 'hostssl all all 127.0.0.1/32 trust'],
+      // CLIENT_CERT_USER logs in with a client certificate only (mutual TLS).
+      hba: ['local all all trust', `hostssl all ${CLIENT_CERT_USER} 127.0.0.1/32 cert`, 'hostssl all all 127.0.0.1/32 trust'],
     });
+    const admin = createDatabases({ default: { engine: 'postgres', host: 'localhost', port: postgres.port, user: 'postgres', database: 'postgres', ssl: { mode: 'require' } } });
+    try {
+      await admin.default.query(`CREATE ROLE ${CLIENT_CERT_USER} LOGIN`);
+    } finally {
+      await admin.close();
+    }
     servers.push(postgres);
     targets.set('postgres', {
       engine: 'postgres',
@@ -77,10 +84,10 @@ describe('ssl modes against TLS-only servers (private PostgreSQL and MariaDB, te
     await Promise.all(opened.splice(0).map((dbs) => dbs.close({ timeoutMs: 2000 })));
   });
 
-  function open(engine: string, host: string, ssl: unknown): Database {
+  function open(engine: string, host: string, ssl: unknown, fields: Record<string, unknown> = {}): Database {
     const target = targets.get(engine);
     if (target === undefined) throw new Error(`no ${engine} server`);
-    const dbs = createDatabases({ default: { engine: target.engine, host, ...target.fields, ssl, pool: { max: 2, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS } } } as never);
+    const dbs = createDatabases({ default: { engine: target.engine, host, ...target.fields, ...fields, ssl, pool: { max: 2, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS } } } as never);
     opened.push(dbs);
     return (dbs as unknown as { default: Database }).default;
   }
@@ -104,6 +111,18 @@ describe('ssl modes against TLS-only servers (private PostgreSQL and MariaDB, te
     expect(db.stats().timeouts).to.equal(0);
     return error;
   }
+
+  it('postgres: a client certificate (ssl.cert, ssl.key) logs in a user the server authenticates by certificate only', async () => {
+    const target = targets.get('postgres');
+    const dbs = createDatabases({ default: { engine: 'postgres', host: 'localhost', port: target?.fields['port'] as number, user: CLIENT_CERT_USER, database: 'postgres', ssl: { mode: 'verify-full', ca: certs?.ca, cert: certs?.clientCert, key: certs?.clientKey } } } as never);
+    opened.push(dbs);
+    const db = (dbs as unknown as { default: Database }).default;
+    const { rows } = await db.query('SELECT current_user AS name, (SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()) AS dn');
+    expect(rows[0]).to.deep.equal({ name: CLIENT_CERT_USER, dn: `/CN=${CLIENT_CERT_USER}` });
+    // Without the certificate the same user is refused at once.
+    const error = await expectFastRefusal('postgres', open('postgres', 'localhost', { mode: 'verify-full', ca: certs?.ca }, { user: CLIENT_CERT_USER }), 'no client certificate');
+    expect(error.message).to.match(/certificate/);
+  });
 
   for (const engine of ['postgres', 'mysql']) {
     describe(engine, () => {

@@ -21,6 +21,12 @@ describe('TLS modes → driver options', () => {
       expect((option['checkServerIdentity'] as () => unknown)()).to.equal(undefined);
     });
 
+    it('passes a hidden (non-enumerable) private key on to the driver', () => {
+      const setting = Object.freeze(Object.defineProperty({ mode: 'verify-full' }, 'key', { value: 'KEY', enumerable: false })) as TlsOptions;
+      expect((pgSslOption(setting) as Record<string, unknown>)['key']).to.equal('KEY');
+      expect(mysqlSslOption(setting).ssl?.['key']).to.equal('KEY');
+    });
+
     it('leaves ssl unset when there is no setting, and copies the older form (pg writes into it)', () => {
       expect(pgSslOption(undefined)).to.equal(undefined);
       const driverOptions = Object.freeze({ rejectUnauthorized: false });

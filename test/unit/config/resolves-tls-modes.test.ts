@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { inspect } from 'node:util';
 import { resolveConfig } from '../../../src/config/resolve-config.js';
 import { validateConfig } from '../../../src/config/validate-config.js';
 
@@ -23,9 +24,11 @@ describe('ssl: libpq modes on every server engine', () => {
     });
   }
 
-  it('keeps a mode with its PEM fields, frozen', () => {
-    const ssl = sslOf({ engine: 'postgres', host: 'db', ssl: { mode: 'verify-ca', ca: PEM, cert: PEM, key: KEY } });
-    expect(ssl).to.deep.equal({ mode: 'verify-ca', ca: PEM, cert: PEM, key: KEY });
+  it('keeps a mode with its PEM fields, frozen, the private key hidden like a password', () => {
+    const ssl = sslOf({ engine: 'postgres', host: 'db', ssl: { mode: 'verify-ca', ca: PEM, cert: PEM, key: KEY } }) as { key?: string };
+    expect(ssl).to.deep.equal({ mode: 'verify-ca', ca: PEM, cert: PEM });
+    expect(ssl.key).to.equal(KEY);
+    expect(JSON.stringify(ssl) + inspect(ssl)).to.not.include('TOP-SECRET');
     expect(Object.isFrozen(ssl)).to.equal(true);
   });
 
