@@ -6,6 +6,8 @@ import { startPrivatePostgres, type PrivatePostgres } from '../../support/privat
 const USER = `tls_rotator_${process.pid}`;
 const FIRST = 'first-Secret-1';
 const SECOND = 'second-Secret-2';
+/** pool.maxLifetimeMs of the rotating pool (the pool adds a little jitter). */
+const LIFETIME_MS = 1500;
 
 interface RotationTarget {
   /** Connection fields for `USER` (no password). */
@@ -64,26 +66,30 @@ describe('password as a function: rotated secrets reach new connections, open on
     }
   });
 
-  function open(config: Record<string, unknown>): Database {
-    const dbs = createDatabases({ default: { ...config, pool: { max: 4, acquireTimeoutMs: 30_000 } } } as never);
+  function open(config: Record<string, unknown>, pool: Record<string, unknown> = {}): Database {
+    const dbs = createDatabases({ default: { ...config, pool: { max: 4, acquireTimeoutMs: 30_000, ...pool } } } as never);
     opened.push(dbs);
     return (dbs as unknown as { default: Database }).default;
   }
 
   for (const engine of ['postgres', 'mysql']) {
-    it(`${engine}: each new connection gets the function's current password; a connection opened before the change keeps working`, async () => {
+    it(`${engine}: each new connection gets the function's current password; a connection opened before the change keeps working until maxLifetimeMs retires it`, async () => {
       const target = targets.get(engine);
       if (target === undefined) throw new Error(`no ${engine} target`);
       await target.admin(target.changePassword(FIRST));
       let current = FIRST;
       let calls = 0;
-      const db = open({
-        ...target.fields(),
-        password: async () => {
-          calls += 1;
-          return Promise.resolve(current);
+      const db = open(
+        {
+          ...target.fields(),
+          password: async () => {
+            calls += 1;
+            return Promise.resolve(current);
+          },
         },
-      });
+        // Short enough to see the old connection retired in the test; it is never retired while held.
+        { maxLifetimeMs: LIFETIME_MS },
+      );
       const idOf = async (): Promise<number> => Number((((await db.query(target.backendId)).rows[0]) as { id: unknown }).id);
 
       let releaseOld!: () => void;
@@ -114,6 +120,13 @@ describe('password as a function: rotated secrets reach new connections, open on
       expect(calls).to.equal(2);
       releaseOld();
       await oldSession;
+
+      // Once past maxLifetimeMs the old connection is retired, not lent out: work goes on over
+      // connections opened with the new password.
+      await new Promise((resolve) => setTimeout(resolve, LIFETIME_MS * 2));
+      const laterIds = await Promise.all([db.session(idOf), db.session(idOf)]);
+      expect(laterIds).to.not.include(oldId);
+      expect(calls).to.be.at.least(3);
     });
 
     it(`${engine}: a password function that rejects fails every waiting caller at once with its error as cause`, async () => {
