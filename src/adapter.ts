@@ -3,6 +3,7 @@
  * `adapters/<engine>/`, import only this file (and `errors.ts`), declare the structural subset of
  * their driver they use, and load the driver lazily so `src/` never depends on a driver package.
  */
+import type { TlsMode, TlsSetting } from './tls-settings.js';
 
 /** The engines unipool supports. */
 export type Engine = 'postgres' | 'mysql' | 'sqlite' | 'oracle';
@@ -107,6 +108,10 @@ export interface Capabilities {
   readonly manualTransactions: boolean;
   /** `replicas` and `db.replica` are available (false for a file database: the config refuses `replicas`). */
   readonly readReplicas: boolean;
+  /** The `ssl.mode` values the driver can honour (empty for a file database). */
+  readonly tlsModes: readonly TlsMode[];
+  /** `password` may be a function, called for every new connection (rotated secrets, cloud IAM tokens). */
+  readonly passwordFunction: boolean;
   /** Free-form notes shown under the matrix. */
   readonly notes: readonly string[];
 }
@@ -125,7 +130,14 @@ export interface ConnectionSettings {
   readonly database?: string;
   readonly user?: string;
   readonly password?: string;
-  readonly ssl?: boolean | Readonly<Record<string, unknown>>;
+  /**
+   * The config's `password` when it is a function: called for every new connection (rotated
+   * secrets, cloud IAM tokens); the adapter then gets settings whose `password` is its result.
+   * Non-enumerable, like `password`.
+   */
+  readonly passwordFunction?: () => string | Promise<string>;
+  /** TLS: a mode (`{ mode: 'verify-full', ca }`) or, the older form, the driver's own TLS options. */
+  readonly ssl?: TlsSetting;
   /** Passed to the driver as-is (documented per engine). */
   readonly options: Readonly<Record<string, unknown>>;
   /** How the adapter returns 64-bit integers; undefined means `number`. */

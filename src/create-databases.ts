@@ -1,3 +1,4 @@
+import { connectWithCurrentPassword, isPasswordFunctionFailure } from './connect-with-password.js';
 import type { Adapter } from './adapter.js';
 import { describeValue } from './config/describe-value.js';
 import { resolveConfig } from './config/resolve-config.js';
@@ -154,7 +155,7 @@ function openPool(config: ResolvedDatabaseConfig, logger: Logger, replica: strin
       async create() {
         // onBroken fires only after connect() resolved (an idle connection dying), so `opened.raw` is set.
         const opened: { raw?: unknown } = {};
-        opened.raw = await adapter.connect(config.connection, {
+        opened.raw = await connectWithCurrentPassword(adapter, config.connection, {
           timeoutMs: config.pool.connectTimeoutMs,
           onBroken: () => core.markBroken(opened.raw),
           ...(config.statementCacheSize === undefined ? {} : { statementCacheSize: config.statementCacheSize }),
@@ -164,7 +165,7 @@ function openPool(config: ResolvedDatabaseConfig, logger: Logger, replica: strin
       },
       destroy: (raw) => adapter.close(raw),
       ping: (raw) => adapter.ping(raw),
-      isPermanentFailure: (error) => (error instanceof UnipoolError && PERMANENT_CONNECT_CODES.has(error.code)) || adapter.connectFailureKind(error) === 'permanent',
+      isPermanentFailure: (error) => (error instanceof UnipoolError && PERMANENT_CONNECT_CODES.has(error.code)) || isPasswordFunctionFailure(error) || adapter.connectFailureKind(error) === 'permanent',
     },
   });
   core = new DatabaseCore(config, adapter, engine, logger);

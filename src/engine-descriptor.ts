@@ -1,8 +1,8 @@
 import type { Engine } from './adapter.js';
 import type { RunQuery, ServerFacts } from './server-probe.js';
+import type { TlsOptions, TlsSetting } from './tls-settings.js';
 
-/** What `ssl` becomes: off, on with the driver's defaults, or the driver's TLS options. */
-export type TlsSetting = boolean | Readonly<Record<string, unknown>>;
+export type { TlsSetting } from './tls-settings.js';
 
 /** A database that exists only inside its one connection: a second connection opens another, empty one. */
 export interface SingleConnectionDatabase {
@@ -47,6 +47,12 @@ export interface EngineDescriptor {
    * message when the value is not supported. `?ssl=true|false|{…}` is common to every server engine.
    */
   readTlsParameter(key: string, value: string): { readonly ssl: TlsSetting } | { readonly problem: string } | undefined;
+  /**
+   * A message when the driver cannot honour these TLS settings for `host` (Oracle Thin always
+   * checks the certificate chain, so it has no `require`), else undefined. Asked for every `ssl`
+   * with a mode.
+   */
+  refusedTls(ssl: TlsOptions, host: string | undefined): string | undefined;
   /** What `database` names, in messages: "the database name", or for SQLite 'a file path or ":memory:"'. */
   readonly databaseDescription: string;
   /**

@@ -5,6 +5,7 @@ import { clientTimeoutMs } from '../../src/statement-timeout.js';
 import { connectionState, type MysqlBaseline } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlDriver, MysqlError } from './mysql-driver-types.js';
 import { mysqlInt64Options } from './mysql-int64.js';
+import { mysqlSslOption } from './mysql-tls.js';
 import { RAW_REPLY, runQuery } from './run-mysql-command.js';
 import { ServerStatus } from './server-status-reader.js';
 
@@ -35,6 +36,14 @@ const HINTS: Readonly<Record<string, string>> = {
   ER_HOST_NOT_PRIVILEGED: 'The server does not accept this user from this client host.',
   ER_HOST_IS_BLOCKED: 'The server blocked this host after too many failed connects (FLUSH HOSTS).',
   HANDSHAKE_NO_SSL_SUPPORT: 'The server does not support TLS; remove ssl or enable TLS on the server.',
+  HANDSHAKE_SSL_ERROR: 'TLS failed: check ssl.mode and ssl.ca (the CA that signed the server certificate) and that the host is a name the certificate lists.',
+  ER_SECURE_TRANSPORT_REQUIRED: 'The server accepts only TLS connections: set ssl.mode (e.g. "verify-full" with ssl.ca).',
+};
+
+/** With TLS off, "access denied" may be MariaDB's answer to require_secure_transport (it reports no other error). */
+const PLAIN_TEXT_HINTS: Readonly<Record<string, string>> = {
+  ...HINTS,
+  ER_ACCESS_DENIED_ERROR: 'Check the user and password. With TLS off this is also how MariaDB refuses plain text (require_secure_transport): then set ssl.mode (e.g. "verify-full" with ssl.ca).',
 };
 
 /**
@@ -66,14 +75,7 @@ function connectError(settings: ConnectionSettings, timeoutMs: number, error: un
   const code = (error as { code?: unknown } | null)?.code;
   // mysql2's connectTimeout timer destroys the socket with this error (base/connection.js).
   if (code === 'ETIMEDOUT') return connectTimeoutFailure('mysql', target, timeoutMs, error);
-  return connectFailure('mysql', target, error, HINTS, settings.password);
-}
-
-/** mysql2 wants an object (or a profile name) for TLS; `true` means "TLS with a verified certificate". */
-function sslOption(ssl: ConnectionSettings['ssl']): Record<string, unknown> {
-  if (ssl === undefined || ssl === false) return {};
-  // A copy: mysql2 writes rejectUnauthorized into the object it is given, and ours is frozen.
-  return { ssl: ssl === true ? {} : { ...ssl } };
+  return connectFailure('mysql', target, error, mysqlSslOption(settings.ssl).ssl === undefined ? PLAIN_TEXT_HINTS : HINTS, settings.password);
 }
 
 function handshake(conn: MysqlConnection): Promise<void> {
@@ -141,7 +143,7 @@ export async function connectMysql(mysql: MysqlDriver, settings: ConnectionSetti
       database: settings.database,
       user: settings.user,
       password: settings.password,
-      ...sslOption(settings.ssl),
+      ...mysqlSslOption(settings.ssl),
       connectTimeout: context.timeoutMs,
       // mysql2's own LRU of server-side prepared statements (it closes the ones it evicts).
       ...(context.statementCacheSize === undefined || context.statementCacheSize === 0 ? {} : { maxPreparedStatements: context.statementCacheSize }),

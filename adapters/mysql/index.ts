@@ -7,3 +7,4 @@ export type { MysqlConnection } from './mysql-driver-types.js';
 export { runNativeCommand, retireNativeConnection, type NativeCallOutcome, type NativeStart } from './run-native-command.js';
 export { mysqlEscaping, type MysqlEscaping } from './mysql-escaping.js';
 export type { MysqlCommand, MysqlQueryCallback } from './mysql-driver-types.js';
+export { mysqlSslOption } from './mysql-tls.js';

@@ -22,7 +22,10 @@ export const mysqlCapabilities: Capabilities = Object.freeze({
   concurrentConnections: true,
   manualTransactions: true,
   readReplicas: true,
+  tlsModes: Object.freeze(['disable', 'require', 'verify-ca', 'verify-full'] as const),
+  passwordFunction: true,
   notes: Object.freeze([
+    'TLS modes map to mysql2\'s ssl.rejectUnauthorized (chain) and ssl.verifyIdentity (host name). verify-full needs a host name: mysql2 cannot check a certificate against an IP address, so the config refuses that combination. MariaDB answers a plain-text connection to a require_secure_transport server with "access denied" (1045), MySQL with 3159.',
     'Not detected as session state (the server does not report them): GET_LOCK() named locks, LOCK TABLES, SET TRANSACTION (next transaction only), and user variables assigned inside an expression (SELECT @v := 1, SELECT … INTO @v, DO @v := 1). Use session() for those.',
     'Breaking out of stream() early makes the connection unusable: MySQL cannot stop a result half-way, so the connection is closed and replaced.',
     'Named parameters (:name) work when the parameters are an object; an array binds ? by position.',

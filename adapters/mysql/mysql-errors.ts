@@ -58,7 +58,15 @@ const PERMANENT_CONNECT_ERRNOS: ReadonlySet<number> = new Set([
   1820, // ER_MUST_CHANGE_PASSWORD
   1862, // ER_MUST_CHANGE_PASSWORD_LOGIN: the password has expired
   3118, // ER_ACCOUNT_HAS_BEEN_LOCKED
+  3159, // ER_SECURE_TRANSPORT_REQUIRED (MySQL): TLS off, the server requires it
 ]);
+
+/**
+ * mysql2 replaces the code of every TLS handshake error with HANDSHAKE_SSL_ERROR (client_handshake.js),
+ * so Node's verification codes are gone; their OpenSSL/Node messages remain. A certificate that
+ * failed verification is refused again on every retry; a handshake cut short by the network is not.
+ */
+const TLS_VERIFY_MESSAGE = /certificate|altnames|self[- ]signed|issuer/i;
 
 /** mysql2's own codes for a connect that cannot succeed with these settings. */
 const PERMANENT_CONNECT_CODES: ReadonlySet<string> = new Set(['HANDSHAKE_NO_SSL_SUPPORT', 'AUTH_SWITCH_PLUGIN_ERROR']);
@@ -73,6 +81,7 @@ export function mysqlConnectFailureKind(error: unknown): ConnectFailureKind {
   const errno = (driverError as { errno?: unknown } | null)?.errno;
   if (typeof errno === 'number' && PERMANENT_CONNECT_ERRNOS.has(errno)) return 'permanent';
   const code = codeOf(driverError);
+  if (code === 'HANDSHAKE_SSL_ERROR') return driverError instanceof Error && TLS_VERIFY_MESSAGE.test(driverError.message) ? 'permanent' : 'transient';
   return code !== undefined && (PERMANENT_CONNECT_CODES.has(code) || TLS_VERIFY_CODES.has(code)) ? 'permanent' : 'transient';
 }
 

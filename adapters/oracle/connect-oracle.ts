@@ -2,6 +2,7 @@ import type { ConnectContext, ConnectionSettings } from '../../src/adapter.js';
 import { connectFailure, connectTimeoutFailure, redactPassword } from '../../src/connect-errors.js';
 import { UnipoolError } from '../../src/errors.js';
 import type { OracleConnection, OracleDriver } from './oracle-driver-types.js';
+import { oracleTls } from './oracle-tls.js';
 
 /** Error codes → what to check, appended to connect-failure messages. */
 const HINTS: Readonly<Record<string, string>> = {
@@ -15,6 +16,10 @@ const HINTS: Readonly<Record<string, string>> = {
   'NJS-503': 'Check that the host and port are right and reachable.',
   'NJS-518': 'The listener does not know that service name: check the database (service name).',
   'NJS-530': 'Check the host name.',
+  'NJS-505': 'Check the wallet (options.walletLocation / walletContent) and its password.',
+  'NJS-506': 'TLS failed: check that the system CAs or the wallet (options.walletLocation) hold the CA that signed the server certificate, and ssl.mode.',
+  'NJS-507': 'The server certificate\'s DN is not options.sslServerCertDN.',
+  'NJS-508': 'The host name is not in the server certificate: connect by a name it lists, or use ssl.mode "verify-ca".',
   ECONNREFUSED: 'Is the listener running at that host and port?',
   ENOTFOUND: 'Check the host name.',
 };
@@ -43,7 +48,7 @@ export function connectStringOf(settings: ConnectionSettings): string {
   if (typeof given === 'string' && given !== '') return given;
   if (settings.host !== undefined && settings.host !== '') {
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-    const protocol = settings.ssl === undefined || settings.ssl === false ? '' : 'tcps://';
+    const protocol = oracleTls(settings.ssl).tcps ? 'tcps://' : '';
     return `${protocol}${host}:${settings.port ?? (protocol === '' ? 1521 : 2484)}/${settings.database ?? ''}`;
   }
   // Without a host the database is a TNS alias (tnsnames.ora) or a complete connect string.
@@ -57,7 +62,8 @@ export function connectStringOf(settings: ConnectionSettings): string {
 /**
  * The options for `oracledb.getConnection()`. `settings.options` go last, so any oracledb
  * connection attribute (`walletLocation`, `configDir`, `privilege`, `stmtCacheSize`…) can be set or
- * overridden there; an `ssl` object's keys (e.g. `sslServerDNMatch`) are passed the same way.
+ * overridden there; the TLS mode becomes `sslServerDNMatch` (and an older-form `ssl` object's keys
+ * are passed as they are).
  */
 export function oracleConnectOptions(settings: ConnectionSettings, timeoutMs: number, statementCacheSize?: number): Record<string, unknown> {
   const { connectString: _connectString, connectionString: _connectionString, ...options } = settings.options;
@@ -68,7 +74,7 @@ export function oracleConnectOptions(settings: ConnectionSettings, timeoutMs: nu
     connectString: connectStringOf(settings),
     connectTimeout: seconds,
     transportConnectTimeout: seconds,
-    ...(typeof settings.ssl === 'object' ? settings.ssl : {}),
+    ...oracleTls(settings.ssl).attributes,
     // unipool's statementCacheSize is oracledb's statement cache (its default, 30, when unset).
     ...(statementCacheSize === undefined ? {} : { stmtCacheSize: statementCacheSize }),
     ...options,

@@ -20,7 +20,10 @@ export const oracleCapabilities: Capabilities = Object.freeze({
   concurrentConnections: true,
   manualTransactions: false,
   readReplicas: true,
+  tlsModes: Object.freeze(['disable', 'verify-ca', 'verify-full'] as const),
+  passwordFunction: true,
   notes: Object.freeze([
+    'TLS (TCPS) through oracledb Thin: verify-full sets sslServerDNMatch (host name), verify-ca turns it off. Thin always checks the certificate chain, so require is refused; trust anchors and client certificates come from the system store or a PEM wallet (options.walletLocation / walletContent), not ssl.ca/cert/key.',
     'Not verified against an Oracle server in this project\'s CI: unit tests use a fake oracledb; integration tests run only when UNIPOOL_ORACLE_URL is set.',
     'Outside atomic() every statement runs with autoCommit: DML is committed as soon as it succeeds, so there are no manual transactions.',
     'RELEASE SAVEPOINT does not exist in Oracle: releasing a savepoint is a no-op (the savepoint lives until the transaction ends).',

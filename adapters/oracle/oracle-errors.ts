@@ -56,7 +56,13 @@ const PERMANENT_CONNECT_CODES: ReadonlySet<string> = new Set([
   'ORA-12505', // the listener does not know that SID
   'NJS-116', // password verifier type not supported by Thin mode
   'NJS-138', // database version not supported by Thin mode
+  'NJS-505', // TLS could not start: the wallet is invalid
+  'NJS-507', // TLS: the certificate's DN is not sslServerCertDN
+  'NJS-508', // TLS: the host name is not in the certificate (verify-full)
 ]);
+
+/** NJS-506 wraps any TLS handshake failure; one about the certificate repeats, a cut connection may not. */
+const TLS_HANDSHAKE_CERTIFICATE = /certificate|self[- ]signed|issuer/i;
 
 /**
  * `permanent` for a connect error that repeats until someone changes something; `transient` for
@@ -64,7 +70,9 @@ const PERMANENT_CONNECT_CODES: ReadonlySet<string> = new Set([
  * registers its services with the listener a little after the listener answers.
  */
 export function oracleConnectFailureKind(error: unknown): ConnectFailureKind {
-  const code = codeOf(driverErrorOf(error));
+  const driverError = driverErrorOf(error);
+  const code = codeOf(driverError);
+  if (code === 'NJS-506') return driverError instanceof Error && TLS_HANDSHAKE_CERTIFICATE.test(driverError.message) ? 'permanent' : 'transient';
   return code !== undefined && (PERMANENT_CONNECT_CODES.has(code) || TLS_VERIFY_CODES.has(code)) ? 'permanent' : 'transient';
 }
 

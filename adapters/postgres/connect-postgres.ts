@@ -6,9 +6,13 @@ import { PgStatementCache, POSTGRES_STATEMENT_CACHE_SIZE } from './postgres-stat
 import { connectionState } from './postgres-connection-state.js';
 import type { PgClient, PgModule, PgTypeParsers } from './postgres-driver-types.js';
 import { int64TypeParsers } from './postgres-int64.js';
+import { pgSslOption } from './postgres-tls.js';
 
 /** A registry with no parsers: values stay text (only for a pg module without `types`). */
 const NO_PARSERS: PgTypeParsers = { getTypeParser: () => (value: string) => value };
+
+/** pg_hba.conf has only `hostssl` lines for this client: the message ends "…, no encryption". */
+const TLS_REQUIRED_HINTS: Readonly<Record<string, string>> = { '28000': 'The server accepts this connection only over TLS (pg_hba.conf hostssl): set ssl.mode (e.g. "verify-full" with ssl.ca).' };
 
 /** SQLSTATE codes → what to check, appended to connect-failure messages (network codes: NETWORK_HINTS). */
 const HINTS: Readonly<Record<string, string>> = {
@@ -33,7 +37,8 @@ function connectError(client: PgClient, settings: ConnectionSettings, timeoutMs:
   const target = describeTarget(client);
   // pg destroys the socket with exactly this error when connectionTimeoutMillis elapses (client.js).
   if (error instanceof Error && error.message === 'timeout expired') return connectTimeoutFailure('postgres', target, timeoutMs, error);
-  return connectFailure('postgres', target, error, HINTS, settings.password);
+  const noEncryption = error instanceof Error && error.message.endsWith('no encryption');
+  return connectFailure('postgres', target, error, noEncryption ? TLS_REQUIRED_HINTS : HINTS, settings.password);
 }
 
 /**
@@ -56,9 +61,8 @@ export async function connectPostgres(pg: PgModule, settings: ConnectionSettings
     database: settings.database,
     user: settings.user,
     password: settings.password,
-    // Left out when unset so pg still reads PGSSLMODE from the environment. A copy: pg defines
-    // properties on the ssl object it is given, and resolved settings are frozen.
-    ...(settings.ssl === undefined ? {} : { ssl: typeof settings.ssl === 'object' ? { ...settings.ssl } : settings.ssl }),
+    // Left out when unset so pg still reads PGSSLMODE from the environment.
+    ...(settings.ssl === undefined ? {} : { ssl: pgSslOption(settings.ssl) }),
     connectionTimeoutMillis: context.timeoutMs,
     // The client backstop of statementTimeoutMs: pg fails a statement with no answer after this
     // long ('Query read timeout'), and the connection is destroyed. Before the options, so an

@@ -20,7 +20,10 @@ export const postgresCapabilities: Capabilities = Object.freeze({
   concurrentConnections: true,
   manualTransactions: true,
   readReplicas: true,
+  tlsModes: Object.freeze(['disable', 'require', 'verify-ca', 'verify-full'] as const),
+  passwordFunction: true,
   notes: Object.freeze([
+    'TLS modes follow libpq: require encrypts without checking the certificate, verify-ca checks the chain (ssl.ca or the system CAs), verify-full also the host name (an IP host is matched against the certificate\'s IP entries). prefer and allow are refused: pg cannot fall back to plain text.',
     'PostgreSQL accepts READ UNCOMMITTED but runs it as READ COMMITTED.',
     'Session state changed inside a SELECT is not detected: pg_advisory_lock(), set_config(…, false), or a function/DO block that runs SET. Use session() for those, or pg_advisory_xact_lock() and SET LOCAL inside atomic().',
     'Behind PgBouncer in transaction mode, queries and atomic() work; session(), LISTEN, SET outside SET LOCAL, WITH HOLD cursors, session advisory locks and SQL PREPARE need session pooling.',

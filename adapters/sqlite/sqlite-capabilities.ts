@@ -20,6 +20,8 @@ export const sqliteCapabilities: Capabilities = Object.freeze({
   concurrentConnections: true,
   manualTransactions: true,
   readReplicas: false,
+  tlsModes: Object.freeze([] as const),
+  passwordFunction: false,
   notes: Object.freeze([
     'File databases run in WAL mode with a 5 s busy timeout; writers in one process queue for each other asynchronously before writing, so a transaction awaiting between statements never stalls the event loop.',
     'atomic() uses BEGIN IMMEDIATE; atomic({ readOnly: true }) uses BEGIN DEFERRED with PRAGMA query_only.',

@@ -34,6 +34,7 @@ export const sqliteDescriptor: EngineDescriptor = Object.freeze({
     return { problem: 'a sqlite URL has no host — write sqlite:relative/path.db, sqlite:/absolute/path.db or sqlite:///absolute/path.db' };
   },
   readTlsParameter: () => undefined,
+  refusedTls: () => undefined,
   refusedUrlParameter: () => undefined,
   probeServer: probeSqlite,
 });

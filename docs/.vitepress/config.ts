@@ -63,6 +63,8 @@ const userSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Serverless', link: '/how-to/serverless' },
       { text: 'Graceful shutdown', link: '/how-to/graceful-shutdown' },
       { text: 'Read replicas', link: '/how-to/read-replicas' },
+      { text: 'Connect over TLS', link: '/how-to/tls' },
+      { text: 'Rotate passwords and IAM tokens', link: '/how-to/rotating-credentials' },
       { text: 'Debug pool exhaustion and leaks', link: '/how-to/debug-pool-exhaustion' },
       { text: 'Monitor pools', link: '/how-to/monitor-pools' },
     ],

@@ -52,10 +52,14 @@ function propertyName(name: ts.PropertyName, path: string): string {
   throw new NotLiteral(`${path}: computed property names are not literal`);
 }
 
+/** What a function written in a config literal evaluates to. */
+const FUNCTION_STAND_IN = (): string => 'stand-in';
+
 /**
  * Evaluates a literal expression: objects, arrays, strings, numbers (with `_` separators), booleans,
  * null, `-n`, `x as T` / `x satisfies T`, `process.env.X ?? <literal>` (the fallback is the
- * example's value) and a bare `process.env.X` (a plausible value; see `materialize`). Anything else
+ * example's value), a bare `process.env.X` (a plausible value; see `materialize`) and a function
+ * written in place (a stand-in function: a `password` function is valid config). Anything else
  * throws: an example whose config cannot be read cannot be checked.
  */
 export function evaluateLiteral(node: ts.Expression, path = 'config'): unknown {
@@ -70,6 +74,9 @@ export function evaluateLiteral(node: ts.Expression, path = 'config'): unknown {
     return evaluateLiteral(node.right, path);
   }
   if (isProcessEnv(node)) return new EnvValue(node.getText());
+  // A function written in place (a `password` function): validation only needs to see a function,
+  // and never calls it. The typecheck of the block checks its body.
+  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return FUNCTION_STAND_IN;
   if (ts.isArrayLiteralExpression(node)) return node.elements.map((e, i) => evaluateLiteral(e, `${path}[${i}]`));
   if (ts.isObjectLiteralExpression(node)) {
     const out: Record<string, unknown> = {};

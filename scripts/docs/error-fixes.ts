@@ -18,7 +18,7 @@ export const ERROR_FIXES: Readonly<Record<string, string>> = {
   UNIPOOL_POOL_CLOSED:
     'Something ran after `dbs.close()`. Stop accepting work (close the HTTP server) before closing the databases; to reconnect, call `createDatabases()` again. See [Graceful shutdown](../how-to/graceful-shutdown.md).',
   UNIPOOL_CONNECT_FAILED:
-    'The message says what the server or network answered (wrong password, unknown database, refused, TLS) and how to fix it; `error.cause` is the driver error. Check the `url` or `host`/`port`/`user`/`password`/`database`, and that the server is reachable from this machine.',
+    'The message says what the server or network answered (wrong password, unknown database, refused, TLS) and how to fix it; `error.cause` is the driver error. Check the `url` or `host`/`port`/`user`/`password`/`database`, and that the server is reachable from this machine. For TLS failures see [Connect over TLS](../how-to/tls.md); when a `password` function failed, `error.cause` is its error (see [Rotate passwords](../how-to/rotating-credentials.md)).',
   UNIPOOL_CONNECT_TIMEOUT:
     'The server did not answer within `pool.connectTimeoutMs`: check the host and port (firewall, VPN, security group), or raise `pool.connectTimeoutMs` for a slow network.',
   UNIPOOL_QUERY_FAILED:

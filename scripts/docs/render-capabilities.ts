@@ -57,6 +57,11 @@ const QUERY_COLUMNS: readonly Column[] = [
   { key: 'maxIdentifierLength', title: 'Max identifier', explain: 'longest table/column name, as the server counts it', render: (c) => (c.maxIdentifierLength === 0 ? 'no limit' : String(c.maxIdentifierLength)) },
 ];
 
+const CONNECTION_COLUMNS: readonly Column[] = [
+  { key: 'tlsModes', title: 'TLS modes', explain: '`ssl.mode` values the driver honours (libpq\'s meanings); see [TLS](../how-to/tls.md)', render: (c) => (c.tlsModes.length === 0 ? 'none (a local file)' : c.tlsModes.map(code).join(', ')) },
+  { key: 'passwordFunction', title: 'Password function', explain: '`password: () => string | Promise<string>`, called for every new connection; see [rotating credentials](../how-to/rotating-credentials.md)', render: (c) => yesNo(c.passwordFunction) },
+];
+
 const DETAILS: readonly { key: keyof Capabilities; title: string }[] = [
   { key: 'transactionStateSource', title: 'Transaction state read from' },
   { key: 'streamSource', title: '`stream()` implemented with' },
@@ -77,7 +82,7 @@ function engineCell(entry: EngineCapabilities): string {
 export function renderEngineCapabilities(entry: EngineCapabilities): string {
   if (entry.capabilities === undefined) return `::: info Not generated yet\nThe adapter could not be loaded when this page was generated (${entry.missing ?? 'not found'}).\n:::`;
   const c = entry.capabilities;
-  const rows = [...TRANSACTION_COLUMNS, ...QUERY_COLUMNS].map((col) => [`**${col.title}** — ${col.explain}`, col.render(c)]);
+  const rows = [...TRANSACTION_COLUMNS, ...QUERY_COLUMNS, ...CONNECTION_COLUMNS].map((col) => [`**${col.title}** — ${col.explain}`, col.render(c)]);
   const details = DETAILS.map((d) => [`**${d.title}**`, text(String(c[d.key]))]);
   return page([
     table(['Capability', ENGINE_TITLES[entry.engine]], [...rows, ...details]),
@@ -117,6 +122,8 @@ export function renderCapabilities(entries: readonly EngineCapabilities[]): stri
     matrix(TRANSACTION_COLUMNS),
     '## Queries and connections',
     matrix(QUERY_COLUMNS),
+    '## Security',
+    matrix(CONNECTION_COLUMNS),
     missing.length > 0 && `::: info Not generated yet\nThe adapter for ${missing.map((m) => `${code(m.engine)} (${m.missing ?? 'not found'})`).join(', ')} could not be loaded when this page was generated.\n:::`,
     present.length > 0 && '## How each engine is handled',
     ...notes,

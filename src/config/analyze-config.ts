@@ -36,7 +36,7 @@ export function analyzeConfig(input: unknown): ConfigAnalysis {
 
 function analyze(input: unknown): ConfigAnalysis {
   const snapshot = snapshotConfig(input);
-  const schema = schemaIssues(snapshot.value).filter((issue) => !snapshot.unreadable.some((path) => isUnder(issue.path, configPath(path))));
+  const schema = schemaIssues(withPasswordFunctionsAsText(snapshot.value)).filter((issue) => !snapshot.unreadable.some((path) => isUnder(issue.path, configPath(path))));
   const issues: ConfigIssue[] = [...snapshot.issues, ...schema];
   const schemaPaths = new Set(schema.map((issue) => issue.path));
   const databases: ResolvedDatabaseConfig[] = [];
@@ -77,6 +77,20 @@ function analyze(input: unknown): ConfigAnalysis {
   }
   if (issues.length > 0) return { issues: Object.freeze(sortByDatabase(dedupe(issues), root)), databases: undefined };
   return { issues: Object.freeze([]), databases: Object.freeze(databases) };
+}
+
+/**
+ * The schema checks JSON, where `password` is a string; from JavaScript it may also be a function
+ * (called at each connect). The schema sees a stand-in string for it, so every other rule about
+ * the database still applies and nothing calls the function while validating.
+ */
+function withPasswordFunctionsAsText(root: unknown): unknown {
+  if (!isRecord(root)) return root;
+  const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [alias, db] of Object.entries(root)) {
+    copy[alias] = isRecord(db) && typeof db['password'] === 'function' ? Object.assign(Object.create(null) as Record<string, unknown>, db, { password: '(function)' }) : db;
+  }
+  return copy;
 }
 
 /** Root-level problems first, then each database's in config order; the order within stays. */

@@ -1,4 +1,5 @@
 import type { ConnectionSettings, Int64Mode } from '../adapter.js';
+import type { TlsSetting } from '../tls-settings.js';
 import { deepFreeze } from './deep-freeze.js';
 
 /** The fields of `ConnectionSettings`, before they are frozen. */
@@ -8,7 +9,8 @@ export interface ConnectionFields {
   database?: string | undefined;
   user?: string | undefined;
   password?: string | undefined;
-  ssl?: boolean | Readonly<Record<string, unknown>> | undefined;
+  passwordFunction?: (() => string | Promise<string>) | undefined;
+  ssl?: TlsSetting | undefined;
   options: Record<string, unknown>;
   int64?: Int64Mode | undefined;
 }
@@ -16,7 +18,8 @@ export interface ConnectionFields {
 /**
  * Builds frozen `ConnectionSettings`. `password` is a non-enumerable property (as pg-pool does):
  * `settings.password` reads it, but `JSON.stringify`, `util.inspect`, `Object.keys` and `{ ...settings }`
- * never show it — so adapters must read it explicitly. Undefined fields are left out.
+ * never show it — so adapters must read it explicitly. `passwordFunction` is hidden the same way.
+ * Undefined fields are left out.
  *
  * @example createConnectionSettings({ host: 'db', password: 's3cret', options: {} }).password // 's3cret'
  */
@@ -27,5 +30,6 @@ export function createConnectionSettings(fields: ConnectionFields): ConnectionSe
   }
   settings['options'] = fields.options;
   if (fields.password !== undefined) Object.defineProperty(settings, 'password', { value: fields.password, enumerable: false });
+  if (fields.passwordFunction !== undefined) Object.defineProperty(settings, 'passwordFunction', { value: fields.passwordFunction, enumerable: false });
   return deepFreeze(settings) as unknown as ConnectionSettings;
 }

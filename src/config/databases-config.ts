@@ -41,17 +41,16 @@ export interface DatabaseConfig {
    */
   user?: string;
   /**
-   * Password. Never printed: it is redacted from every message and hidden from JSON.stringify and util.inspect. Not used by sqlite.
+   * Password, or (from JavaScript) a function returning it — `() => string | Promise<string>` — called for every new connection, for rotated secrets and cloud IAM tokens (AWS RDS, GCP Cloud SQL). Cannot be combined with a URL that has a password. Never printed: it is redacted from every message and hidden from JSON.stringify and util.inspect. Not used by sqlite.
    */
-  password?: string;
+  password?: string | (() => string | Promise<string>);
   /**
-   * TLS: true to require TLS with certificate verification, false for none, or an object passed to the driver's TLS options (e.g. { "ca": "…", "rejectUnauthorized": true }). Not used by sqlite.
+   * TLS, with libpq's modes on every server engine: { "mode": "disable" | "require" | "verify-ca" | "verify-full", "ca"?, "cert"?, "key"? } — disable: no TLS; require: TLS, certificate not checked; verify-ca: certificate chain checked against `ca` (PEM text; default: the system's CAs), host name not; verify-full: chain and host name. `cert`/`key`: a client certificate for mutual TLS (PEM text). `true` means verify-full, `false` disable. An object without `mode` is the older form: passed to the driver as its own TLS options. Not used by sqlite.
    */
   ssl?:
     | boolean
-    | {
-        [k: string]: unknown | undefined;
-      };
+    | {mode: 'disable' | 'require' | 'verify-ca' | 'verify-full'; ca?: string; cert?: string; key?: string}
+    | {mode?: never; [driverOption: string]: unknown};
   /**
    * Extra options passed to the driver as-is (documented per engine), e.g. { "application_name": "api" } for pg or { "timeout": 5000 } for better-sqlite3.
    */

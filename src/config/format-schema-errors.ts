@@ -4,6 +4,7 @@ import { configPath } from './config-path.js';
 import { describeValue } from './describe-value.js';
 import { didYouMean } from './did-you-mean.js';
 import { OPTION_SYNONYMS } from './option-synonyms.js';
+import { UNSUPPORTED_MODE_HINT } from './resolve-tls.js';
 import { schemaFacts } from './schema-facts.js';
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -17,6 +18,7 @@ const HINTS: Readonly<Record<string, string>> = {
   'minLength:url': 'is the environment variable set?',
   'minLength:host': 'is the environment variable set?',
   'minLength:database': 'is the environment variable set?',
+  'type:ssl': 'write a mode as { "mode": "require" } (modes: disable, require, verify-ca, verify-full)',
 };
 
 const SYNONYMS_BY_OPTION: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -40,7 +42,8 @@ export function formatSchemaErrors(errors: readonly ErrorObject[]): ConfigIssue[
 function formatSchemaError(error: ErrorObject): ConfigIssue | undefined {
   const segments = pointerSegments(error.instancePath);
   const option = segments[segments.length - 1] ?? '';
-  const got = describeValue(error.data, { secret: option === 'password' });
+  // A TLS private key is as secret as a password.
+  const got = describeValue(error.data, { secret: option === 'password' || (option === 'key' && segments[segments.length - 2] === 'ssl') });
   const params = error.params as Record<string, unknown>;
   const issue = (path: readonly string[], message: string, hintKey?: string): ConfigIssue => {
     const hint = hintKey === undefined ? undefined : HINTS[hintKey];
@@ -50,6 +53,8 @@ function formatSchemaError(error: ErrorObject): ConfigIssue | undefined {
   switch (error.keyword) {
     case 'propertyNames':
       return undefined; // reported by the inner pattern/not error, which names the alias
+    case 'if':
+      return undefined; // "must match then": the errors inside `then` (ssl with a mode) say what is wrong
     case 'pattern':
       if (error.propertyName !== undefined) return issue([...segments, error.propertyName], invalidAlias(error.propertyName));
       break;
@@ -74,7 +79,8 @@ function formatSchemaError(error: ErrorObject): ConfigIssue | undefined {
     case 'enum': {
       const allowed = Array.isArray(params['allowedValues']) ? (params['allowedValues'] as unknown[]).map(String) : [];
       const suggestion = typeof error.data === 'string' ? didYouMean(error.data, allowed, SYNONYMS_BY_OPTION[option]) : undefined;
-      return issue(segments, `must be one of ${quoteList(allowed)}, got ${got}${suggestion === undefined ? '' : ` — did you mean "${suggestion}"?`}`);
+      const hint = segments.length >= 2 && segments[segments.length - 2] === 'ssl' && option === 'mode' ? UNSUPPORTED_MODE_HINT : '';
+      return issue(segments, `must be one of ${quoteList(allowed)}, got ${got}${suggestion === undefined ? '' : ` — did you mean "${suggestion}"?`}${hint}`);
     }
     case 'minimum':
       return issue(segments, `must be ≥ ${String(params['limit'])}, got ${got}`, `minimum:${option}`);

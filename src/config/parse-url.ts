@@ -1,6 +1,6 @@
 import type { Engine } from '../adapter.js';
 import { descriptors, ENGINE_NAMES } from '../engine-descriptors.js';
-import type { EngineDescriptor } from '../engine-descriptor.js';
+import type { EngineDescriptor, TlsSetting } from '../engine-descriptor.js';
 import { describeValue } from './describe-value.js';
 import { readUrlQuery } from './url-query.js';
 
@@ -12,7 +12,7 @@ export interface ParsedUrl {
   readonly database?: string;
   readonly user?: string;
   readonly password?: string;
-  readonly ssl?: boolean | Readonly<Record<string, unknown>>;
+  readonly ssl?: TlsSetting;
   /** The query parameter that set `ssl` (`sslmode`, `ssl`, `ssl-mode`). */
   readonly sslParameter?: string;
   readonly options: Record<string, unknown>;

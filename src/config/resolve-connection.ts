@@ -7,6 +7,7 @@ import { didYouMean } from './did-you-mean.js';
 import { descriptors } from '../engine-descriptors.js';
 import { OPTION_SYNONYMS } from './option-synonyms.js';
 import { parseDatabaseUrl, type ParsedUrl } from './parse-url.js';
+import { resolveTls } from './resolve-tls.js';
 import { schemaFacts } from './schema-facts.js';
 
 /** Where a database connects, or why it cannot be worked out. */
@@ -78,6 +79,10 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
   const database = fromUrl === undefined ? text('database') : fromUrl.database;
   const refused = database === undefined ? undefined : descriptor.refusedDatabase(database);
   if (refused !== undefined) report([fromUrl === undefined ? 'database' : 'url'], refused);
+  const tls = descriptor.file ? undefined : resolveTls(fromUrl?.ssl ?? db['ssl'], descriptor, fromUrl?.host ?? text('host'));
+  if (tls !== undefined && 'problems' in tls) {
+    for (const { key, message } of tls.problems) report(fromUrl?.ssl === undefined ? ['ssl', ...(key === undefined ? [] : [key])] : ['url'], fromUrl?.ssl === undefined ? message : `${fromUrl.sslParameter ?? 'ssl'}: ${message}`);
+  }
   const single = descriptor.singleConnectionDatabase;
   const memory = single !== undefined && database === single.name ? single : undefined;
   if (issues.length > 0) return { settings: undefined, memory, issues };
@@ -97,7 +102,8 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
           database,
           user: fromUrl?.user ?? text('user'),
           password: fromUrl?.password ?? text('password'),
-          ssl: fromUrl?.ssl ?? (typeof db['ssl'] === 'boolean' || isRecord(db['ssl']) ? db['ssl'] : false),
+          passwordFunction: typeof db['password'] === 'function' ? (db['password'] as () => string | Promise<string>) : undefined,
+          ssl: tls !== undefined && 'ssl' in tls ? tls.ssl : undefined,
           options: mergedOptions,
           int64,
         },

@@ -75,7 +75,9 @@ function inherit(own: ConnectionSettings, primary: ConnectionSettings, entry: Re
     port: own.port,
     database: own.database ?? primary.database,
     user: own.user ?? primary.user,
-    password: own.password ?? primary.password,
+    password: own.password ?? (own.passwordFunction === undefined ? primary.password : undefined),
+    // A rotated secret is rotated for the replica too; one given on the replica wins.
+    passwordFunction: own.passwordFunction ?? (own.password === undefined ? primary.passwordFunction : undefined),
     ssl: setsTls ? own.ssl : primary.ssl,
     options: { ...inheritedOptions, ...own.options },
     int64: primary.int64,

@@ -11,6 +11,8 @@ let validate: ValidateFunction | undefined;
  * so that every problem is reported at once, `verbose` so each carries the value received.
  */
 export function schemaIssues(data: unknown): ConfigIssue[] {
-  validate ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(loadConfigSchema());
+  // `tsType` is for scripts/gen-config-types.ts (a TypeScript type JSON cannot express); declared
+  // so that strict mode accepts it.
+  validate ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).addKeyword('tsType').compile(loadConfigSchema());
   return validate(data) ? [] : formatSchemaErrors(validate.errors ?? []);
 }

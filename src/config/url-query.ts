@@ -14,6 +14,8 @@ export interface UrlQuery {
   readonly problems: string[];
 }
 
+const VERIFY_FULL = Object.freeze({ mode: 'verify-full' });
+const DISABLE = Object.freeze({ mode: 'disable' });
 const IN_URL_ITSELF = new Set(['user', 'username', 'password', 'host', 'port', 'database', 'dbname']);
 /**
  * Reads a connection URL's query the way each engine's own URL parser does (the engine's descriptor
@@ -59,8 +61,9 @@ export function readUrlQuery(engine: EngineDescriptor, entries: readonly (readon
       else setSsl(key, tls.ssl);
     } else if (key === 'ssl' && !engine.file) {
       const parsed = engine.urlValues === 'json' ? parseJson(value) : value;
-      if (value === 'true' || value === '1') setSsl('ssl', true);
-      else if (value === 'false' || value === '0') setSsl('ssl', false);
+      // Read as the `ssl` option is: true is verify-full, false is disable.
+      if (value === 'true' || value === '1') setSsl('ssl', VERIFY_FULL);
+      else if (value === 'false' || value === '0') setSsl('ssl', DISABLE);
       else if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) setSsl('ssl', parsed as Record<string, unknown>);
       else problems.push(`ssl=${value} is not supported — use ssl=true or ssl=false, and the "ssl" option for TLS settings`);
     } else {

@@ -1,3 +1,4 @@
+import { connectWithCurrentPassword } from '../connect-with-password.js';
 import type { NotificationSupport } from '../adapter.js';
 import { describeValue } from '../config/describe-value.js';
 import type { DatabaseCore } from '../database-core.js';
@@ -142,7 +143,7 @@ export class NotificationListener<C = unknown> {
   async #open(): Promise<C> {
     const core = this.#core;
     const opened: { conn?: C } = {};
-    const conn = (await core.adapter.connect(core.config.connection, {
+    const conn = (await connectWithCurrentPassword(core.adapter, core.config.connection, {
       timeoutMs: core.config.pool.connectTimeoutMs,
       onBroken: () => this.#dropped(opened.conn),
     })) as C;

@@ -1,5 +1,7 @@
 import type { ConnectionSettings } from '../../adapter.js';
 import { loadDriver } from '../../load-driver.js';
+import { mysqlSslOption } from '../../../adapters/mysql/index.js';
+import { pgSslOption } from '../../../adapters/postgres/index.js';
 import type { ContenderSpec, PoolUnderTest, QueryFn, Statement } from './pool-under-test.js';
 
 /*
@@ -101,7 +103,8 @@ export function rawPgContender(settings: ConnectionSettings, identity: RawIdenti
 
 function pgConfig(settings: ConnectionSettings): Record<string, unknown> {
   const { host, port, database, user, password, ssl } = settings;
-  return { host, port, database, user, password, ...(ssl === undefined ? {} : { ssl }), ...settings.options };
+  const sslOption = pgSslOption(ssl);
+  return { host, port, database, user, password, ...(sslOption === undefined ? {} : { ssl: sslOption }), ...settings.options };
 }
 
 function mysqlQuery(target: Pick<MysqlPoolLike, 'query'>, sql: string, params: readonly unknown[] | undefined): Promise<unknown> {
@@ -118,7 +121,7 @@ export function rawMysqlContender(settings: ConnectionSettings): ContenderSpec {
     async open({ max }): Promise<PoolUnderTest> {
       const mysql = await loadDriver<MysqlModuleLike>('mysql', 'mysql2');
       const { host, port, database, user, password, ssl } = settings;
-      const pool = mysql.createPool({ host, port, database, user, password, ...(ssl === undefined ? {} : { ssl }), ...settings.options, connectionLimit: max });
+      const pool = mysql.createPool({ host, port, database, user, password, ...mysqlSslOption(ssl), ...settings.options, connectionLimit: max });
       pool.on('error', () => undefined);
       const withConnection = async (body: (query: QueryFn) => Promise<void>): Promise<void> => {
         const conn = await new Promise<MysqlConnectionLike>((resolve, reject) => pool.getConnection((error, c) => (error ? reject(error) : resolve(c))));

@@ -1,4 +1,4 @@
-import { requirePg } from '../../../adapters/postgres/index.js';
+import { pgSslOption, requirePg } from '../../../adapters/postgres/index.js';
 import type { DatabaseCore } from '../../database-core.js';
 import { UnipoolError } from '../../errors.js';
 import { PgPoolBridge } from './pg-pool-bridge.js';
@@ -23,8 +23,11 @@ function poolOptions(core: DatabaseCore): Record<string, unknown> {
   if (connection.port !== undefined) options.port = connection.port;
   if (connection.database !== undefined) options.database = connection.database;
   if (connection.user !== undefined) options.user = connection.user;
-  if (connection.password !== undefined) options.password = connection.password;
-  if (connection.ssl !== undefined) options.ssl = typeof connection.ssl === 'object' ? { ...connection.ssl } : connection.ssl;
+  // pg calls a password function itself for every new connection, as unipool does.
+  const password = connection.passwordFunction ?? connection.password;
+  if (password !== undefined) options.password = password;
+  const ssl = pgSslOption(connection.ssl);
+  if (ssl !== undefined) options.ssl = ssl;
   return options;
 }
 

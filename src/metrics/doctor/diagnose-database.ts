@@ -1,3 +1,4 @@
+import { connectWithCurrentPassword } from '../../connect-with-password.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Adapter, Capabilities, ConnectionSettings } from '../../adapter.js';
@@ -74,7 +75,7 @@ export async function diagnoseDatabase(config: ResolvedDatabaseConfig, adapter: 
   }
   let conn: unknown;
   try {
-    conn = await adapter.connect(settings, { timeoutMs: config.pool.connectTimeoutMs, onBroken: () => undefined });
+    conn = await connectWithCurrentPassword(adapter, settings, { timeoutMs: config.pool.connectTimeoutMs, onBroken: () => undefined });
   } catch (error) {
     return failed(false, error, `Fix the connection first: ${hintFor(config)}`);
   }

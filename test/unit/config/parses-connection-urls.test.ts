@@ -44,13 +44,14 @@ describe('connection URLs', () => {
       expect(parsed('postgres:///app?host=/var/run/postgresql', 'postgres').host).to.equal('/var/run/postgresql');
     });
 
-    it('maps sslmode to ssl', () => {
-      expect(parsed('postgres://db/app?sslmode=disable', 'postgres').ssl).to.equal(false);
-      expect(parsed('postgres://db/app?sslmode=require', 'postgres').ssl).to.equal(true);
-      expect(parsed('postgres://db/app?sslmode=verify-full', 'postgres').ssl).to.equal(true);
-      expect(parsed('postgres://db/app?sslmode=no-verify', 'postgres').ssl).to.deep.equal({ rejectUnauthorized: false });
-      expect(parsed('postgres://db/app?ssl=true', 'postgres').ssl).to.equal(true);
-      expect(parsed('postgres://db/app?ssl=0', 'postgres').ssl).to.equal(false);
+    it('maps sslmode to the ssl modes with libpq\'s meanings (require does not check the certificate)', () => {
+      expect(parsed('postgres://db/app?sslmode=disable', 'postgres').ssl).to.deep.equal({ mode: 'disable' });
+      expect(parsed('postgres://db/app?sslmode=require', 'postgres').ssl).to.deep.equal({ mode: 'require' });
+      expect(parsed('postgres://db/app?sslmode=no-verify', 'postgres').ssl).to.deep.equal({ mode: 'require' });
+      expect(parsed('postgres://db/app?sslmode=verify-ca', 'postgres').ssl).to.deep.equal({ mode: 'verify-ca' });
+      expect(parsed('postgres://db/app?sslmode=verify-full', 'postgres').ssl).to.deep.equal({ mode: 'verify-full' });
+      expect(parsed('postgres://db/app?ssl=true', 'postgres').ssl).to.deep.equal({ mode: 'verify-full' });
+      expect(parsed('postgres://db/app?ssl=0', 'postgres').ssl).to.deep.equal({ mode: 'disable' });
     });
 
     it('keeps other query parameters as string options (pg needs strings)', () => {
@@ -62,7 +63,7 @@ describe('connection URLs', () => {
 
     it('refuses sslmode values pg cannot honour, file parameters and duplicated parameters', () => {
       expect(problems('postgres://db/app?sslmode=allow', 'postgres')).to.deep.equal([
-        'sslmode=allow is not supported — use disable, require (certificate verified), verify-full, or no-verify (certificate not verified); pg cannot fall back to an unencrypted connection',
+        'sslmode=allow is not supported — use disable, require (TLS, certificate not checked), verify-ca or verify-full; pg cannot fall back to an unencrypted connection, so prefer and allow do not exist here',
       ]);
       expect(problems('postgres://db/app?sslrootcert=/etc/ca.pem', 'postgres')).to.deep.equal([
         'query parameter "sslrootcert" is not supported — read the file yourself and pass its content in "ssl" (e.g. "ssl": { "ca": … })',
@@ -111,12 +112,15 @@ describe('connection URLs', () => {
       });
     });
 
-    it('maps ssl-mode and ssl to ssl', () => {
-      expect(parsed('mysql://db/app?ssl-mode=REQUIRED', 'mysql').ssl).to.equal(true);
-      expect(parsed('mysql://db/app?ssl-mode=disabled', 'mysql').ssl).to.equal(false);
+    it('maps ssl-mode (MySQL\'s or libpq\'s names) and ssl to the ssl modes', () => {
+      expect(parsed('mysql://db/app?ssl-mode=REQUIRED', 'mysql').ssl).to.deep.equal({ mode: 'require' });
+      expect(parsed('mysql://db/app?ssl-mode=disabled', 'mysql').ssl).to.deep.equal({ mode: 'disable' });
+      expect(parsed('mysql://db/app?ssl-mode=VERIFY_CA', 'mysql').ssl).to.deep.equal({ mode: 'verify-ca' });
+      expect(parsed('mysql://db/app?ssl-mode=VERIFY_IDENTITY', 'mysql').ssl).to.deep.equal({ mode: 'verify-full' });
+      expect(parsed('mysql://db/app?sslmode=verify-full', 'mysql').ssl).to.deep.equal({ mode: 'verify-full' });
       expect(parsed('mysql://db/app?ssl={"rejectUnauthorized":false}', 'mysql').ssl).to.deep.equal({ rejectUnauthorized: false });
       expect(problems('mysql://db/app?ssl-mode=PREFERRED', 'mysql')).to.deep.equal([
-        'ssl-mode=PREFERRED is not supported — use DISABLED, REQUIRED or VERIFY_IDENTITY; mysql2 cannot fall back to an unencrypted connection',
+        'ssl-mode=PREFERRED is not supported — use DISABLED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY; mysql2 cannot fall back to an unencrypted connection, so PREFERRED does not exist here',
       ]);
     });
   });
@@ -163,7 +167,14 @@ describe('connection URLs', () => {
     });
 
     it('reads query values as JSON (oracledb wants numbers for numeric options)', () => {
-      expect(parsed('oracle://ora/svc?stmtCacheSize=40&ssl=true', 'oracle')).to.deep.equal({ host: 'ora', database: 'svc', ssl: true, sslParameter: 'ssl', options: { stmtCacheSize: 40 } });
+      expect(parsed('oracle://ora/svc?stmtCacheSize=40&ssl=true', 'oracle')).to.deep.equal({ host: 'ora', database: 'svc', ssl: { mode: 'verify-full' }, sslParameter: 'ssl', options: { stmtCacheSize: 40 } });
+    });
+
+    it('maps sslmode and Easy Connect\'s ssl_server_dn_match to the ssl modes', () => {
+      expect(parsed('oracle://ora/svc?sslmode=verify-ca', 'oracle').ssl).to.deep.equal({ mode: 'verify-ca' });
+      expect(parsed('oracle://ora/svc?ssl_server_dn_match=yes', 'oracle').ssl).to.deep.equal({ mode: 'verify-full' });
+      expect(parsed('oracle://ora/svc?ssl_server_dn_match=off', 'oracle').ssl).to.deep.equal({ mode: 'verify-ca' });
+      expect(problems('oracle://ora/svc?ssl_server_dn_match=maybe', 'oracle')).to.deep.equal(['ssl_server_dn_match=maybe is not supported — use yes or no']);
     });
   });
 

@@ -44,16 +44,16 @@ describe('valid configs (test/fixtures/configs/valid)', () => {
       ['ledger', 'oracle'],
     ]);
     const pg = byAlias(dbs, 'default').connection;
-    expect({ ...pg }).to.deep.equal({ host: 'db.example.com', port: 6432, database: 'app', user: 'app', ssl: true, options: { application_name: 'api' } });
+    expect({ ...pg }).to.deep.equal({ host: 'db.example.com', port: 6432, database: 'app', user: 'app', ssl: { mode: 'require' }, options: { application_name: 'api' } });
     expect(pg.password).to.equal('s3cret');
     const mysql = byAlias(dbs, 'reports').connection;
-    expect({ ...mysql }).to.deep.equal({ host: '10.0.0.7', port: 3306, database: 'reports', user: 'report', ssl: false, options: { charset: 'utf8mb4', connectTimeout: 5000 } });
+    expect({ ...mysql }).to.deep.equal({ host: '10.0.0.7', port: 3306, database: 'reports', user: 'report', ssl: { mode: 'disable' }, options: { charset: 'utf8mb4', connectTimeout: 5000 } });
     expect(mysql.password).to.equal('pa@ss');
     const sqlite = byAlias(dbs, 'cache').connection;
     expect({ ...sqlite }).to.deep.equal({ database: './cache.sqlite3', options: { timeout: 2000 } });
     expect(sqlite.password).to.equal(undefined);
     const oracle = byAlias(dbs, 'ledger').connection;
-    expect({ ...oracle }).to.deep.equal({ host: 'ora.example.com', port: 1522, database: 'LEDGER.example.com', user: 'ledger', ssl: false, options: {} });
+    expect({ ...oracle }).to.deep.equal({ host: 'ora.example.com', port: 1522, database: 'LEDGER.example.com', user: 'ledger', ssl: { mode: 'disable' }, options: {} });
     expect(oracle.password).to.equal('s3cret');
   });
 

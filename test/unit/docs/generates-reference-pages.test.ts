@@ -33,6 +33,8 @@ const capabilities: Capabilities = {
   concurrentConnections: true,
   manualTransactions: true,
   readReplicas: true,
+  tlsModes: ['disable', 'verify-full'],
+  passwordFunction: true,
   notes: ['Uses <angle> brackets | and a pipe.'],
 };
 
@@ -113,7 +115,8 @@ describe('docs: reference page generators', () => {
       { engine: 'mysql', missing: 'not written' },
     ]);
     const matrices = md.split('\n## ').filter((section) => section.includes('| Engine |'));
-    expect(matrices, 'two matrices: transactions, queries and connections').to.have.length(2);
+    expect(matrices, 'three matrices: transactions, queries and connections, security').to.have.length(3);
+    expect(md).to.include('`disable`, `verify-full`');
     for (const matrix of matrices) {
       const rows = matrix.split('\n').filter((l) => l.startsWith('| **'));
       expect(rows.map((r) => /\(`(\w+)`\)/.exec(r)?.[1])).to.deep.equal(['postgres', 'oracle', 'mysql']);

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { ConnectionSettings } from '../../../../src/adapter.js';
 import { UnipoolError } from '../../../../src/errors.js';
+import { connectWithCurrentPassword } from '../../../../src/connect-with-password.js';
+import { resolveConfig } from '../../../../src/config/resolve-config.js';
 import { createOracleAdapter, createOracleDriverLoader, oracleConnectOptions } from '../../../../adapters/oracle/index.js';
 import { FakeOracledb, oracleError } from '../../../support/fake-oracledb.js';
 import { withDocsLink } from '../../../support/docs-link.js';
@@ -54,9 +56,41 @@ describe('oracle adapter: connect options', () => {
     expect(options).to.include({ connectString: 'sales_alias', stmtCacheSize: 40 });
   });
 
-  it('selects TCPS when ssl is set, passing an ssl object\'s keys as connection attributes', () => {
-    expect(oracleConnectOptions(settings({ ssl: true, port: undefined }), 5000)).to.include({ connectString: 'tcps://db.example.com:2484/FREEPDB1' });
-    expect(oracleConnectOptions(settings({ ssl: { sslServerDNMatch: true } }), 5000)).to.include({ connectString: 'tcps://db.example.com:1521/FREEPDB1', sslServerDNMatch: true });
+  it('selects TCPS for a TLS mode, checking the host name only with verify-full (sslServerDNMatch)', () => {
+    expect(oracleConnectOptions(settings({ ssl: { mode: 'verify-full' }, port: undefined }), 5000)).to.include({ connectString: 'tcps://db.example.com:2484/FREEPDB1', sslServerDNMatch: true });
+    expect(oracleConnectOptions(settings({ ssl: { mode: 'verify-ca' } }), 5000)).to.include({ connectString: 'tcps://db.example.com:1521/FREEPDB1', sslServerDNMatch: false });
+    const plain = oracleConnectOptions(settings({ ssl: { mode: 'disable' } }), 5000);
+    expect(plain).to.include({ connectString: 'db.example.com:1521/FREEPDB1' });
+    expect(plain).to.not.have.property('sslServerDNMatch');
+  });
+
+  it('refuses mode "require" (Thin always checks the chain) as UNIPOOL_UNSUPPORTED', () => {
+    expect(() => oracleConnectOptions(settings({ ssl: { mode: 'require' } }), 5000)).to.throw(UnipoolError).with.property('code', 'UNIPOOL_UNSUPPORTED');
+  });
+
+  it('passes an older-form ssl object (no mode) as connection attributes, with TCPS', () => {
+    expect(oracleConnectOptions(settings({ ssl: { sslServerCertDN: 'CN=db' } }), 5000)).to.include({ connectString: 'tcps://db.example.com:1521/FREEPDB1', sslServerCertDN: 'CN=db' });
+  });
+
+  it('connects over TCPS with the mode from the URL and the password function\'s current value (fake oracledb)', async () => {
+    const fake = new FakeOracledb();
+    let token = 'token-1';
+    const [db] = resolveConfig({ default: { engine: 'oracle', url: 'oracle://app@ora.example.com:2484/svc?ssl_server_dn_match=yes', password: () => token } });
+    const connection = db?.connection as ConnectionSettings;
+    await connectWithCurrentPassword(adapterWith(fake), connection, context);
+    token = 'token-2';
+    await connectWithCurrentPassword(adapterWith(fake), connection, context);
+    expect(fake.connectOptions.map((o) => [o['connectString'], o['sslServerDNMatch'], o['password']])).to.deep.equal([
+      ['tcps://ora.example.com:2484/svc', true, 'token-1'],
+      ['tcps://ora.example.com:2484/svc', true, 'token-2'],
+    ]);
+  });
+
+  it('classifies certificate failures (NJS-505/507/508, NJS-506 about a certificate) as permanent, a cut handshake as transient', () => {
+    const adapter = adapterWith(new FakeOracledb());
+    expect(adapter.connectFailureKind(oracleError('NJS-508', 'TLS detected an invalid certificate. db not present in certificate'))).to.equal('permanent');
+    expect(adapter.connectFailureKind(oracleError('NJS-506', 'connection to host db port 2484 encountered TLS handshake failure.\nself-signed certificate in certificate chain'))).to.equal('permanent');
+    expect(adapter.connectFailureKind(oracleError('NJS-506', 'connection to host db port 2484 encountered TLS handshake failure.\nsocket hang up'))).to.equal('transient');
   });
 
   it('brackets an IPv6 host and defaults the port to 1521', () => {
