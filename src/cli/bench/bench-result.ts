@@ -36,6 +36,12 @@ export interface ContenderResult {
   readonly cpuUsPerOp: number;
   /** Most connections checked out at once, sampled from the pool (`stats().inUse` for unipool). */
   readonly peakInUse: number;
+  /**
+   * The most loops (callers) that completed nothing inside one round's window: a pool that lets a
+   * few callers keep their connections starves the rest. Absent in results written before it was
+   * measured.
+   */
+  readonly starvedLoops?: number;
   /** Most server connections this contender had open at once (pg_stat_activity / PROCESSLIST); null when not measurable. */
   readonly peakServerConnections: number | null;
   /** Most of those that were busy at once (running a statement or inside a transaction). */

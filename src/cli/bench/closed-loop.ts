@@ -16,6 +16,12 @@ export interface LoopResult {
   readonly latency: Histogram;
   /** Client CPU time (user + system) spent during the window, in microseconds. */
   readonly cpuUs: number;
+  /**
+   * Loops that completed no operation inside the window: callers a pool starved. A fair (FIFO)
+   * pool serves every loop about equally; an unfair one can post a higher throughput by letting a
+   * few callers keep their connections while the others wait out the whole window.
+   */
+  readonly starvedLoops: number;
 }
 
 /** Options of `runClosedLoop`. */
@@ -79,7 +85,9 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoopRes
     }
   };
 
+  let starvedLoops = 0;
   const loop = async (): Promise<void> => {
+    let served = 0;
     for (let now = performance.now(); !stopping && errors < maxErrors; ) {
       tick(now);
       if (stopping) break;
@@ -89,6 +97,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoopRes
         if (measuring && end < plannedEnd) {
           latency.record(end - now);
           ops += 1;
+          served += 1;
         }
         now = end;
       } catch (error) {
@@ -97,6 +106,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoopRes
         now = performance.now();
       }
     }
+    if (served === 0) starvedLoops += 1;
   };
 
   const loops: Promise<void>[] = [];
@@ -108,5 +118,5 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoopRes
     if (!measuring) windowStart = windowEnd;
     cpu = process.cpuUsage(cpuStart);
   }
-  return { ops, elapsedMs: Math.max(0, windowEnd - windowStart), errors, firstError, latency, cpuUs: cpu.user + cpu.system };
+  return { ops, elapsedMs: Math.max(0, windowEnd - windowStart), errors, firstError, latency, cpuUs: cpu.user + cpu.system, starvedLoops };
 }

@@ -27,6 +27,8 @@ export function workloadTable(workload: WorkloadResult): Table {
   const w2 = workload.workload === 'w2';
   const hasServer = workload.contenders.some((c) => c.peakServerConnections !== null);
   const needed = new Map((workload.connectionsNeeded ?? []).map((n) => [n.contender, n]));
+  // Only where some pool starved callers (and in results that measured it): otherwise all zeros.
+  const starved = workload.contenders.some((c) => (c.starvedLoops ?? 0) > 0);
   const headers = [
     'contender',
     unit(workload),
@@ -37,6 +39,7 @@ export function workloadTable(workload: WorkloadResult): Table {
     'p99 ms',
     'CPU µs/op',
     'peak in use',
+    ...(starved ? ['loops starved'] : []),
     ...(hasServer ? ['server open / busy'] : []),
     ...(w2 && needed.size > 0 ? ['max for 95 %'] : []),
     'errors',
@@ -50,6 +53,7 @@ export function workloadTable(workload: WorkloadResult): Table {
     formatMs(c.latencyMs.p99),
     c.cpuUsPerOp.toFixed(0),
     String(c.peakInUse),
+    ...(starved ? [c.starvedLoops === undefined ? '–' : `${c.starvedLoops} of ${workload.concurrency}`] : []),
     ...(hasServer ? [server(c)] : []),
     ...(w2 && needed.size > 0 ? [neededText(needed.get(c.id))] : []),
     String(c.errors),

@@ -87,6 +87,7 @@ export function summarize(contender: ContenderSpec, results: readonly Measuremen
     ...(firstError === undefined ? {} : { firstError }),
     cpuUsPerOp: ops > 0 ? cpuUs / ops : 0,
     peakInUse: Math.max(0, ...results.map((r) => r.peakInUse)),
+    starvedLoops: Math.max(0, ...results.map((r) => r.starvedLoops)),
     peakServerConnections: maxOrNull(results.map((r) => r.peakServerConnections)),
     peakServerBusy: maxOrNull(results.map((r) => r.peakServerBusy)),
   };

@@ -10,6 +10,32 @@ describe('bench: the closed loop', () => {
     expect(result.latency.count).to.equal(result.ops);
     expect(result.elapsedMs).to.be.greaterThan(0);
     expect(result.cpuUs).to.be.at.least(0);
+    expect(result.starvedLoops).to.equal(0);
+  });
+
+  it('counts the loops an unfair pool starved (a caller that gives its connection back and takes it again at once)', async () => {
+    // A one-connection "pool" where the releasing caller barges ahead of the waiting ones: the
+    // waiters are let through only once the window has closed.
+    let busy = false;
+    let gateOpen = false;
+    const waiters: (() => void)[] = [];
+    const result = await runClosedLoop({
+      concurrency: 3,
+      durationMs: 20,
+      warmupMs: 2,
+      op: async () => {
+        if (busy && !gateOpen) await new Promise<void>((resolve) => waiters.push(resolve));
+        busy = true;
+        await Promise.resolve();
+        busy = false;
+      },
+      onMeasureEnd: () => {
+        gateOpen = true;
+        for (const wake of waiters.splice(0)) wake();
+      },
+    });
+    expect(result.ops).to.be.greaterThan(0);
+    expect(result.starvedLoops).to.equal(2);
   });
 
   it('counts failures apart from completions and keeps the first message', async () => {

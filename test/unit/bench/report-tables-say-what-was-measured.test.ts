@@ -36,6 +36,19 @@ describe('bench: report tables', () => {
     ]);
   });
 
+  it('show how many loops a pool starved, only when one did', () => {
+    const w3: WorkloadResult = {
+      workload: 'w3', engine: 'mysql', title: 'W3 transactions', concurrency: 64, max: 10, rounds: 2, durationMs: 1000, baseline: 'raw', skipped: [],
+      contenders: [{ ...contender('raw', 4500, null), starvedLoops: 0 }, { ...contender('mariadb', 5200, 1.16), starvedLoops: 54 }, contender('old', 4000, 0.9)],
+    };
+    const table = workloadTable(w3);
+    expect(table.headers).to.include('loops starved');
+    const column = table.headers.indexOf('loops starved');
+    expect(table.rows.map((row) => row[column])).to.deep.equal(['0 of 64', '54 of 64', '–']);
+    const fair = workloadTable({ ...w3, contenders: [{ ...contender('raw', 4500, null), starvedLoops: 0 }] });
+    expect(fair.headers).to.not.include('loops starved');
+  });
+
   it('say how a W2 connection count was obtained', () => {
     expect(neededText(needed({ max: 3, largestTried: 3 }))).to.equal('3');
     expect(neededText(needed({ largestTried: 50, atLeast: 186 }))).to.equal('> 50 (≥ 186)');
