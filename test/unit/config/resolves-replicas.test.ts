@@ -19,6 +19,16 @@ describe('config: replicas', () => {
     expect(empty).to.not.have.property('replicas');
   });
 
+  it("inherits a password function from the primary, and a replica's own password wins over it", () => {
+    const rotate = (): string => 'token';
+    const [db] = resolveConfig({ default: { engine: 'postgres', host: 'primary', user: 'app', password: rotate, replicas: [{ host: 'standby1' }, { host: 'standby2', password: 'fixed' }] } });
+    const [inherited, own] = db?.replicas ?? [];
+    expect(inherited?.connection.passwordFunction).to.equal(rotate);
+    expect(inherited?.connection.password).to.equal(undefined);
+    expect(own?.connection.passwordFunction).to.equal(undefined);
+    expect(own?.connection.password).to.equal('fixed');
+  });
+
   it('inherits user, password, database, ssl, options, int64 and pool from the primary, but never its location', () => {
     const [db] = resolveConfig({
       default: {
@@ -62,9 +72,9 @@ describe('config: replicas', () => {
     const [first, second] = db?.replicas ?? [];
     expect(first?.connection).to.deep.include({ host: 'replica', port: 3307, user: 'reader', database: 'app_copy' });
     expect(first?.connection.password).to.equal('rpw');
-    expect(first?.connection.ssl).to.not.equal(false);
+    expect(first?.connection.ssl).to.not.deep.equal({ mode: 'disable' });
     expect(second?.name).to.equal('[::1]:3306');
-    expect(second?.connection).to.deep.include({ user: 'other', database: 'd2', ssl: false });
+    expect(second?.connection).to.deep.include({ user: 'other', database: 'd2', ssl: { mode: 'disable' } });
     expect(second?.connection.password).to.equal('x');
   });
 
