@@ -16,6 +16,8 @@ import { prometheusText } from './metrics/prometheus-text.js';
 import { createPoolEngine } from './pool/create-pool-engine.js';
 import type { PoolEngine } from './pool/pool-engine.js';
 import { runScope, scopeMiddleware, type Middleware } from './transaction/scope.js';
+import { connectToHosts, HostsConnectFailure } from './topology/connect-to-hosts.js';
+import { needsSessionAttributes } from './topology/target-session-attrs.js';
 
 /** Options of `createDatabases()` beyond the config itself. */
 export interface CreateDatabasesOptions {
@@ -114,8 +116,27 @@ export type Databases<Alias extends string = string> = DatabaseRegistry & { read
  */
 const PERMANENT_CONNECT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNIPOOL_DRIVER_MISSING', 'UNIPOOL_UNSUPPORTED', 'UNIPOOL_INVALID_ARGUMENT', 'UNIPOOL_CONFIG_INVALID']);
 
+/**
+ * How long one `create()` may take: `connectTimeoutMs` per host tried, twice that when each fresh
+ * connection's server is also checked (`targetSessionAttrs`); undefined for one host and no target.
+ */
+function createTimeoutMs(config: ResolvedDatabaseConfig): number | undefined {
+  const hosts = config.connection.hosts?.length ?? 1;
+  const checked = needsSessionAttributes(config.connection.targetSessionAttrs ?? 'any');
+  return hosts === 1 && !checked ? undefined : hosts * config.pool.connectTimeoutMs * (checked ? 2 : 1);
+}
+
 function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database {
   const adapter: Adapter<unknown> = adapters[config.engine];
+  const isPermanent = (error: unknown): boolean => {
+    // Several hosts: permanent only when every host refused for good (no host was merely the wrong kind).
+    if (error instanceof UnipoolError && error.cause instanceof HostsConnectFailure) {
+      const failure = error.cause;
+      return !failure.mismatched && failure.connectErrors.length > 0 && failure.connectErrors.every(isPermanent);
+    }
+    return (error instanceof UnipoolError && PERMANENT_CONNECT_CODES.has(error.code)) || adapter.connectFailureKind(error) === 'permanent';
+  };
+  const timeoutMs = createTimeoutMs(config);
   // eslint-disable-next-line prefer-const -- the factory closes over the core built from the engine
   let core: DatabaseCore;
   const observer = new DiagnosticsObserver({
@@ -137,16 +158,22 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
       async create() {
         // onBroken fires only after connect() resolved (an idle connection dying), so `opened.raw` is set.
         const opened: { raw?: unknown } = {};
-        opened.raw = await adapter.connect(config.connection, {
+        const connection = await connectToHosts(adapter, config.connection, {
           timeoutMs: config.pool.connectTimeoutMs,
           onBroken: () => core.markBroken(opened.raw),
           ...(config.statementCacheSize === undefined ? {} : { statementCacheSize: config.statementCacheSize }),
         });
+        opened.raw = connection.raw;
+        core.servers.add(connection.raw, connection.server);
         return opened.raw;
       },
-      destroy: (raw) => adapter.close(raw),
+      destroy: (raw) => {
+        core.servers.remove(raw);
+        return adapter.close(raw);
+      },
       ping: (raw) => adapter.ping(raw),
-      isPermanentFailure: (error) => (error instanceof UnipoolError && PERMANENT_CONNECT_CODES.has(error.code)) || adapter.connectFailureKind(error) === 'permanent',
+      isPermanentFailure: isPermanent,
+      ...(timeoutMs === undefined ? {} : { createTimeoutMs: timeoutMs }),
     },
   });
   core = new DatabaseCore(config, adapter, engine, logger);

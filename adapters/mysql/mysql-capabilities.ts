@@ -1,4 +1,5 @@
 import type { Capabilities } from '../../src/adapter.js';
+import { mysqlDescriptor } from './mysql-descriptor.js';
 
 /** What the MySQL/MariaDB adapter supports; the docs' capability matrix is generated from this. */
 export const mysqlCapabilities: Capabilities = Object.freeze({
@@ -19,6 +20,9 @@ export const mysqlCapabilities: Capabilities = Object.freeze({
   maxIdentifierLength: 64,
   concurrentConnections: true,
   manualTransactions: true,
+  multiHost: mysqlDescriptor.multiHost,
+  targetSessionAttrs: mysqlDescriptor.targetSessionAttrs,
+  readOnlyEviction: '1290 (--read-only / --super-read-only) and 1836 (read-only mode) on any statement; 1792 only outside a transaction (a server-wide read-only default, not START TRANSACTION READ ONLY)',
   notes: Object.freeze([
     'Not detected as session state (the server does not report them): GET_LOCK() named locks, LOCK TABLES, SET TRANSACTION (next transaction only), and user variables assigned inside an expression (SELECT @v := 1, SELECT … INTO @v, DO @v := 1). Use session() for those.',
     'Breaking out of stream() early makes the connection unusable: MySQL cannot stop a result half-way, so the connection is closed and replaced.',

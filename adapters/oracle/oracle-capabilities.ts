@@ -1,4 +1,5 @@
 import type { Capabilities } from '../../src/adapter.js';
+import { oracleDescriptor } from './oracle-descriptor.js';
 
 /** What the Oracle adapter supports; the docs' capability matrix is generated from this. */
 export const oracleCapabilities: Capabilities = Object.freeze({
@@ -18,6 +19,9 @@ export const oracleCapabilities: Capabilities = Object.freeze({
   maxIdentifierLength: 128,
   concurrentConnections: true,
   manualTransactions: false,
+  multiHost: oracleDescriptor.multiHost,
+  targetSessionAttrs: oracleDescriptor.targetSessionAttrs,
+  readOnlyEviction: 'none',
   notes: Object.freeze([
     'Not verified against an Oracle server in this project\'s CI: unit tests use a fake oracledb; integration tests run only when UNIPOOL_ORACLE_URL is set.',
     'Outside atomic() every statement runs with autoCommit: DML is committed as soon as it succeeds, so there are no manual transactions.',

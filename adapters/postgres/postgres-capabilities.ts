@@ -1,4 +1,5 @@
 import type { Capabilities } from '../../src/adapter.js';
+import { postgresDescriptor } from './postgres-descriptor.js';
 
 /** What the PostgreSQL adapter supports; the docs' capability matrix is generated from this. */
 export const postgresCapabilities: Capabilities = Object.freeze({
@@ -18,6 +19,9 @@ export const postgresCapabilities: Capabilities = Object.freeze({
   maxIdentifierLength: 63,
   concurrentConnections: true,
   manualTransactions: true,
+  multiHost: postgresDescriptor.multiHost,
+  targetSessionAttrs: postgresDescriptor.targetSessionAttrs,
+  readOnlyEviction: 'SQLSTATE 25006 when the server reports in_hot_standby or default_transaction_read_only on (ParameterStatus, PostgreSQL ≥ 14), or outside a transaction on older servers',
   notes: Object.freeze([
     'PostgreSQL accepts READ UNCOMMITTED but runs it as READ COMMITTED.',
     'Session state changed inside a SELECT is not detected: pg_advisory_lock(), set_config(…, false), or a function/DO block that runs SET. Use session() for those, or pg_advisory_xact_lock() and SET LOCAL inside atomic().',

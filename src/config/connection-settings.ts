@@ -1,10 +1,12 @@
-import type { ConnectionSettings, Int64Mode } from '../adapter.js';
+import type { ConnectionSettings, HostAddress, Int64Mode, TargetSessionAttrs } from '../adapter.js';
 import { deepFreeze } from './deep-freeze.js';
 
 /** The fields of `ConnectionSettings`, before they are frozen. */
 export interface ConnectionFields {
   host?: string | undefined;
   port?: number | undefined;
+  hosts?: readonly HostAddress[] | undefined;
+  targetSessionAttrs?: TargetSessionAttrs | undefined;
   database?: string | undefined;
   user?: string | undefined;
   password?: string | undefined;
@@ -22,7 +24,7 @@ export interface ConnectionFields {
  */
 export function createConnectionSettings(fields: ConnectionFields): ConnectionSettings {
   const settings: Record<string, unknown> = {};
-  for (const key of ['host', 'port', 'database', 'user', 'ssl', 'int64'] as const) {
+  for (const key of ['host', 'port', 'hosts', 'targetSessionAttrs', 'database', 'user', 'ssl', 'int64'] as const) {
     if (fields[key] !== undefined) settings[key] = fields[key];
   }
   settings['options'] = fields.options;

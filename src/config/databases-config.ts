@@ -33,6 +33,37 @@ export interface DatabaseConfig {
    */
   port?: number;
   /**
+   * Several servers of one database (a primary and its standbys, or a cluster's nodes), tried in order for every new connection, as libpq does: the first one that accepts the connection and matches `targetSessionAttrs` is used. Instead of `host`/`port` (a URL lists them as `postgres://h1:5432,h2:5433/app`). Host names are resolved again on every connect. postgres and mysql; not used by sqlite; for oracle list the addresses in `options.connectString` (an ADDRESS_LIST).
+   *
+   * @minItems 1
+   */
+  hosts?: [
+    {
+      /**
+       * Server host name or IP address.
+       */
+      host: string;
+      /**
+       * Server port. Default: the engine's (5432 postgres, 3306 mysql).
+       */
+      port?: number;
+    },
+    ...{
+      /**
+       * Server host name or IP address.
+       */
+      host: string;
+      /**
+       * Server port. Default: the engine's (5432 postgres, 3306 mysql).
+       */
+      port?: number;
+    }[]
+  ];
+  /**
+   * Which server a new connection must reach, with libpq's meanings: "any" (the first that answers), "read-write" (accepts writes), "read-only" (does not), "primary" (not a standby), "standby" (a hot standby), "prefer-standby" (a standby if any host is one, else any). Also read from a URL as `target_session_attrs=`. MySQL/MariaDB: read-only means `@@read_only`/`@@innodb_read_only` is on, and a standby is a read-only server. Oracle: only "any".
+   */
+  targetSessionAttrs?: 'any' | 'read-write' | 'read-only' | 'primary' | 'standby' | 'prefer-standby';
+  /**
    * Database name (Oracle: the service name). For sqlite: the file path (relative to the working directory) or ":memory:".
    */
   database?: string;

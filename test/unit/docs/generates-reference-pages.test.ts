@@ -31,6 +31,9 @@ const capabilities: Capabilities = {
   maxIdentifierLength: 64,
   concurrentConnections: true,
   manualTransactions: true,
+  multiHost: true,
+  targetSessionAttrs: ['any', 'read-write'],
+  readOnlyEviction: 'code 1',
   notes: ['Uses <angle> brackets | and a pipe.'],
 };
 
