@@ -5,7 +5,7 @@
  * deleted by `destroy()` — or, if the test process dies first, by an exit hook.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,25 +100,81 @@ function asPostgres(command: string, args: readonly string[]): [string, string[]
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, [...args]];
 }
 
+/** What a private PostgreSQL server is started with, beyond the defaults. */
+export interface PrivatePostgresOptions {
+  /** Server settings (postgresql.conf lines), e.g. `{ ssl: 'on', ssl_cert_file: 'server.crt' }`; relative file names are read from the data directory. */
+  readonly settings?: Readonly<Record<string, string | number>>;
+  /** The whole pg_hba.conf, one rule per line (default: initdb's, trusting every local client, replication included). */
+  readonly hba?: readonly string[];
+  /** Files written into the data directory before the server starts (owned by the server's OS user, mode 0600), e.g. a key and certificate. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+/** A private PostgreSQL server: a `PrivateServer` that can also be reconfigured and promoted. */
+export interface PrivatePostgres extends PrivateServer {
+  readonly engine: 'postgres';
+  /** The data directory. */
+  readonly dataDir: string;
+  /** Merges `settings` into the server's own settings file; they apply at the next `start()` (or `reload()` for those that can). */
+  setSettings(settings: Readonly<Record<string, string | number>>): void;
+  /** Replaces pg_hba.conf; applies at the next `start()` or `reload()`. */
+  setHba(lines: readonly string[]): void;
+  /** Writes a file into the data directory (owned by the server's OS user, mode 0600). */
+  writeFile(name: string, content: string): void;
+  /** Asks the running server to re-read its settings and pg_hba.conf. */
+  reload(): Promise<void>;
+  /** Ends recovery on a standby: it becomes a primary that accepts writes. Resolves once it has. */
+  promote(): Promise<void>;
+}
+
+/** Settings kept in a file of their own, included from postgresql.conf, so that `setSettings` can rewrite them (pg_basebackup copies both to a standby). */
+const SETTINGS_FILE = 'unipool-test.conf';
+
 /**
  * A PostgreSQL server of its own: `initdb` into a temp directory (trust auth, no fsync — it holds
  * nothing worth keeping), started with `pg_ctl` on a free port, its socket in the same directory.
  */
-export async function startPrivatePostgres(): Promise<PrivateServer> {
+export async function startPrivatePostgres(options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
   const bin = postgresBinDir();
-  const dir = mkdtempSync(join(tmpdir(), 'unipool-faults-pg-'));
-  const data = join(dir, 'data');
+  const { dir, data } = postgresDirectory('unipool-faults-pg-');
+  const [initCommand, initArgs] = asPostgres(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  return startPostgresIn(bin, dir, data, options, async () => {
+    await run(initCommand, initArgs, 'initdb');
+    appendFileSync(join(data, 'postgresql.conf'), `\ninclude_if_exists = '${SETTINGS_FILE}'\n`);
+  });
+}
+
+/**
+ * A streaming-replication standby of `primary` (which must be running): `pg_basebackup -R` into a
+ * temp directory, started on a free port of its own. It answers reads (`pg_is_in_recovery()` is
+ * true) and refuses writes (SQLSTATE 25006) until `promote()`. It inherits the primary's settings,
+ * pg_hba.conf and files; `options` are applied on top.
+ */
+export async function startPrivateStandby(primary: PrivatePostgres, options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
+  const bin = postgresBinDir();
+  const { dir, data } = postgresDirectory('unipool-faults-standby-');
+  const [command, args] = asPostgres(join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync', '-c', 'fast']);
+  return startPostgresIn(bin, dir, data, options, () => run(command, args, 'pg_basebackup'));
+}
+
+/** A temp directory owned by the server's OS user, for one server's data directory and socket. */
+function postgresDirectory(prefix: string): { dir: string; data: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   if (process.getuid?.() === 0) {
     const { uid, gid } = postgresUser();
     chownSync(dir, uid, gid);
   }
   chmodSync(dir, 0o700);
+  return { dir, data: join(dir, 'data') };
+}
+
+/** Creates the data directory with `create`, applies `options`, starts the server, and returns its handle. */
+async function startPostgresIn(bin: string, dir: string, data: string, options: PrivatePostgresOptions, create: () => Promise<void>): Promise<PrivatePostgres> {
   const port = await freePort();
   const pgCtl = (...args: string[]): Promise<void> => {
     const [command, argv] = asPostgres(join(bin, 'pg_ctl'), ['-D', data, ...args]);
     return run(command, argv, 'pg_ctl');
   };
-  const [initCommand, initArgs] = asPostgres(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   let running = false;
   const killNow = (): void => {
     // Synchronous, for the exit hook: SIGQUIT is PostgreSQL's immediate shutdown.
@@ -133,12 +189,39 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
     rmSync(dir, { recursive: true, force: true });
   };
   alive.add(killNow);
+  const writeOwned = (name: string, content: string): void => {
+    const path = join(data, name);
+    writeFileSync(path, content, { mode: 0o600 });
+    chmodSync(path, 0o600);
+    if (process.getuid?.() === 0) {
+      const { uid, gid } = postgresUser();
+      chownSync(path, uid, gid);
+    }
+  };
+  const settingsPath = join(data, SETTINGS_FILE);
   try {
-    await run(initCommand, initArgs, 'initdb');
-    const server: PrivateServer = {
+    await create();
+    const server: PrivatePostgres = {
       engine: 'postgres',
       port,
+      dataDir: data,
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      setSettings(settings) {
+        const current = existsSync(settingsPath) ? readFileSync(settingsPath, 'utf8') : '';
+        const merged = new Map(current.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()]));
+        for (const [key, value] of Object.entries(settings)) merged.set(key, typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`);
+        writeOwned(SETTINGS_FILE, [...merged].map(([key, value]) => `${key} = ${value}`).join('\n') + '\n');
+      },
+      setHba(lines) {
+        writeOwned('pg_hba.conf', lines.join('\n') + '\n');
+      },
+      writeFile: writeOwned,
+      async reload() {
+        await pgCtl('reload');
+      },
+      async promote() {
+        await pgCtl('-w', 'promote');
+      },
       async stop(mode) {
         if (!running) return;
         await pgCtl('-m', mode, '-w', 'stop');
@@ -159,6 +242,9 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
         }
       },
     };
+    for (const [name, content] of Object.entries(options.files ?? {})) writeOwned(name, content);
+    if (options.settings !== undefined) server.setSettings(options.settings);
+    if (options.hba !== undefined) server.setHba(options.hba);
     await server.start();
     return server;
   } catch (error) {
@@ -184,12 +270,17 @@ function postmasterPid(data: string): number | undefined {
   }
 }
 
+/** What a private MariaDB server is started with, beyond the defaults: `args` are more mariadbd options, e.g. `--ssl-cert=/path`, `--require-secure-transport=ON`. */
+export interface PrivateMariadbOptions {
+  readonly args?: readonly string[];
+}
+
 /**
  * A MariaDB server of its own: `mariadb-install-db` into a temp directory (root without a password),
  * `mariadbd` on a free port with its socket in that directory, no binary log, a small buffer pool.
  * `--no-defaults` keeps the machine's my.cnf (datadir, port, socket of the shared server) out of it.
  */
-export async function startPrivateMariadb(): Promise<PrivateServer> {
+export async function startPrivateMariadb(options: PrivateMariadbOptions = {}): Promise<PrivateServer> {
   const dir = mkdtempSync(join(tmpdir(), 'unipool-faults-maria-'));
   const data = join(dir, 'data');
   const port = await freePort();
@@ -231,7 +322,7 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
           [
             '--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${join(dir, 'sock')}`,
             `--pid-file=${join(dir, 'pid')}`, `--log-error=${join(dir, 'err.log')}`, ...asRoot,
-            '--innodb-buffer-pool-size=16M', '--skip-log-bin', '--max-connections=300',
+            '--innodb-buffer-pool-size=16M', '--skip-log-bin', '--max-connections=300', ...(options.args ?? []),
           ],
           { stdio: 'ignore' },
         );
