@@ -37,28 +37,7 @@ export interface DatabaseConfig {
    *
    * @minItems 1
    */
-  hosts?: [
-    {
-      /**
-       * Server host name or IP address.
-       */
-      host: string;
-      /**
-       * Server port. Default: the engine's (5432 postgres, 3306 mysql).
-       */
-      port?: number;
-    },
-    ...{
-      /**
-       * Server host name or IP address.
-       */
-      host: string;
-      /**
-       * Server port. Default: the engine's (5432 postgres, 3306 mysql).
-       */
-      port?: number;
-    }[]
-  ];
+  hosts?: [HostConfig, ...HostConfig[]];
   /**
    * Which server a new connection must reach, with libpq's meanings: "any" (the first that answers), "read-write" (accepts writes), "read-only" (does not), "primary" (not a standby), "standby" (a hot standby), "prefer-standby" (a standby if any host is one, else any). Also read from a URL as `target_session_attrs=`. MySQL/MariaDB: read-only means `@@read_only`/`@@innodb_read_only` is on, and a standby is a read-only server. Oracle: only "any".
    */
@@ -102,6 +81,19 @@ export interface DatabaseConfig {
    */
   statementCacheSize?: number;
   pool?: PoolConfig;
+}
+/**
+ * One server of the database: its host and, unless it is the engine's default, its port.
+ */
+export interface HostConfig {
+  /**
+   * Server host name or IP address.
+   */
+  host: string;
+  /**
+   * Server port. Default: the engine's (5432 postgres, 3306 mysql).
+   */
+  port?: number;
 }
 /**
  * The backend-agnostic pool options. Durations are in milliseconds and end in `Ms`.

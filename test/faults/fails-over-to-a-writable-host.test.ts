@@ -52,7 +52,7 @@ async function eventually(fn: () => Promise<void>, what: string, timeoutMs = 20_
     try {
       return await fn();
     } catch (error) {
-      if (performance.now() > deadline) throw new Error(`${what}: still failing after ${timeoutMs} ms: ${(error as Error).message}`);
+      if (performance.now() > deadline) throw new Error(`${what}: still failing after ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
       await pause(100);
     }
   }
