@@ -62,6 +62,7 @@ const userSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Serverless', link: '/how-to/serverless' },
       { text: 'Graceful shutdown', link: '/how-to/graceful-shutdown' },
       { text: 'Read replicas', link: '/how-to/read-replicas' },
+      { text: 'Survive a failover', link: '/how-to/failover' },
       { text: 'Debug pool exhaustion and leaks', link: '/how-to/debug-pool-exhaustion' },
       { text: 'Monitor pools', link: '/how-to/monitor-pools' },
     ],

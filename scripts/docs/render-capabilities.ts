@@ -122,7 +122,7 @@ export function renderCapabilities(entries: readonly EngineCapabilities[]): stri
     '## Queries and connections',
     matrix(QUERY_COLUMNS),
     '## Several hosts and failover',
-    'See [How to survive a failover](../how-to/failover.md).',
+    'See [Survive a failover](../how-to/failover.md).',
     matrix(TOPOLOGY_COLUMNS),
     missing.length > 0 && `::: info Not generated yet\nThe adapter for ${missing.map((m) => `${code(m.engine)} (${m.missing ?? 'not found'})`).join(', ')} could not be loaded when this page was generated.\n:::`,
     present.length > 0 && '## How each engine is handled',

@@ -114,7 +114,7 @@ describe('docs: reference page generators', () => {
       { engine: 'mysql', missing: 'not written' },
     ]);
     const matrices = md.split('\n## ').filter((section) => section.includes('| Engine |'));
-    expect(matrices, 'two matrices: transactions, queries and connections').to.have.length(2);
+    expect(matrices, 'three matrices: transactions, queries and connections, several hosts').to.have.length(3);
     for (const matrix of matrices) {
       const rows = matrix.split('\n').filter((l) => l.startsWith('| **'));
       expect(rows.map((r) => /\(`(\w+)`\)/.exec(r)?.[1])).to.deep.equal(['postgres', 'oracle', 'mysql']);
@@ -123,6 +123,8 @@ describe('docs: reference page generators', () => {
     }
     expect(md).to.include('- Uses &lt;angle&gt; brackets | and a pipe.');
     expect(md).to.include('`mysql` (not written)');
+    expect(md).to.include('| **Read-only server detected (connections evicted) by** | code 1 |');
+    expect(md).to.match(/\| \*\*PostgreSQL\*\* \(`postgres`\) \| yes \| `any`, `read-write` \|/);
   });
 
   it('write one anchored section per error code, with its cause and a fix', () => {
