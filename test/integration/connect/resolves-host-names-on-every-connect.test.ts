@@ -1,9 +1,12 @@
-import dns from 'node:dns';
+import type * as DnsModule from 'node:dns';
+import { createRequire } from 'node:module';
 import { createConnection, createServer, type Server } from 'node:net';
 import { expect } from 'chai';
 import { createDatabases } from '../../../src/index.js';
 
 const NAME = 'hosts-dns.unipool.test';
+/** The module object net reads `lookup` from at every connect (an ESM namespace could not be patched). */
+const dns = createRequire(import.meta.url)('node:dns') as typeof DnsModule;
 
 /** A TCP forwarder on `address:port` to the shared server, counting the connections it accepts. */
 async function forwarder(address: string, port: number, to: number): Promise<{ server: Server; port: number; accepted: () => number }> {
