@@ -16,7 +16,7 @@ import { prometheusText } from './metrics/prometheus-text.js';
 import { createPoolEngine } from './pool/create-pool-engine.js';
 import type { PoolEngine } from './pool/pool-engine.js';
 import { runScope, scopeMiddleware, type Middleware } from './transaction/scope.js';
-import { connectToHosts, HostsConnectFailure } from './topology/connect-to-hosts.js';
+import { connectToHosts, isPermanentConnectFailure } from './topology/connect-to-hosts.js';
 import { needsSessionAttributes } from './topology/target-session-attrs.js';
 
 /** Options of `createDatabases()` beyond the config itself. */
@@ -128,14 +128,7 @@ function createTimeoutMs(config: ResolvedDatabaseConfig): number | undefined {
 
 function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database {
   const adapter: Adapter<unknown> = adapters[config.engine];
-  const isPermanent = (error: unknown): boolean => {
-    // Several hosts: permanent only when every host refused for good (no host was merely the wrong kind).
-    if (error instanceof UnipoolError && error.cause instanceof HostsConnectFailure) {
-      const failure = error.cause;
-      return !failure.mismatched && failure.connectErrors.length > 0 && failure.connectErrors.every(isPermanent);
-    }
-    return (error instanceof UnipoolError && PERMANENT_CONNECT_CODES.has(error.code)) || adapter.connectFailureKind(error) === 'permanent';
-  };
+  const isPermanent = (error: unknown): boolean => (error instanceof UnipoolError && PERMANENT_CONNECT_CODES.has(error.code)) || adapter.connectFailureKind(error) === 'permanent';
   const timeoutMs = createTimeoutMs(config);
   // eslint-disable-next-line prefer-const -- the factory closes over the core built from the engine
   let core: DatabaseCore;
@@ -172,7 +165,7 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
         return adapter.close(raw);
       },
       ping: (raw) => adapter.ping(raw),
-      isPermanentFailure: isPermanent,
+      isPermanentFailure: (error) => isPermanentConnectFailure(error, isPermanent),
       ...(timeoutMs === undefined ? {} : { createTimeoutMs: timeoutMs }),
     },
   });

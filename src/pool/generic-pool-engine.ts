@@ -107,7 +107,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
       connectTimeoutMs: createTimeoutMs,
       now: this.#now,
       random,
-      timeoutError: () => connectTimeoutError(options.alias, createTimeoutMs),
+      timeoutError: () => connectTimeoutError(options.alias, options.pool.connectTimeoutMs, createTimeoutMs),
       closedError: () => new PoolClosedError(options.alias),
     });
     this.#inner = new InnerPool<PooledConnection<C>>(

@@ -36,6 +36,18 @@ export class HostsConnectFailure extends AggregateError {
   }
 }
 
+/**
+ * Whether a failed connect will fail the same way until someone changes something. For a
+ * `connectToHosts` failure that is so only when every host refused for good (`isPermanent` of each
+ * host's error: a bad password everywhere); a host that answered but was the wrong kind (a standby
+ * during a failover) may be the right kind in a moment. Any other error is left to `isPermanent`.
+ */
+export function isPermanentConnectFailure(error: unknown, isPermanent: (error: unknown) => boolean): boolean {
+  const cause = error instanceof UnipoolError ? error.cause : undefined;
+  if (!(cause instanceof HostsConnectFailure)) return isPermanent(error);
+  return !cause.mismatched && cause.connectErrors.length > 0 && cause.connectErrors.every(isPermanent);
+}
+
 /** `host:port` as messages and the eviction bookkeeping name a server (IPv6 in brackets). */
 export function serverName(address: { readonly host?: string | undefined; readonly port?: number | undefined }): string {
   const host = address.host ?? 'localhost';

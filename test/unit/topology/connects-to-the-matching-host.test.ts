@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Adapter, ConnectionSettings, SessionAttributes, TargetSessionAttrs } from '../../../src/adapter.js';
 import { createConnectionSettings } from '../../../src/config/connection-settings.js';
 import { UnipoolError } from '../../../src/errors.js';
-import { connectToHosts, HostsConnectFailure } from '../../../src/topology/connect-to-hosts.js';
+import { connectToHosts, HostsConnectFailure, isPermanentConnectFailure } from '../../../src/topology/connect-to-hosts.js';
 import { matchesTarget } from '../../../src/topology/target-session-attrs.js';
 import { withDocsLink } from '../../support/docs-link.js';
 
@@ -118,6 +118,17 @@ describe('connecting to one of several hosts (targetSessionAttrs)', () => {
     expect(cause.mismatched).to.equal(false);
     expect(cause.connectErrors.map((e) => (e as { code: string }).code)).to.deep.equal(['28P01', '28P01']);
     expect(error.message).to.include('could not connect to any host (tried 2)');
+  });
+
+  it('is permanent only when every host refused for good', async () => {
+    const byCode = (error: unknown): boolean => (error as { code?: string }).code === '28P01';
+    const allRefused = await failure(connectToHosts(fakeAdapter({ 'a:1': '28P01', 'b:2': '28P01' }).adapter, settings('read-write', 'a:1', 'b:2'), context));
+    expect(isPermanentConnectFailure(allRefused, byCode)).to.equal(true);
+    const oneDown = await failure(connectToHosts(fakeAdapter({ 'a:1': '28P01', 'b:2': 'ECONNREFUSED' }).adapter, settings('read-write', 'a:1', 'b:2'), context));
+    expect(isPermanentConnectFailure(oneDown, byCode)).to.equal(false);
+    const oneStandby = await failure(connectToHosts(fakeAdapter({ 'a:1': '28P01', 'b:2': STANDBY }).adapter, settings('read-write', 'a:1', 'b:2'), context));
+    expect(isPermanentConnectFailure(oneStandby, byCode), 'a standby may be promoted').to.equal(false);
+    expect(isPermanentConnectFailure(Object.assign(new Error('x'), { code: '28P01' }), byCode), 'other errors go to the engine').to.equal(true);
   });
 
   it('matches each target as libpq does', () => {
