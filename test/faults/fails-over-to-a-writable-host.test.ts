@@ -122,6 +122,7 @@ describe('postgres: failover to a promoted standby, then a demoted primary (priv
     expect(lost, 'acknowledged writes missing on the new primary').to.deep.equal([]);
     expect(load.result.hung, `calls still running after ${HANG_BOUND_MS} ms`).to.equal(0);
     expect(recoveryMs, 'ms from promote() to the first acknowledged write').to.be.below(RECOVERY_BOUND_MS);
+    expect(failingWindowMs(load.result), 'ms with failing writes (promotion included)').to.be.below(RECOVERY_BOUND_MS + 10_000);
     const kinds = new Set(load.result.failed.map((f) => f.kind));
     for (const kind of kinds) expect(['UNIPOOL_CONNECT_FAILED', 'UNIPOOL_CONNECT_TIMEOUT', 'UNIPOOL_CONNECTION_BROKEN', 'UNIPOOL_ACQUIRE_TIMEOUT', '57P01', '57P03'], `error kinds seen: ${[...kinds].join(', ')}`).to.include(kind);
     expect(guard.caught, guard.describe()).to.deep.equal([]);
@@ -142,6 +143,13 @@ describe('postgres: failover to a promoted standby, then a demoted primary (priv
     // Fenced: every session of the old primary is read-only from its next statement on.
     primary.setSettings({ default_transaction_read_only: 'on' });
     await primary.reload();
+    // The reload is asynchronous: wait until new sessions are read-only, so every write that fails
+    // below was sent on a connection the pool had opened before the fencing.
+    const fenced = primary;
+    await eventually(async () => {
+      const { rows } = await onServer(fenced, (c) => c.query<{ v: string }>("SELECT current_setting('default_transaction_read_only') AS v"));
+      expect(rows[0]?.v).to.equal('on');
+    }, 'the reload reaching new sessions');
     const fencedAt = performance.now();
     const load = startWriteLoad(db, WORKERS, (id) => ['INSERT INTO hosts_failover (id) VALUES ($1)', [id]], HANG_BOUND_MS);
     await eventually(async () => {
