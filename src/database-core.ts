@@ -106,10 +106,13 @@ export class DatabaseCore {
    */
   failure(conn: PooledConnection<unknown>, error: unknown): unknown {
     if (error instanceof UnipoolError) return error;
+    // Before the stack is taken below, so that its first line carries the hint added to the message.
+    const readOnlyServer = this.#evictsReadOnly && this.adapter.serverReadOnly?.(conn.raw, error) === true;
+    if (readOnlyServer) this.#evictReadOnlyServer(conn, error);
     // Drivers fail a statement from their socket reader, so their stack shows only driver frames.
     // Called right after the await, this one (with V8's async frames) leads back to the caller.
     if (error instanceof Error) Error.captureStackTrace(error);
-    if (this.#evictsReadOnly && this.adapter.serverReadOnly?.(conn.raw, error) === true) return this.#evictReadOnlyServer(conn, error);
+    if (readOnlyServer) return error;
     if (!this.adapter.isBroken(conn.raw, error)) return asParameterError(this.config.alias, this.config.engine, error);
     this.markBroken(conn.raw);
     const code = (error as { code?: unknown } | null)?.code;
@@ -129,13 +132,12 @@ export class DatabaseCore {
    * gets the driver's error, its code intact, with a sentence saying what happened: the write did
    * not happen, and retrying it is safe.
    */
-  #evictReadOnlyServer(conn: PooledConnection<unknown>, error: unknown): unknown {
+  #evictReadOnlyServer(conn: PooledConnection<unknown>, error: unknown): void {
     const server = this.servers.serverOf(conn.raw);
     for (const raw of this.servers.sameServer(conn.raw)) this.markBroken(raw);
     if (error instanceof Error) {
       error.message += ` (unipool: the server${server === undefined ? '' : ` ${server}`} is read-only now — a failover or a demoted primary; pool "${this.config.alias}" closes its connections to it and the next connection looks for a writable host. Nothing was written: retrying is safe.)`;
     }
-    return error;
   }
 
   /**

@@ -71,6 +71,7 @@ for (const engine of ENGINES.filter((e) => e.engine === 'postgres' || e.engine =
           }
           expect((caught as { code?: string }).code).to.equal('25006');
           expect((caught as Error).message).to.match(/^cannot execute INSERT in a read-only transaction \(unipool: the server 127\.0\.0\.1:5432 is read-only now — .* retrying is safe\.\)$/);
+          expect((caught as Error).stack?.split('\n')[0], 'the stack shows the hint too').to.include('is read-only now');
           // The failing connection is destroyed at once; the two idle ones when next lent.
           expect(db.stats().destroyed).to.equal(1);
           await Promise.all([1, 2, 3].map(() => db.atomic(() => db.query(engine.sleep(0.05)))));
