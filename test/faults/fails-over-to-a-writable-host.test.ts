@@ -17,6 +17,11 @@ const RECOVERY_BOUND_MS = 15_000;
 /** The measured table the lead copies into docs/how-to/failover.md. */
 const table: string[] = ['| engine | scenario | writes lost | calls hung | failing window ms | recovery ms | failed writes |', '|---|---|---|---|---|---|---|'];
 
+// Printed once, after every scenario of this file (whichever ran), whatever their outcome.
+after(() => {
+  if (table.length > 2) console.log(`\n${table.join('\n')}\n`);
+});
+
 function row(engine: string, scenario: string, lost: number, load: WriteLoadResult, windowMs: number, recoveryMs: number): void {
   table.push(`| ${engine} | ${scenario} | ${lost} | ${load.hung} | ${Math.round(windowMs)} | ${Math.round(recoveryMs)} | ${load.failed.length} |`);
 }
@@ -74,7 +79,6 @@ describe('postgres: failover to a promoted standby, then a demoted primary (priv
     for (const dbs of opened) await dbs.close({ timeoutMs: 2000 }).catch(() => undefined);
     await standby?.destroy();
     await primary?.destroy();
-    console.log(`\n${table.join('\n')}\n`);
   });
 
   function open(first: PrivateServer, second: PrivateServer): Database {
@@ -231,7 +235,6 @@ describe('mysql: targetSessionAttrs and read-only eviction (two private MariaDB 
     const lost = lostIds(load.result.acknowledged, present);
     const recoveryMs = firstSuccessAfter(load.result, switchedAt) - switchedAt;
     row('mysql (MariaDB)', 'current server set read_only=1', lost.length, load.result, failingWindowMs(load.result), recoveryMs);
-    console.log(`\n${table.join('\n')}\n`);
 
     expect(lost).to.deep.equal([]);
     expect(await countOn(dbs.admin2), 'rows written to the read-only server').to.equal(1);
