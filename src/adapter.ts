@@ -5,6 +5,10 @@
  */
 import type { TlsMode, TlsSetting } from './tls-settings.js';
 
+import type { SessionAttributes, TargetSessionAttrs } from './topology/target-session-attrs.js';
+
+export type { SessionAttributes, TargetSessionAttrs } from './topology/target-session-attrs.js';
+
 /** The engines unipool supports. */
 export type Engine = 'postgres' | 'mysql' | 'sqlite' | 'oracle';
 
@@ -112,6 +116,15 @@ export interface Capabilities {
   readonly tlsModes: readonly TlsMode[];
   /** `password` may be a function, called for every new connection (rotated secrets, cloud IAM tokens). */
   readonly passwordFunction: boolean;
+  /** Several servers per database (`hosts`, multi-host URLs), tried in order for each new connection. */
+  readonly multiHost: boolean;
+  /** The `targetSessionAttrs` values the engine can check (`['any']` when it cannot tell servers apart). */
+  readonly targetSessionAttrs: readonly TargetSessionAttrs[];
+  /**
+   * Which errors mean the server itself turned read-only (then every connection to it is evicted and
+   * the next connect looks for a writable host), or `none`.
+   */
+  readonly readOnlyEviction: string;
   /** Free-form notes shown under the matrix. */
   readonly notes: readonly string[];
 }
@@ -122,10 +135,24 @@ export interface Capabilities {
  */
 export type Int64Mode = 'number' | 'string' | 'bigint';
 
-/** Resolved connection settings (from `url` or discrete fields). `password` is non-enumerable. */
+/** One server of a database that lists several (`hosts`, a multi-host URL); the port is filled in. */
+export interface HostAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Resolved connection settings (from `url` or discrete fields). `password` is non-enumerable.
+ * With several hosts, `host`/`port` are the first one's and the core hands the adapter a copy per
+ * host it tries: an adapter only ever connects to `host`/`port`.
+ */
 export interface ConnectionSettings {
   readonly host?: string;
   readonly port?: number;
+  /** Every server, in the order they are tried; set only when the database lists more than one or sets `targetSessionAttrs`. */
+  readonly hosts?: readonly HostAddress[];
+  /** Which server a new connection must reach; undefined means `any`. */
+  readonly targetSessionAttrs?: TargetSessionAttrs;
   /** Database name; for SQLite the file path or `:memory:`. */
   readonly database?: string;
   readonly user?: string;
@@ -223,6 +250,17 @@ export interface Adapter<C = unknown> {
    * connection back before the caller's promise settles, so an idle pool never queues a caller.
    */
   querySync?(conn: C, sql: string, params?: QueryParams): AdapterResult | undefined;
+  /**
+   * What a fresh connection's server is (read-only, standby), for `targetSessionAttrs`. Asked only
+   * when a target other than `any` is set; engines without it accept only `any` (config refuses the rest).
+   */
+  sessionAttributes?(conn: C): Promise<SessionAttributes>;
+  /**
+   * True when `error`, from a statement on `conn`, says the server itself is read-only now (a
+   * demoted primary, a standby) rather than that the statement ran in a transaction the user
+   * declared read only. Synchronous and cheap: it runs on the error path of every statement.
+   */
+  serverReadOnly?(conn: C, error: unknown): boolean;
   /** A cheap round trip proving the connection is alive. */
   ping(conn: C): Promise<void>;
   /** Return the session to a pristine state (and drop driver-side caches that the reset invalidates). */

@@ -1,4 +1,4 @@
-import { connectWithCurrentPassword, isPasswordFunctionFailure } from './connect-with-password.js';
+import { isPasswordFunctionFailure } from './connect-with-password.js';
 import type { Adapter } from './adapter.js';
 import { describeValue } from './config/describe-value.js';
 import { resolveConfig } from './config/resolve-config.js';
@@ -19,6 +19,8 @@ import type { PoolEngine } from './pool/pool-engine.js';
 import { replicaDatabaseConfigs } from './replicas/replica-configs.js';
 import { ReplicaMember } from './replicas/replica-member.js';
 import { runScope, scopeMiddleware, type Middleware } from './transaction/scope.js';
+import { connectToHosts, isPermanentConnectFailure } from './topology/connect-to-hosts.js';
+import { needsSessionAttributes } from './topology/target-session-attrs.js';
 
 /** Options of `createDatabases()` beyond the config itself. */
 export interface CreateDatabasesOptions {
@@ -118,6 +120,16 @@ export type Databases<Alias extends string = string> = DatabaseRegistry & { read
 const PERMANENT_CONNECT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNIPOOL_DRIVER_MISSING', 'UNIPOOL_UNSUPPORTED', 'UNIPOOL_INVALID_ARGUMENT', 'UNIPOOL_CONFIG_INVALID']);
 
 /**
+ * How long one `create()` may take: `connectTimeoutMs` per host tried, twice that when each fresh
+ * connection's server is also checked (`targetSessionAttrs`); undefined for one host and no target.
+ */
+function createTimeoutMs(config: ResolvedDatabaseConfig): number | undefined {
+  const hosts = config.connection.hosts?.length ?? 1;
+  const checked = needsSessionAttributes(config.connection.targetSessionAttrs ?? 'any');
+  return hosts === 1 && !checked ? undefined : hosts * config.pool.connectTimeoutMs * (checked ? 2 : 1);
+}
+
+/**
  * One `Database` for `config`, with one more for each of its read replicas: a replica is the same
  * engine and release policy over its own pool, its connection settings and pool options resolved
  * with the primary's as defaults.
@@ -133,6 +145,8 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
 /** The pool engine, core and `Database` of one server: the primary (`replica` undefined) or a read replica. */
 function openPool(config: ResolvedDatabaseConfig, logger: Logger, replica: string | undefined, members: readonly ReplicaMember[] = []): { database: Database; core: DatabaseCore } {
   const adapter: Adapter<unknown> = adapters[config.engine];
+  const isPermanent = (error: unknown): boolean => (error instanceof UnipoolError && PERMANENT_CONNECT_CODES.has(error.code)) || isPasswordFunctionFailure(error) || adapter.connectFailureKind(error) === 'permanent';
+  const timeoutMs = createTimeoutMs(config);
   // eslint-disable-next-line prefer-const -- the factory closes over the core built from the engine
   let core: DatabaseCore;
   const observer = new DiagnosticsObserver({
@@ -155,17 +169,23 @@ function openPool(config: ResolvedDatabaseConfig, logger: Logger, replica: strin
       async create() {
         // onBroken fires only after connect() resolved (an idle connection dying), so `opened.raw` is set.
         const opened: { raw?: unknown } = {};
-        opened.raw = await connectWithCurrentPassword(adapter, config.connection, {
+        const connection = await connectToHosts(adapter, config.connection, {
           timeoutMs: config.pool.connectTimeoutMs,
           onBroken: () => core.markBroken(opened.raw),
           ...(config.statementCacheSize === undefined ? {} : { statementCacheSize: config.statementCacheSize }),
           ...(config.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: config.statementTimeoutMs }),
         });
+        opened.raw = connection.raw;
+        core.servers.add(connection.raw, connection.server);
         return opened.raw;
       },
-      destroy: (raw) => adapter.close(raw),
+      destroy: (raw) => {
+        core.servers.remove(raw);
+        return adapter.close(raw);
+      },
       ping: (raw) => adapter.ping(raw),
-      isPermanentFailure: (error) => (error instanceof UnipoolError && PERMANENT_CONNECT_CODES.has(error.code)) || isPasswordFunctionFailure(error) || adapter.connectFailureKind(error) === 'permanent',
+      isPermanentFailure: (error) => isPermanentConnectFailure(error, isPermanent),
+      ...(timeoutMs === undefined ? {} : { createTimeoutMs: timeoutMs }),
     },
   });
   core = new DatabaseCore(config, adapter, engine, logger);

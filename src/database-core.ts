@@ -10,6 +10,8 @@ import { queryTraceContext } from './metrics/query-trace.js';
 import { context } from './transaction/context.js';
 import { findHeld } from './transaction/find-held.js';
 import { ReleasePolicy } from './transaction/release-policy.js';
+import { ServerConnections } from './topology/server-connections.js';
+import { evictsReadOnlyServers } from './topology/target-session-attrs.js';
 
 /**
  * What every part of one database shares: its adapter, its pool engine, and its release policy
@@ -23,6 +25,9 @@ export class DatabaseCore {
   readonly logger: Logger;
   /** What happens to a connection after a statement or when its holder lets go. */
   readonly policy: ReleasePolicy;
+  /** Which server each open connection reached, for evicting them all when that server turns read-only. */
+  readonly servers = new ServerConnections();
+  readonly #evictsReadOnly: boolean;
 
   constructor(config: ResolvedDatabaseConfig, adapter: Adapter<unknown>, engine: PoolEngine<unknown>, logger: Logger) {
     this.config = config;
@@ -30,6 +35,7 @@ export class DatabaseCore {
     this.engine = engine;
     this.logger = logger;
     this.policy = new ReleasePolicy(adapter, engine, logger, config.alias);
+    this.#evictsReadOnly = evictsReadOnlyServers(config.connection.targetSessionAttrs ?? 'any');
   }
 
   /** Called by the adapter (through the engine's factory) when an idle connection dies. */
@@ -101,9 +107,13 @@ export class DatabaseCore {
    */
   failure(conn: PooledConnection<unknown>, error: unknown): unknown {
     if (error instanceof UnipoolError) return error;
+    // Before the stack is taken below, so that its first line carries the hint added to the message.
+    const readOnlyServer = this.#evictsReadOnly && this.adapter.serverReadOnly?.(conn.raw, error) === true;
+    if (readOnlyServer) this.#evictReadOnlyServer(conn, error);
     // Drivers fail a statement from their socket reader, so their stack shows only driver frames.
     // Called right after the await, this one (with V8's async frames) leads back to the caller.
     if (error instanceof Error) Error.captureStackTrace(error);
+    if (readOnlyServer) return error;
     const broken = this.adapter.isBroken(conn.raw, error);
     if (broken) this.markBroken(conn.raw);
     if (this.adapter.isStatementTimeout?.(error) === true) return statementTimeout(this.config, broken, error);
@@ -115,6 +125,22 @@ export class DatabaseCore {
       `unipool: pool "${this.config.alias}": the connection broke while the statement ran (${what}); it was destroyed. The statement may or may not have run: retry only if it is idempotent.`,
       { cause: error },
     );
+  }
+
+  /**
+   * The server behind `conn` refused a write because it is read-only now — after a failover the old
+   * primary comes back as a standby, or is fenced with default_transaction_read_only. Every
+   * connection to it is marked broken (`conn` is destroyed when released, idle ones when next lent),
+   * so the next connect goes through the hosts again and finds the writable one. The caller still
+   * gets the driver's error, its code intact, with a sentence saying what happened: the write did
+   * not happen, and retrying it is safe.
+   */
+  #evictReadOnlyServer(conn: PooledConnection<unknown>, error: unknown): void {
+    const server = this.servers.serverOf(conn.raw);
+    for (const raw of this.servers.sameServer(conn.raw)) this.markBroken(raw);
+    if (error instanceof Error) {
+      error.message += ` (unipool: the server${server === undefined ? '' : ` ${server}`} is read-only now — a failover or a demoted primary; pool "${this.config.alias}" closes its connections to it and the next connection looks for a writable host. Nothing was written: retrying is safe.)`;
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Engine } from './adapter.js';
+import type { Engine, TargetSessionAttrs } from './adapter.js';
 import type { RunQuery, ServerFacts } from './server-probe.js';
 import type { TlsOptions, TlsSetting } from './tls-settings.js';
 
@@ -40,6 +40,13 @@ export interface EngineDescriptor {
    * string (pg, which needs strings for startup parameters), or read as JSON when it is JSON.
    */
   readonly urlValues: 'string' | 'json';
+  /**
+   * Several servers per database: `hosts`, and URLs listing them (`scheme://h1:p1,h2:p2/db`). The
+   * core tries them in order for each new connection; the adapter only ever connects to one.
+   */
+  readonly multiHost: boolean;
+  /** The `targetSessionAttrs` values the adapter can check (`['any']` when it cannot tell servers apart). */
+  readonly targetSessionAttrs: readonly TargetSessionAttrs[];
   /** `?host=` names a Unix socket directory when the URL itself has no host (libpq's rule). */
   readonly hostInUrlQuery: boolean;
   /**

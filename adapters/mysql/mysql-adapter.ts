@@ -11,6 +11,7 @@ import { applyInt64, longlongColumns } from './mysql-int64.js';
 import { checkMysqlValues } from './mysql-values.js';
 import { describeColumns, reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
+import { mysqlServerReadOnly, mysqlSessionAttributes } from './mysql-server-role.js';
 import { runExecute, runPing, runQuery, runReset, type ReplyHandler } from './run-mysql-command.js';
 import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
 import { streamRows } from './stream-mysql-rows.js';
@@ -138,7 +139,7 @@ function isIdle(conn: MysqlConnection): boolean {
 export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<MysqlConnection> {
   const loadDriver = options.loadDriver ?? createMysqlDriverLoader();
 
-  return Object.freeze<Adapter<MysqlConnection>>({
+  const adapter: Adapter<MysqlConnection> = Object.freeze<Adapter<MysqlConnection>>({
     engine: 'mysql',
     driverPackage: 'mysql2',
     capabilities: mysqlCapabilities,
@@ -154,6 +155,10 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
     },
 
     connectFailureKind: mysqlConnectFailureKind,
+
+    sessionAttributes: (conn) => mysqlSessionAttributes((sql) => adapter.query(conn, sql)),
+
+    serverReadOnly: (conn, error) => mysqlServerReadOnly(error, () => transactionStateOf(conn) === 'idle'),
 
     async close(conn) {
       const state = connectionState(conn);
@@ -265,6 +270,7 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
       })();
     },
   });
+  return adapter;
 }
 
 /** The MySQL/MariaDB adapter, on `mysql2` (loaded on first connect). */

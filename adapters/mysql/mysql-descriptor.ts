@@ -29,6 +29,8 @@ export const mysqlDescriptor: EngineDescriptor = Object.freeze({
   locationOptions: ['socketPath'],
   slashInUrlPath: false,
   urlValues: 'json',
+  multiHost: true,
+  targetSessionAttrs: Object.freeze(['any', 'read-write', 'read-only', 'primary', 'standby', 'prefer-standby'] as const),
   hostInUrlQuery: false,
   databaseDescription: 'the database name',
   singleConnectionDatabase: undefined,

@@ -1,4 +1,5 @@
 import type { Capabilities } from '../../src/adapter.js';
+import { oracleDescriptor } from './oracle-descriptor.js';
 
 /** What the Oracle adapter supports; the docs' capability matrix is generated from this. */
 export const oracleCapabilities: Capabilities = Object.freeze({
@@ -22,6 +23,9 @@ export const oracleCapabilities: Capabilities = Object.freeze({
   readReplicas: true,
   tlsModes: Object.freeze(['disable', 'verify-ca', 'verify-full'] as const),
   passwordFunction: true,
+  multiHost: oracleDescriptor.multiHost,
+  targetSessionAttrs: oracleDescriptor.targetSessionAttrs,
+  readOnlyEviction: 'none',
   notes: Object.freeze([
     'TLS (TCPS) through oracledb Thin: verify-full sets sslServerDNMatch (host name), verify-ca turns it off. Thin always checks the certificate chain, so require is refused; trust anchors and client certificates come from the system store or a PEM wallet (options.walletLocation / walletContent), not ssl.ca/cert/key.',
     'Not verified against an Oracle server in this project\'s CI: unit tests use a fake oracledb; integration tests run only when UNIPOOL_ORACLE_URL is set.',

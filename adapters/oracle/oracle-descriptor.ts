@@ -39,6 +39,8 @@ export const oracleDescriptor: EngineDescriptor = Object.freeze({
   locationOptions: ['connectString', 'connectionString'],
   slashInUrlPath: true,
   urlValues: 'json',
+  multiHost: false,
+  targetSessionAttrs: Object.freeze(['any'] as const),
   hostInUrlQuery: false,
   databaseDescription: 'the service name',
   singleConnectionDatabase: undefined,

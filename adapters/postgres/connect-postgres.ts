@@ -7,6 +7,7 @@ import { connectionState } from './postgres-connection-state.js';
 import type { PgClient, PgModule, PgTypeParsers } from './postgres-driver-types.js';
 import { int64TypeParsers } from './postgres-int64.js';
 import { pgSslOption } from './postgres-tls.js';
+import { watchServerRole } from './postgres-server-role.js';
 
 /** A registry with no parsers: values stay text (only for a pg module without `types`). */
 const NO_PARSERS: PgTypeParsers = { getTypeParser: () => (value: string) => value };
@@ -76,6 +77,8 @@ export async function connectPostgres(pg: PgModule, settings: ConnectionSettings
     // application's own options.types (or pg's registry) say.
     types: int64TypeParsers(int64, (settings.options.types as PgTypeParsers | undefined) ?? pg.types ?? NO_PARSERS),
   });
+  // Before connect(): the server reports in_hot_standby/default_transaction_read_only at startup.
+  watchServerRole(client);
   const state = connectionState(client);
   state.checkInt64 = int64 === 'number';
   let connected = false;

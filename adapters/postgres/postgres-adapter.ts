@@ -14,6 +14,7 @@ import { STALE_IN_TRANSACTION_HINT, type PgStatementCache } from './postgres-sta
 import { dropsAllPreparedStatements, sessionStateOfAll } from './postgres-session-state.js';
 import { taggedQueryClass, type TaggedQuery } from './postgres-tagged-query.js';
 import { quoteIdentifier } from './quote-postgres-identifier.js';
+import { postgresServerReadOnly, postgresSessionAttributes } from './postgres-server-role.js';
 import { streamRows } from './postgres-stream.js';
 
 /** A PostgreSQL connection as unipool holds it: the plain `pg.Client` (typed structurally). */
@@ -267,6 +268,10 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   },
 
   connectFailureKind: postgresConnectFailureKind,
+
+  sessionAttributes: (conn) => postgresSessionAttributes(conn, (sql) => postgresAdapter.query(conn, sql)),
+
+  serverReadOnly: (conn, error) => postgresServerReadOnly(conn, error, () => transactionStateOf(conn) === 'idle'),
 
   async close(conn) {
     await conn.end();

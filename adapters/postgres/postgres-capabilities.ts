@@ -1,4 +1,5 @@
 import type { Capabilities } from '../../src/adapter.js';
+import { postgresDescriptor } from './postgres-descriptor.js';
 
 /** What the PostgreSQL adapter supports; the docs' capability matrix is generated from this. */
 export const postgresCapabilities: Capabilities = Object.freeze({
@@ -22,6 +23,9 @@ export const postgresCapabilities: Capabilities = Object.freeze({
   readReplicas: true,
   tlsModes: Object.freeze(['disable', 'require', 'verify-ca', 'verify-full'] as const),
   passwordFunction: true,
+  multiHost: postgresDescriptor.multiHost,
+  targetSessionAttrs: postgresDescriptor.targetSessionAttrs,
+  readOnlyEviction: 'SQLSTATE 25006 when the server reports in_hot_standby or default_transaction_read_only on (ParameterStatus, PostgreSQL ≥ 14), or outside a transaction on older servers',
   notes: Object.freeze([
     'TLS modes follow libpq: require encrypts without checking the certificate, verify-ca checks the chain (ssl.ca or the system CAs), verify-full also the host name (an IP host is matched against the certificate\'s IP entries). prefer and allow are refused: pg cannot fall back to plain text.',
     'PostgreSQL accepts READ UNCOMMITTED but runs it as READ COMMITTED.',

@@ -23,6 +23,8 @@ export const postgresDescriptor: EngineDescriptor = Object.freeze({
   locationOptions: [],
   slashInUrlPath: false,
   urlValues: 'string',
+  multiHost: true,
+  targetSessionAttrs: Object.freeze(['any', 'read-write', 'read-only', 'primary', 'standby', 'prefer-standby'] as const),
   hostInUrlQuery: true,
   databaseDescription: 'the database name',
   singleConnectionDatabase: undefined,

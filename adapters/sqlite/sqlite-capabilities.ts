@@ -1,4 +1,5 @@
 import type { Capabilities } from '../../src/adapter.js';
+import { sqliteDescriptor } from './sqlite-descriptor.js';
 
 /** What the SQLite adapter supports; the docs' capability matrix is generated from this. */
 export const sqliteCapabilities: Capabilities = Object.freeze({
@@ -22,6 +23,9 @@ export const sqliteCapabilities: Capabilities = Object.freeze({
   readReplicas: false,
   tlsModes: Object.freeze([] as const),
   passwordFunction: false,
+  multiHost: sqliteDescriptor.multiHost,
+  targetSessionAttrs: sqliteDescriptor.targetSessionAttrs,
+  readOnlyEviction: 'none',
   notes: Object.freeze([
     'File databases run in WAL mode with a 5 s busy timeout; writers in one process queue for each other asynchronously before writing, so a transaction awaiting between statements never stalls the event loop.',
     'atomic() uses BEGIN IMMEDIATE; atomic({ readOnly: true }) uses BEGIN DEFERRED with PRAGMA query_only.',

@@ -15,6 +15,8 @@ export const sqliteDescriptor: EngineDescriptor = Object.freeze({
   locationOptions: [],
   slashInUrlPath: true,
   urlValues: 'json',
+  multiHost: false,
+  targetSessionAttrs: Object.freeze(['any'] as const),
   hostInUrlQuery: false,
   databaseDescription: `a file path or "${MEMORY_DATABASE}"`,
   singleConnectionDatabase: Object.freeze({ name: MEMORY_DATABASE, description: 'an in-memory SQLite database' }),

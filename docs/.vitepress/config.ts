@@ -65,6 +65,7 @@ const userSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Read replicas', link: '/how-to/read-replicas' },
       { text: 'Connect over TLS', link: '/how-to/tls' },
       { text: 'Rotate passwords and IAM tokens', link: '/how-to/rotating-credentials' },
+      { text: 'Survive a failover', link: '/how-to/failover' },
       { text: 'Debug pool exhaustion and leaks', link: '/how-to/debug-pool-exhaustion' },
       { text: 'Monitor pools', link: '/how-to/monitor-pools' },
     ],

@@ -62,12 +62,18 @@ const CONNECTION_COLUMNS: readonly Column[] = [
   { key: 'passwordFunction', title: 'Password function', explain: '`password: () => string | Promise<string>`, called for every new connection; see [rotating credentials](../how-to/rotating-credentials.md)', render: (c) => yesNo(c.passwordFunction) },
 ];
 
+const TOPOLOGY_COLUMNS: readonly Column[] = [
+  { key: 'multiHost', title: 'Several hosts', explain: '`hosts` / multi-host URLs, tried in order for each new connection', render: (c) => yesNo(c.multiHost) },
+  { key: 'targetSessionAttrs', title: '`targetSessionAttrs`', explain: 'the values the engine can check on a fresh connection', render: (c) => (c.targetSessionAttrs.length >= 6 ? 'all six' : c.targetSessionAttrs.map((v) => code(v)).join(', ')) },
+];
+
 const DETAILS: readonly { key: keyof Capabilities; title: string }[] = [
   { key: 'transactionStateSource', title: 'Transaction state read from' },
   { key: 'streamSource', title: '`stream()` implemented with' },
   { key: 'sessionReset', title: 'Session reset before reuse' },
   { key: 'sessionStateDetection', title: 'Session-state changes detected by' },
   { key: 'statementTimeout', title: '`statementTimeoutMs` enforced by' },
+  { key: 'readOnlyEviction', title: 'Read-only server detected (connections evicted) by' },
 ];
 
 function engineCell(entry: EngineCapabilities): string {
@@ -82,7 +88,7 @@ function engineCell(entry: EngineCapabilities): string {
 export function renderEngineCapabilities(entry: EngineCapabilities): string {
   if (entry.capabilities === undefined) return `::: info Not generated yet\nThe adapter could not be loaded when this page was generated (${entry.missing ?? 'not found'}).\n:::`;
   const c = entry.capabilities;
-  const rows = [...TRANSACTION_COLUMNS, ...QUERY_COLUMNS, ...CONNECTION_COLUMNS].map((col) => [`**${col.title}** — ${col.explain}`, col.render(c)]);
+  const rows = [...TRANSACTION_COLUMNS, ...QUERY_COLUMNS, ...CONNECTION_COLUMNS, ...TOPOLOGY_COLUMNS].map((col) => [`**${col.title}** — ${col.explain}`, col.render(c)]);
   const details = DETAILS.map((d) => [`**${d.title}**`, text(String(c[d.key]))]);
   return page([
     table(['Capability', ENGINE_TITLES[entry.engine]], [...rows, ...details]),
@@ -124,6 +130,9 @@ export function renderCapabilities(entries: readonly EngineCapabilities[]): stri
     matrix(QUERY_COLUMNS),
     '## Security',
     matrix(CONNECTION_COLUMNS),
+    '## Several hosts and failover',
+    'See [Survive a failover](../how-to/failover.md).',
+    matrix(TOPOLOGY_COLUMNS),
     missing.length > 0 && `::: info Not generated yet\nThe adapter for ${missing.map((m) => `${code(m.engine)} (${m.missing ?? 'not found'})`).join(', ')} could not be loaded when this page was generated.\n:::`,
     present.length > 0 && '## How each engine is handled',
     ...notes,

@@ -1,4 +1,4 @@
-import type { ConnectionSettings, Int64Mode } from '../adapter.js';
+import type { ConnectionSettings, HostAddress, Int64Mode, TargetSessionAttrs } from '../adapter.js';
 import type { TlsSetting } from '../tls-settings.js';
 import { deepFreeze } from './deep-freeze.js';
 
@@ -6,6 +6,8 @@ import { deepFreeze } from './deep-freeze.js';
 export interface ConnectionFields {
   host?: string | undefined;
   port?: number | undefined;
+  hosts?: readonly HostAddress[] | undefined;
+  targetSessionAttrs?: TargetSessionAttrs | undefined;
   database?: string | undefined;
   user?: string | undefined;
   password?: string | undefined;
@@ -25,7 +27,7 @@ export interface ConnectionFields {
  */
 export function createConnectionSettings(fields: ConnectionFields): ConnectionSettings {
   const settings: Record<string, unknown> = {};
-  for (const key of ['host', 'port', 'database', 'user', 'ssl', 'int64'] as const) {
+  for (const key of ['host', 'port', 'hosts', 'targetSessionAttrs', 'database', 'user', 'ssl', 'int64'] as const) {
     if (fields[key] !== undefined) settings[key] = fields[key];
   }
   settings['options'] = fields.options;

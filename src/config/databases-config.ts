@@ -33,6 +33,16 @@ export interface DatabaseConfig {
    */
   port?: number;
   /**
+   * Several servers of one database (a primary and its standbys, or a cluster's nodes), tried in order for every new connection, as libpq does: the first one that accepts the connection and matches `targetSessionAttrs` is used. Instead of `host`/`port` (a URL lists them as `postgres://h1:5432,h2:5433/app`). Host names are resolved again on every connect. postgres and mysql; not used by sqlite; for oracle list the addresses in `options.connectString` (an ADDRESS_LIST).
+   *
+   * @minItems 1
+   */
+  hosts?: [HostConfig, ...HostConfig[]];
+  /**
+   * Which server a new connection must reach, with libpq's meanings: "any" (the first that answers), "read-write" (accepts writes), "read-only" (does not), "primary" (not a standby), "standby" (a hot standby), "prefer-standby" (a standby if any host is one, else any). Also read from a URL as `target_session_attrs=`. MySQL/MariaDB: read-only means `@@read_only`/`@@innodb_read_only` is on, and a standby is a read-only server. Oracle: only "any".
+   */
+  targetSessionAttrs?: 'any' | 'read-write' | 'read-only' | 'primary' | 'standby' | 'prefer-standby';
+  /**
    * Database name (Oracle: the service name). For sqlite: the file path (relative to the working directory) or ":memory:".
    */
   database?: string;
@@ -78,6 +88,19 @@ export interface DatabaseConfig {
    * Read replicas of this database: `db.replica.query()`, `db.replica.stream()` and `db.replica.atomic()` run on one of them (round-robin over the healthy ones), and on this database when none is healthy. Each entry gives where the replica is (`url`, or `host` and `port`); everything else — user, password, database, ssl, options and pool — is inherited from this database unless the entry sets it. Each replica has its own pool. Not available on sqlite (a file database has no replicas).
    */
   replicas?: ReplicaConfig[];
+}
+/**
+ * One server of the database: its host and, unless it is the engine's default, its port.
+ */
+export interface HostConfig {
+  /**
+   * Server host name or IP address.
+   */
+  host: string;
+  /**
+   * Server port. Default: the engine's (5432 postgres, 3306 mysql).
+   */
+  port?: number;
 }
 /**
  * The backend-agnostic pool options. Durations are in milliseconds and end in `Ms`.

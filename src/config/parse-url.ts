@@ -8,6 +8,10 @@ import { readUrlQuery } from './url-query.js';
 export interface ParsedUrl {
   readonly host?: string;
   readonly port?: number;
+  /** Every host of a multi-host URL (`h1:5432,h2:5433`), the first one included; absent for one host. */
+  readonly hosts?: readonly { readonly host: string; readonly port?: number }[];
+  /** `?target_session_attrs=` as written (checked by the caller). */
+  readonly targetSessionAttrs?: string;
   /** Database name, service name or file path (as the engine's descriptor reads it). */
   readonly database?: string;
   readonly user?: string;
@@ -47,9 +51,20 @@ export function parseDatabaseUrl(url: string, engine: Engine): UrlParseResult {
 }
 
 function parseNetworkUrl(url: string, engine: EngineDescriptor, shown: string, example: string): UrlParseResult {
+  const hostList = splitHostList(url);
+  if (hostList !== undefined && !engine.multiHost) {
+    return fail(`lists several hosts (${hostList.hosts.join(', ')}) — engine "${engine.engine}" connects to one host per URL${engine.locationOptions.length > 0 ? `; list the addresses in "options.${engine.locationOptions[0] ?? ''}" instead` : ''}`);
+  }
+  const extraHosts: { host: string; port?: number }[] = [];
+  for (const entry of hostList?.hosts.slice(1) ?? []) {
+    const extra = parseHostEntry(entry);
+    if (extra === undefined) return fail(`has an invalid host "${entry}" in its host list — expected ${engine.urlSchemes[0] ?? engine.engine}://user@host1:port1,host2:port2/database`);
+    extraHosts.push(extra);
+  }
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    // WHATWG URL knows one host per URL: the first host stands in for the list, the rest is read above.
+    parsed = new URL(hostList === undefined ? url : hostList.withFirstHostOnly);
   } catch {
     // The usual cause with credentials: a "#", "/", "?" or "%" in the password cuts the URL short.
     const encode = url.includes('@') ? ' (percent-encode special characters in the user name and password, e.g. "#" as %23)' : '';
@@ -80,11 +95,14 @@ function parseNetworkUrl(url: string, engine: EngineDescriptor, shown: string, e
   const host = hostname ?? query.host;
   if (host === undefined) problems.push(`has no host, got ${shown} — expected ${example}`);
   if (problems.length > 0) return { ok: false, problems };
+  const hosts = extraHosts.length === 0 || host === undefined ? undefined : [{ host, ...(port === undefined ? {} : { port }) }, ...extraHosts];
   return {
     ok: true,
     url: {
       host,
       ...(port === undefined ? {} : { port }),
+      ...(hosts === undefined ? {} : { hosts }),
+      ...(query.targetSessionAttrs === undefined ? {} : { targetSessionAttrs: query.targetSessionAttrs }),
       ...(database === undefined ? {} : { database }),
       ...(user === undefined ? {} : { user }),
       ...(password === undefined ? {} : { password }),
@@ -92,6 +110,45 @@ function parseNetworkUrl(url: string, engine: EngineDescriptor, shown: string, e
       options: query.options,
     },
   };
+}
+
+/**
+ * The host list of a URL that names several hosts (`scheme://user@h1:5432,h2:5433/db`), and the URL
+ * with only the first of them; undefined for a URL with one host. The authority ends at the first
+ * "/", "?" or "#" after "://", and the host list starts after its last "@" (a password may hold one).
+ */
+function splitHostList(url: string): { readonly hosts: readonly string[]; readonly withFirstHostOnly: string } | undefined {
+  const start = url.indexOf('://') + 3;
+  const rest = url.slice(start);
+  const end = rest.search(/[/?#]/);
+  const authority = end < 0 ? rest : rest.slice(0, end);
+  const at = authority.lastIndexOf('@');
+  const list = authority.slice(at + 1);
+  if (!list.includes(',')) return undefined;
+  const hosts = list.split(',');
+  const listStart = start + at + 1;
+  return { hosts, withFirstHostOnly: url.slice(0, listStart) + (hosts[0] ?? '') + url.slice(listStart + list.length) };
+}
+
+/** One `host[:port]` of a host list (IPv6 in brackets), read as WHATWG URL reads a URL's host; undefined when it is not one. */
+function parseHostEntry(entry: string): { host: string; port?: number } | undefined {
+  if (entry === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(`unipool://${entry}`);
+  } catch {
+    return undefined;
+  }
+  if (parsed.username !== '' || parsed.pathname !== '' || parsed.search !== '' || parsed.hostname === '') return undefined;
+  const port = parsed.port === '' ? undefined : Number(parsed.port);
+  if (port === 0) return undefined;
+  let host: string;
+  try {
+    host = decodeURIComponent(parsed.hostname.replace(/^\[(.*)\]$/, '$1'));
+  } catch {
+    return undefined;
+  }
+  return port === undefined ? { host } : { host, port };
 }
 
 /** A file database's URL: `scheme:path?query`, the path read by the descriptor. */

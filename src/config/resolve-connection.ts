@@ -1,4 +1,4 @@
-import type { ConnectionSettings, Engine } from '../adapter.js';
+import type { ConnectionSettings, Engine, HostAddress, TargetSessionAttrs } from '../adapter.js';
 import type { SingleConnectionDatabase } from '../engine-descriptor.js';
 import type { ConfigIssue } from '../errors.js';
 import { configPath } from './config-path.js';
@@ -9,6 +9,7 @@ import { OPTION_SYNONYMS } from './option-synonyms.js';
 import { parseDatabaseUrl, type ParsedUrl } from './parse-url.js';
 import { resolveTls } from './resolve-tls.js';
 import { schemaFacts } from './schema-facts.js';
+import { TARGET_SESSION_ATTRS } from '../topology/target-session-attrs.js';
 
 /** Where a database connects, or why it cannot be worked out. */
 export interface ConnectionResolution {
@@ -19,8 +20,8 @@ export interface ConnectionResolution {
   readonly issues: readonly ConfigIssue[];
 }
 
-const URL_EXCLUSIVE = ['host', 'port', 'database', 'user'] as const;
-const NOT_FOR_FILE_DATABASES = ['host', 'port', 'user', 'password', 'ssl'] as const;
+const URL_EXCLUSIVE = ['host', 'port', 'hosts', 'database', 'user'] as const;
+const NOT_FOR_FILE_DATABASES = ['host', 'port', 'hosts', 'targetSessionAttrs', 'user', 'password', 'ssl'] as const;
 const ENV_HINT = 'must be a string, got undefined — is the environment variable set?';
 
 /**
@@ -61,8 +62,13 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
     }
   } else if (descriptor.file) {
     if (!has('database')) reportMissing(missingLocation(db, ['url', 'database'], `needs a "database" (${descriptor.databaseDescription}) or a "url"`));
-  } else if (has('host')) {
-    for (const key of locationOptions) report(['options', key], 'cannot be combined with "host" — use one');
+  } else if (has('host') || has('hosts')) {
+    const located = has('hosts') ? 'hosts' : 'host';
+    for (const key of locationOptions) report(['options', key], `cannot be combined with "${located}" — use one`);
+    if (has('hosts')) {
+      for (const key of ['host', 'port']) if (has(key)) report([key], 'cannot be combined with "hosts" — list every server in "hosts" (each { host, port }), or use "host" and "port" for one server');
+      if (!descriptor.multiHost) report(['hosts'], `is not supported by ${engine}, which connects to one address${descriptor.locationOptions.length > 0 ? ` — list the addresses in "options.${descriptor.locationOptions[0] ?? ''}"` : ''}`);
+    }
   } else if (locationOptions.length === 0) {
     const alternatives = descriptor.locationOptions.length > 0 ? ` (or "options.${descriptor.locationOptions[0] ?? ''}")` : '';
     reportMissing(missingLocation(db, ['url', 'host'], `needs a "url" or a "host"${alternatives}`));
@@ -76,10 +82,15 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
     }
   }
 
+  const targetSessionAttrs = resolveTargetSessionAttrs(engine, db, fromUrl, report);
+
   const database = fromUrl === undefined ? text('database') : fromUrl.database;
   const refused = database === undefined ? undefined : descriptor.refusedDatabase(database);
   if (refused !== undefined) report([fromUrl === undefined ? 'database' : 'url'], refused);
-  const tls = descriptor.file ? undefined : resolveTls(fromUrl?.ssl ?? db['ssl'], descriptor, fromUrl?.host ?? text('host'));
+  // What TLS can check depends on the host (mysql2 cannot verify a name against an IP address): every listed host is asked.
+  const hostNames = hostList(fromUrl, db['hosts'], descriptor.defaultPort)?.map((address) => address.host) ?? [fromUrl?.host ?? text('host')];
+  const tlsValue = fromUrl?.ssl ?? db['ssl'];
+  const tls = descriptor.file ? undefined : hostNames.map((host) => resolveTls(tlsValue, descriptor, host)).find((resolved) => 'problems' in resolved) ?? resolveTls(tlsValue, descriptor, hostNames[0]);
   if (tls !== undefined && 'problems' in tls) {
     for (const { key, message } of tls.problems) report(fromUrl?.ssl === undefined ? ['ssl', ...(key === undefined ? [] : [key])] : ['url'], fromUrl?.ssl === undefined ? message : `${fromUrl.sslParameter ?? 'ssl'}: ${message}`);
   }
@@ -97,8 +108,9 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
     descriptor.file
       ? { database, options: mergedOptions, int64 }
       : {
-          host: fromUrl?.host ?? text('host'),
-          port: fromUrl?.port ?? (typeof db['port'] === 'number' ? db['port'] : descriptor.defaultPort),
+          ...firstHost(fromUrl, db, descriptor.defaultPort),
+          hosts: hostList(fromUrl, db['hosts'], descriptor.defaultPort),
+          targetSessionAttrs,
           database,
           user: fromUrl?.user ?? text('user'),
           password: fromUrl?.password ?? text('password'),
@@ -109,6 +121,52 @@ export function resolveConnection(alias: string, engine: Engine, db: Readonly<Re
         },
   );
   return { settings, memory, issues };
+}
+
+/** `host`/`port` of the settings: the URL's, the first of `hosts`, or the discrete fields. */
+function firstHost(fromUrl: ParsedUrl | undefined, db: Readonly<Record<string, unknown>>, defaultPort: number | undefined): { host: string | undefined; port: number | undefined } {
+  const first = Array.isArray(db['hosts']) && isRecord(db['hosts'][0]) ? db['hosts'][0] : undefined;
+  const host = fromUrl?.host ?? (typeof first?.['host'] === 'string' ? first['host'] : typeof db['host'] === 'string' ? db['host'] : undefined);
+  const port = fromUrl?.port ?? (typeof first?.['port'] === 'number' ? first['port'] : typeof db['port'] === 'number' && first === undefined ? db['port'] : defaultPort);
+  return { host, port };
+}
+
+/** Every host (ports filled in) when the database lists several (a `hosts` array, a multi-host URL); otherwise undefined. */
+function hostList(fromUrl: ParsedUrl | undefined, hosts: unknown, defaultPort: number | undefined): HostAddress[] | undefined {
+  const listed = fromUrl?.hosts ?? (Array.isArray(hosts) ? hosts.filter(isRecord) : undefined);
+  if (listed === undefined) return undefined;
+  const port = (value: unknown): number => (typeof value === 'number' ? value : (defaultPort ?? 0));
+  return listed.map((entry) => ({ host: String(entry['host']), port: port(entry['port']) }));
+}
+
+/**
+ * `targetSessionAttrs` from the option or the URL's `target_session_attrs=` (not both), checked
+ * against what the engine can tell about a server. The option's value is already checked by the
+ * schema; the URL's is checked here, with the same "did you mean".
+ */
+function resolveTargetSessionAttrs(engine: Engine, db: Readonly<Record<string, unknown>>, fromUrl: ParsedUrl | undefined, report: (path: readonly string[], message: string) => void): TargetSessionAttrs | undefined {
+  const option = db['targetSessionAttrs'];
+  const fromOption = typeof option === 'string' && (TARGET_SESSION_ATTRS as readonly string[]).includes(option) ? (option as TargetSessionAttrs) : undefined;
+  const written = fromUrl?.targetSessionAttrs;
+  if (written !== undefined && option !== undefined) {
+    report(['targetSessionAttrs'], 'cannot be combined with "target_session_attrs" in the URL — set it in one place');
+    return undefined;
+  }
+  let value = fromOption;
+  if (written !== undefined) {
+    if (!(TARGET_SESSION_ATTRS as readonly string[]).includes(written)) {
+      const suggestion = didYouMean(written, TARGET_SESSION_ATTRS);
+      report(['url'], `target_session_attrs=${written} is not supported — use one of ${TARGET_SESSION_ATTRS.join(', ')}${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);
+      return undefined;
+    }
+    value = written as TargetSessionAttrs;
+  }
+  const supported = descriptors[engine].targetSessionAttrs;
+  if (value !== undefined && !supported.includes(value)) {
+    report([written === undefined ? 'targetSessionAttrs' : 'url'], `"${value}" is not supported by ${engine}, which cannot tell a primary from a standby before use — use ${supported.map((v) => `"${v}"`).join(' or ')}`);
+    return undefined;
+  }
+  return value;
 }
 
 /**

@@ -8,6 +8,8 @@ export interface UrlQuery {
   readonly sslParameter?: string;
   /** PostgreSQL's `?host=` (a Unix socket directory) when the URL itself has no host. */
   readonly host?: string;
+  /** libpq's `?target_session_attrs=`, unchecked (resolve-connection checks it like the option). */
+  readonly targetSessionAttrs?: string;
   /** Every other parameter, passed to the driver as an option. */
   readonly options: Record<string, unknown>;
   /** What is wrong, as messages about the `url` option. */
@@ -16,6 +18,8 @@ export interface UrlQuery {
 
 const VERIFY_FULL = Object.freeze({ mode: 'verify-full' });
 const DISABLE = Object.freeze({ mode: 'disable' });
+/** libpq's name for `targetSessionAttrs`; the same parameter is read for every engine that has several hosts. */
+const TARGET_SESSION_ATTRS_PARAMETER = 'target_session_attrs';
 const IN_URL_ITSELF = new Set(['user', 'username', 'password', 'host', 'port', 'database', 'dbname']);
 /**
  * Reads a connection URL's query the way each engine's own URL parser does (the engine's descriptor
@@ -29,6 +33,7 @@ export function readUrlQuery(engine: EngineDescriptor, entries: readonly (readon
   let ssl: UrlQuery['ssl'];
   let sslParameter: string | undefined;
   let host: string | undefined;
+  let targetSessionAttrs: string | undefined;
   const seen = new Set<string>();
   const setSsl = (parameter: string, value: UrlQuery['ssl']): void => {
     if (sslParameter !== undefined) problems.push(`sets TLS twice ("${sslParameter}" and "${parameter}") — keep one`);
@@ -44,6 +49,10 @@ export function readUrlQuery(engine: EngineDescriptor, entries: readonly (readon
     seen.add(key);
     if (engine.hostInUrlQuery && key === 'host' && !urlHasHost && value !== '') {
       host = value;
+      continue;
+    }
+    if (key === TARGET_SESSION_ATTRS_PARAMETER && !engine.file) {
+      targetSessionAttrs = value;
       continue;
     }
     if (IN_URL_ITSELF.has(key)) {
@@ -70,7 +79,13 @@ export function readUrlQuery(engine: EngineDescriptor, entries: readonly (readon
       defineOption(options, key, engine.urlValues === 'string' ? value : parseJson(value));
     }
   }
-  return { ...(ssl === undefined ? {} : { ssl, sslParameter }), ...(host === undefined ? {} : { host }), options, problems };
+  return {
+    ...(ssl === undefined ? {} : { ssl, sslParameter }),
+    ...(host === undefined ? {} : { host }),
+    ...(targetSessionAttrs === undefined ? {} : { targetSessionAttrs }),
+    options,
+    problems,
+  };
 }
 
 function parseJson(value: string): unknown {

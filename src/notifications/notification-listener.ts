@@ -1,9 +1,9 @@
-import { connectWithCurrentPassword } from '../connect-with-password.js';
 import type { NotificationSupport } from '../adapter.js';
 import { describeValue } from '../config/describe-value.js';
 import type { DatabaseCore } from '../database-core.js';
 import { PoolClosedError, UnipoolError } from '../errors.js';
 import { backoffDelayMs } from '../pool/backoff.js';
+import { connectToHosts } from '../topology/connect-to-hosts.js';
 
 /** Options of `db.listen()`. */
 export interface ListenOptions {
@@ -143,10 +143,14 @@ export class NotificationListener<C = unknown> {
   async #open(): Promise<C> {
     const core = this.#core;
     const opened: { conn?: C } = {};
-    const conn = (await connectWithCurrentPassword(core.adapter, core.config.connection, {
-      timeoutMs: core.config.pool.connectTimeoutMs,
-      onBroken: () => this.#dropped(opened.conn),
-    })) as C;
+    // Through the host list like the pool's connections: LISTEN needs the same kind of server
+    // (a standby refuses it), and after a failover the reconnect must find the new one.
+    const conn = (
+      await connectToHosts(core.adapter, core.config.connection, {
+        timeoutMs: core.config.pool.connectTimeoutMs,
+        onBroken: () => this.#dropped(opened.conn),
+      })
+    ).raw as C;
     opened.conn = conn;
     if (this.#closed || this.#channels.size === 0) {
       // close() or the last unlisten came first: nobody wants this connection.

@@ -58,11 +58,15 @@ export function queueFullError(alias: string, maxWaiting: number, counts: PoolCo
   );
 }
 
-/** `UNIPOOL_CONNECT_TIMEOUT`: one `factory.create()` did not settle within `connectTimeoutMs`. */
-export function connectTimeoutError(alias: string, connectTimeoutMs: number): UnipoolError {
+/**
+ * `UNIPOOL_CONNECT_TIMEOUT`: one `factory.create()` did not settle within `connectTimeoutMs` — or,
+ * when a create tries several hosts, within the `createTimeoutMs` the factory gives for all of them.
+ */
+export function connectTimeoutError(alias: string, connectTimeoutMs: number, createTimeoutMs = connectTimeoutMs): UnipoolError {
+  const bound = createTimeoutMs === connectTimeoutMs ? `connectTimeoutMs (${connectTimeoutMs} ms)` : `${createTimeoutMs} ms (connectTimeoutMs ${connectTimeoutMs} ms for each host and check)`;
   return new UnipoolError(
     'UNIPOOL_CONNECT_TIMEOUT',
-    `unipool: opening a connection for pool "${alias}" took longer than connectTimeoutMs (${connectTimeoutMs} ms); ` +
+    `unipool: opening a connection for pool "${alias}" took longer than ${bound}; ` +
       'check that the server is reachable, or raise pool.connectTimeoutMs.',
   );
 }

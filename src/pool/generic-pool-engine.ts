@@ -101,12 +101,13 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
       this.#observer.leaked(record, heldMs, stack);
     });
     this.#retirement = new Retirement(options.pool, random);
+    const createTimeoutMs = options.factory.createTimeoutMs ?? options.pool.connectTimeoutMs;
     this.#connector = new Connector<C>({
       factory: options.factory,
-      connectTimeoutMs: options.pool.connectTimeoutMs,
+      connectTimeoutMs: createTimeoutMs,
       now: this.#now,
       random,
-      timeoutError: () => connectTimeoutError(options.alias, options.pool.connectTimeoutMs),
+      timeoutError: () => connectTimeoutError(options.alias, options.pool.connectTimeoutMs, createTimeoutMs),
       closedError: () => new PoolClosedError(options.alias),
     });
     this.#inner = new InnerPool<PooledConnection<C>>(

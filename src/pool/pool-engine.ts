@@ -18,6 +18,11 @@ export interface ConnectionFactory<C> {
    * database…): every waiting caller is then answered at once. Absent: every failure is transient.
    */
   isPermanentFailure?(error: unknown): boolean;
+  /**
+   * Longest one `create()` may take, when it is more than one connect (several hosts tried in turn,
+   * each within `connectTimeoutMs`). Absent: `connectTimeoutMs`.
+   */
+  readonly createTimeoutMs?: number;
 }
 
 /** Optional observers of pool activity; every method is a no-op when absent, and may never throw into the pool. */

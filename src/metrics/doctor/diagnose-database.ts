@@ -1,4 +1,3 @@
-import { connectWithCurrentPassword } from '../../connect-with-password.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Adapter, Capabilities, ConnectionSettings } from '../../adapter.js';
@@ -7,6 +6,7 @@ import { descriptors } from '../../engine-descriptors.js';
 import type { PoolRole } from '../pool-stats.js';
 import { checkLimit, sizePool, WARNING_SHARE, type LimitCheck, type SizingAdvice, type Verdict } from './pool-sizing.js';
 import { probeServer, type ServerFacts } from './server-facts.js';
+import { connectToHosts } from '../../topology/connect-to-hosts.js';
 
 /** Pings timed per database; the median is reported, so one slow first round trip does not skew it. */
 export const PING_SAMPLES = 5;
@@ -75,7 +75,8 @@ export async function diagnoseDatabase(config: ResolvedDatabaseConfig, adapter: 
   }
   let conn: unknown;
   try {
-    conn = await connectWithCurrentPassword(adapter, settings, { timeoutMs: config.pool.connectTimeoutMs, onBroken: () => undefined });
+    // The host the pool would use (several hosts, targetSessionAttrs), not just the first listed.
+    conn = (await connectToHosts(adapter, settings, { timeoutMs: config.pool.connectTimeoutMs, onBroken: () => undefined })).raw;
   } catch (error) {
     return failed(false, error, `Fix the connection first: ${hintFor(config)}`);
   }

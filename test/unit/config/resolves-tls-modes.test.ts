@@ -82,6 +82,10 @@ describe('ssl: libpq modes on every server engine', () => {
     expect(issuesOf({ engine: 'mysql', url: 'mysql://u@[::1]/app?ssl-mode=VERIFY_IDENTITY' }).map((issue) => issue.path)).to.deep.equal(['databases.default.url']);
     expect(issuesOf({ engine: 'mysql', host: 'db.example.com', ssl: true })).to.deep.equal([]);
     expect(issuesOf({ engine: 'postgres', host: '10.0.0.7', ssl: true })).to.deep.equal([]);
+    // Every host of a multi-host database is checked, not just the first.
+    expect(issuesOf({ engine: 'mysql', hosts: [{ host: 'db1.example.com' }, { host: '10.0.0.8' }], ssl: { mode: 'verify-full' } }).map((issue) => issue.path)).to.deep.equal(['databases.default.ssl']);
+    expect(issuesOf({ engine: 'mysql', url: 'mysql://u@db1.example.com,10.0.0.8/app', ssl: { mode: 'verify-full' } }).map((issue) => issue.path)).to.deep.equal(['databases.default.ssl']);
+    expect(issuesOf({ engine: 'mysql', hosts: [{ host: 'db1.example.com' }, { host: 'db2.example.com' }], ssl: { mode: 'verify-full' } })).to.deep.equal([]);
   });
 
   it('checks a mode given as JSON in a URL (?ssl={…}) like one in the config', () => {

@@ -35,6 +35,9 @@ const capabilities: Capabilities = {
   readReplicas: true,
   tlsModes: ['disable', 'verify-full'],
   passwordFunction: true,
+  multiHost: true,
+  targetSessionAttrs: ['any', 'read-write'],
+  readOnlyEviction: 'code 1',
   notes: ['Uses <angle> brackets | and a pipe.'],
 };
 
@@ -117,6 +120,7 @@ describe('docs: reference page generators', () => {
     const matrices = md.split('\n## ').filter((section) => section.includes('| Engine |'));
     expect(matrices, 'three matrices: transactions, queries and connections, security').to.have.length(3);
     expect(md).to.include('`disable`, `verify-full`');
+    expect(matrices, 'three matrices: transactions, queries and connections, several hosts').to.have.length(3);
     for (const matrix of matrices) {
       const rows = matrix.split('\n').filter((l) => l.startsWith('| **'));
       expect(rows.map((r) => /\(`(\w+)`\)/.exec(r)?.[1])).to.deep.equal(['postgres', 'oracle', 'mysql']);
@@ -125,6 +129,8 @@ describe('docs: reference page generators', () => {
     }
     expect(md).to.include('- Uses &lt;angle&gt; brackets | and a pipe.');
     expect(md).to.include('`mysql` (not written)');
+    expect(md).to.include('| **Read-only server detected (connections evicted) by** | code 1 |');
+    expect(md).to.match(/\| \*\*PostgreSQL\*\* \(`postgres`\) \| yes \| `any`, `read-write` \|/);
   });
 
   it('write one anchored section per error code, with its cause and a fix', () => {
