@@ -141,6 +141,7 @@ function openDatabase(config: ResolvedDatabaseConfig, logger: Logger): Database 
           timeoutMs: config.pool.connectTimeoutMs,
           onBroken: () => core.markBroken(opened.raw),
           ...(config.statementCacheSize === undefined ? {} : { statementCacheSize: config.statementCacheSize }),
+          pipeline: config.pipeline,
         });
         return opened.raw;
       },

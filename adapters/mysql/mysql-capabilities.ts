@@ -19,6 +19,7 @@ export const mysqlCapabilities: Capabilities = Object.freeze({
   maxIdentifierLength: 64,
   concurrentConnections: true,
   manualTransactions: true,
+  pipelining: false,
   notes: Object.freeze([
     'Not detected as session state (the server does not report them): GET_LOCK() named locks, LOCK TABLES, SET TRANSACTION (next transaction only), and user variables assigned inside an expression (SELECT @v := 1, SELECT … INTO @v, DO @v := 1). Use session() for those.',
     'Breaking out of stream() early makes the connection unusable: MySQL cannot stop a result half-way, so the connection is closed and replaced.',

@@ -18,6 +18,7 @@ export const oracleCapabilities: Capabilities = Object.freeze({
   maxIdentifierLength: 128,
   concurrentConnections: true,
   manualTransactions: false,
+  pipelining: false,
   notes: Object.freeze([
     'Not verified against an Oracle server in this project\'s CI: unit tests use a fake oracledb; integration tests run only when UNIPOOL_ORACLE_URL is set.',
     'Outside atomic() every statement runs with autoCommit: DML is committed as soon as it succeeds, so there are no manual transactions.',

@@ -18,6 +18,7 @@ export const postgresCapabilities: Capabilities = Object.freeze({
   maxIdentifierLength: 63,
   concurrentConnections: true,
   manualTransactions: true,
+  pipelining: true,
   notes: Object.freeze([
     'PostgreSQL accepts READ UNCOMMITTED but runs it as READ COMMITTED.',
     'Session state changed inside a SELECT is not detected: pg_advisory_lock(), set_config(…, false), or a function/DO block that runs SET. Use session() for those, or pg_advisory_xact_lock() and SET LOCAL inside atomic().',

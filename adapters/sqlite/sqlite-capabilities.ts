@@ -18,6 +18,7 @@ export const sqliteCapabilities: Capabilities = Object.freeze({
   maxIdentifierLength: 0,
   concurrentConnections: true,
   manualTransactions: true,
+  pipelining: false,
   notes: Object.freeze([
     'File databases run in WAL mode with a 5 s busy timeout; writers in one process queue for each other asynchronously before writing, so a transaction awaiting between statements never stalls the event loop.',
     'atomic() uses BEGIN IMMEDIATE; atomic({ readOnly: true }) uses BEGIN DEFERRED with PRAGMA query_only.',

@@ -54,7 +54,8 @@ function analyze(input: unknown): ConfigAnalysis {
       if (connection.settings !== undefined && pool.pool !== undefined) {
         const release = (db['release'] ?? 'asap') as ReleaseMode;
         const statementCacheSize = db['statementCacheSize'] as number | undefined;
-        databases.push(Object.freeze({ alias, engine: engine as Engine, connection: connection.settings, release, pool: pool.pool, ...(statementCacheSize === undefined ? {} : { statementCacheSize }) }));
+        const pipeline = (db['pipeline'] ?? true) as boolean;
+        databases.push(Object.freeze({ alias, engine: engine as Engine, connection: connection.settings, release, pool: pool.pool, pipeline, ...(statementCacheSize === undefined ? {} : { statementCacheSize }) }));
       }
     }
   }

@@ -70,6 +70,10 @@ export interface DatabaseConfig {
    * Prepared statements kept per connection, least recently used evicted first; 0 turns the cache off. Default per engine: 100 on postgres (named prepared statements, only for statements with parameters; set 0 behind PgBouncer older than 1.21 in transaction mode), 100 on sqlite (better-sqlite3 Statement objects), 0 on mysql (server-side prepared statements through mysql2 execute() when above 0), and oracledb's own default (30) on oracle (its stmtCacheSize).
    */
   statementCacheSize?: number;
+  /**
+   * PostgreSQL: statements outside a transaction may share a connection while earlier ones are still running (one Sync each, so an error fails only its own statement), but only a statement seen running alone on that connection from the statement cache without changing transaction or session state; everything else runs alone. Needs statementCacheSize above 0. false runs every statement alone. Other engines have no pipelining: the option is accepted and changes nothing there.
+   */
+  pipeline?: boolean;
   pool?: PoolConfig;
 }
 /**

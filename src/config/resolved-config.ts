@@ -32,4 +32,6 @@ export interface ResolvedDatabaseConfig {
   readonly pool: ResolvedPoolOptions;
   /** Prepared statements kept per connection (0 = off); undefined = the engine's default. */
   readonly statementCacheSize?: number;
+  /** Pipelining (PostgreSQL): statements known not to change state may share a connection; false = every statement alone. */
+  readonly pipeline: boolean;
 }

@@ -31,6 +31,7 @@ const capabilities: Capabilities = {
   maxIdentifierLength: 64,
   concurrentConnections: true,
   manualTransactions: true,
+  pipelining: false,
   notes: ['Uses <angle> brackets | and a pipe.'],
 };
 
