@@ -9,6 +9,7 @@ import { queryTraceContext } from './metrics/query-trace.js';
 import { context } from './transaction/context.js';
 import { findHeld } from './transaction/find-held.js';
 import { ReleasePolicy } from './transaction/release-policy.js';
+import { PipelinedLeases } from './transaction/pipelined-leases.js';
 
 /**
  * What every part of one database shares: its adapter, its pool engine, and its release policy
@@ -22,6 +23,11 @@ export class DatabaseCore {
   readonly logger: Logger;
   /** What happens to a connection after a statement or when its holder lets go. */
   readonly policy: ReleasePolicy;
+  /**
+   * Which statements may share a lent connection, and when a shared one goes back (the `pipeline`
+   * option); undefined when it is off or the engine cannot pipeline — then every statement runs alone.
+   */
+  readonly pipelined: PipelinedLeases | undefined;
 
   constructor(config: ResolvedDatabaseConfig, adapter: Adapter<unknown>, engine: PoolEngine<unknown>, logger: Logger) {
     this.config = config;
@@ -29,6 +35,7 @@ export class DatabaseCore {
     this.engine = engine;
     this.logger = logger;
     this.policy = new ReleasePolicy(adapter, engine, logger, config.alias);
+    this.pipelined = config.pipeline !== false && adapter.pipeline !== undefined ? new PipelinedLeases(this, adapter.pipeline) : undefined;
   }
 
   /** Called by the adapter (through the engine's factory) when an idle connection dies. */
