@@ -26,6 +26,9 @@ export function pipelinedName(client: PgClient, sql: string, params: QueryParams
   const cache = state.statements;
   if (cache === undefined || state.pending !== state.pipelined || state.unreportedSessionState !== undefined) return undefined;
   if (client.getTransactionStatus() !== 'I' || !isOpen(client, state)) return undefined;
+  // Evicted statements wait for their DEALLOCATE, which only a statement running alone sends: one
+  // is due, so this one runs alone, and pg_prepared_statements stays bounded under constant load.
+  if (cache.pendingDrops.length > 0) return undefined;
   return cache.pipelinedName(sql);
 }
 
