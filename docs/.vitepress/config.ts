@@ -89,6 +89,7 @@ const userSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Configuration rules', link: '/explanation/configuration-rules' },
       { text: 'The pool engine', link: '/explanation/pool-engine' },
       { text: 'Statement cache and query cost', link: '/explanation/statement-cache' },
+      { text: 'Pipelining', link: '/explanation/pipelining' },
       { text: 'Beyond one machine', link: '/explanation/beyond-one-machine' },
     ],
   },
