@@ -150,11 +150,16 @@ function learnedResult(client: PgClient, result: PgResult | PgResult[] | undefin
 function queryPipelined(client: PgClient, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
   const pg = loadedPg;
   const name = pipelinedName(client, sql, params);
-  // The core asks pipelinedName() first, in the same tick; this covers a caller that did not.
-  if (pg === undefined || name === undefined) return postgresAdapter.query(client, sql, params);
+  const prepareValue = pg?.utils?.prepareValue;
+  // The core asks pipelinedName() first, in the same tick; this covers a caller that did not (and a
+  // pg without utils): the statement then waits for its turn, after those in flight.
+  if (pg === undefined || name === undefined || prepareValue === undefined) return postgresAdapter.query(client, sql, params);
   let values;
   try {
-    values = toValues(params, 'query()');
+    // Encoded here, as pg's Bind would: a value pg cannot encode fails while nothing is sent. Left
+    // to pg, that failure is reported at once but the Close/Sync pg writes instead is answered only
+    // after the statements ahead, so the statement would end before its own ReadyForQuery.
+    values = (toValues(params, 'query()') as unknown[]).map((value) => prepareValue(value));
   } catch (error) {
     return Promise.reject(error);
   }

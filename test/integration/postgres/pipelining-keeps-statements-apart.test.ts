@@ -166,4 +166,27 @@ describe('postgres: pipelining keeps statements apart', function () {
     });
     expect(db.stats().destroyed).to.equal(0);
   });
+
+  it('a value pg cannot encode fails only its own statement, before anything is sent; the connection stays in use', async () => {
+    const db = openPipelined({ pool: { max: 1 } });
+    const echo = 'SELECT $1::text AS v';
+    await teach(db, 1, echo, (i) => [String(i)]);
+    const unencodable = { toPostgres: (): never => { throw new Error('cannot encode this value'); } };
+    const outcomes = await settleAll(Array.from({ length: 60 }, (_, i) => db.query<{ v: string }>(echo, [i === 30 || i === 59 ? unencodable : String(i)])));
+    outcomes.forEach((outcome, i) => {
+      // The last one too: its failure must not end the lease before the statements ahead of it.
+      if (i === 30 || i === 59) {
+        expect(outcome.status).to.equal('rejected');
+        expect(String((outcome as PromiseRejectedResult).reason?.message)).to.contain('cannot encode this value');
+      } else expect((outcome as PromiseFulfilledResult<{ rows: { v: string }[] }>).value?.rows, `statement ${i}`).to.deep.equal([{ v: String(i) }]);
+    });
+    // Right behind a single statement in flight: its failure must not end the lease early.
+    for (let i = 0; i < 10; i++) {
+      const [good, bad] = await settleAll([db.query<{ v: string }>(echo, ['good']), db.query<{ v: string }>(echo, [unencodable])]);
+      expect(good?.status).to.equal('fulfilled');
+      expect(bad?.status).to.equal('rejected');
+    }
+    expect(db.stats().destroyed).to.equal(0);
+    expect((await db.query<{ v: string }>(echo, ['after'])).rows).to.deep.equal([{ v: 'after' }]);
+  });
 });
