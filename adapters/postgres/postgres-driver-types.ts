@@ -78,6 +78,8 @@ export interface PgClient {
   readonly _queryable?: boolean;
   readonly _queryQueue?: readonly unknown[];
   readonly readyForQuery?: boolean;
+  /** pg's resolved settings; `query_timeout` (ms) is its client-side read timeout for every query. */
+  readonly connectionParameters?: { readonly query_timeout?: number };
   _getActiveQuery?(): unknown;
 }
 

@@ -25,6 +25,10 @@ export function pipelinedName(client: PgClient, sql: string, params: QueryParams
   const state = connectionState(client);
   const cache = state.statements;
   if (cache === undefined || state.pending !== state.pipelined || state.unreportedSessionState !== undefined) return undefined;
+  // pg's query_timeout counts from client.query(), so a statement queued behind slow ones would run
+  // out of time for their sake, and in pipeline mode pg ends it by destroying the socket — failing
+  // every statement in flight there. With a read timeout set, every statement runs alone.
+  if (client.connectionParameters?.query_timeout) return undefined;
   if (client.getTransactionStatus() !== 'I' || !isOpen(client, state)) return undefined;
   // Evicted statements wait for their DEALLOCATE, which only a statement running alone sends: one
   // is due, so this one runs alone, and pg_prepared_statements stays bounded under constant load.

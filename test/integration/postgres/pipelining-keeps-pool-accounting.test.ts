@@ -45,6 +45,15 @@ describe('postgres: pipelining keeps the pool accounting right', function () {
     expect(refused.code).to.equal('UNIPOOL_POOL_CLOSED');
   });
 
+  it('pipelines nothing on connections with pg\'s query_timeout (it would count time queued behind others, and end them all)', async () => {
+    const db = openPipelined({ pool: { max: 2 }, options: { query_timeout: 30_000 } });
+    await teach(db, 2, 'SELECT $1::int AS n', (i) => [i]);
+    const before = db.stats().acquired;
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => db.query<{ n: number }>('SELECT $1::int AS n', [i])));
+    expect(results.every((r, i) => r.rows[0]?.n === i)).to.equal(true);
+    expect(db.stats().acquired - before).to.equal(100);
+  });
+
   it('pipeline: false runs every statement alone: one checkout each', async () => {
     const db = openPipelined({ pool: { max: 2 }, pipeline: false });
     await teach(db, 2, 'SELECT $1::int AS n', (i) => [i]);
