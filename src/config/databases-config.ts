@@ -71,7 +71,7 @@ export interface DatabaseConfig {
    */
   statementCacheSize?: number;
   /**
-   * PostgreSQL: statements outside a transaction may share a connection while earlier ones are still running (one Sync each, so an error fails only its own statement), but only a statement seen running alone on that connection from the statement cache without changing transaction or session state; everything else runs alone. Needs statementCacheSize above 0. false runs every statement alone. Other engines have no pipelining: the option is accepted and changes nothing there.
+   * PostgreSQL: statements outside a transaction may share a connection while earlier ones are still running (one Sync each, so an error fails only its own statement), but only a statement seen running alone on that connection from the statement cache without changing transaction or session state; everything else runs alone. Needs statementCacheSize above 0, and no pg query_timeout in options. false runs every statement alone. Other engines have no pipelining: the option is accepted and changes nothing there.
    */
   pipeline?: boolean;
   pool?: PoolConfig;
