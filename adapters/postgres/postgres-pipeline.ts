@@ -47,9 +47,12 @@ const corked = new WeakSet<PgClient>();
 
 /**
  * Counts one more pipelined statement in flight on `client`, switching pg's pipeline mode on for the
- * first. The socket stays corked until the tick ends: every statement callers send in this tick
- * (typically the continuations of the results one socket read delivered) leaves in one write,
- * not one write each — most of what pipelining saves is system calls.
+ * first. The socket stays corked until this turn of the event loop has run its I/O callbacks
+ * (`setImmediate`, as postgres.js does): every statement callers send meanwhile — typically the
+ * continuations of the results the socket reads delivered — leaves in one write, not one write
+ * each. Most of what pipelining saves is system calls: measured, the client CPU per statement was
+ * lower than with a flush at the end of each tick (`process.nextTick`), at the cost of a write
+ * delayed to the end of the current loop turn.
  */
 export function startPipelined(client: PgClient): PgConnectionState {
   const state = connectionState(client);
@@ -60,7 +63,7 @@ export function startPipelined(client: PgClient): PgConnectionState {
     if (stream?.cork !== undefined && stream.uncork !== undefined) {
       corked.add(client);
       stream.cork();
-      process.nextTick(() => {
+      setImmediate(() => {
         corked.delete(client);
         stream.uncork?.();
       });
