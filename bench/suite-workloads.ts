@@ -51,6 +51,12 @@ function unipoolWithoutCache(target: BenchTarget): ContenderSpec | undefined {
   return { ...unipoolContender({ ...target.config, statementCacheSize: 0 }, 'asap'), id: 'unipool-asap-nocache', label: 'unipool (asap, statementCacheSize 0)' };
 }
 
+/** unipool with pipelining off, beside the default (on): PostgreSQL only, the one engine that pipelines. */
+function unipoolWithoutPipeline(target: BenchTarget): ContenderSpec | undefined {
+  if (target.engine !== 'postgres') return undefined;
+  return { ...unipoolContender({ ...target.config, pipeline: false }, 'asap'), id: 'unipool-asap-nopipeline', label: 'unipool (pipeline: false)' };
+}
+
 function base(ctx: EngineContext, workload: 'w3', title: string, concurrency: number, baseline: string, rounds: number, durationMs: number): Omit<WorkloadResult, 'contenders' | 'skipped'> {
   return { workload, engine: ctx.target.engine, title, concurrency, max: DEFAULT_MAX, rounds, durationMs, baseline };
 }
@@ -63,6 +69,8 @@ export async function runW1(ctx: EngineContext): Promise<WorkloadResult> {
   const knex = knexFor(target);
   const noCache = unipoolWithoutCache(target);
   if (noCache !== undefined) contenders.push(noCache);
+  const noPipeline = unipoolWithoutPipeline(target);
+  if (noPipeline !== undefined) contenders.push(noPipeline);
   if (knex !== undefined) contenders.push(knex);
   contenders.push(...peersFor(target));
   if (target.engine === 'postgres') {

@@ -125,6 +125,8 @@ export interface Capabilities {
    * the next connect looks for a writable host), or `none`.
    */
   readonly readOnlyEviction: string;
+  /** Statements outside a transaction may share a connection while earlier ones are in flight (the database option `pipeline`). */
+  readonly pipelining: boolean;
   /** Free-form notes shown under the matrix. */
   readonly notes: readonly string[];
 }
@@ -191,6 +193,28 @@ export interface ConnectContext {
    * change — and arms its client-side backstop (`clientTimeoutMs()` in `src/statement-timeout.ts`).
    */
   readonly statementTimeoutMs?: number;
+  /**
+   * The database's `pipeline` option is on: the adapter learns which statements may be pipelined
+   * (see `PipelineSupport`). Undefined or false: it need not learn anything.
+   */
+  readonly pipeline?: boolean;
+}
+
+/**
+ * Pipelining (the database option `pipeline`), for engines whose protocol can queue statements on
+ * one connection. The core asks `accepts()` before it lets a statement share a connection that
+ * earlier statements still use; the adapter answers true only for a statement it has seen run
+ * alone on that connection without changing transaction or session state.
+ */
+export interface PipelineSupport<C = unknown> {
+  /** True when `sql` may be sent on `conn` now, behind statements still in flight there. Synchronous and cheap: asked per statement. */
+  accepts(conn: C, sql: string, params: QueryParams | undefined): boolean;
+  /**
+   * Sends a statement `accepts()` allowed, without waiting for those in flight; each statement is
+   * synchronised on its own, so an error fails only it. Rejects with `UNIPOOL_PIPELINE_IN_TRANSACTION`
+   * (and marks the connection broken) when the statement ran inside a transaction it did not open.
+   */
+  query(conn: C, sql: string, params: QueryParams | undefined): Promise<AdapterResult>;
 }
 
 /**
@@ -230,6 +254,8 @@ export interface Adapter<C = unknown> {
   readonly capabilities: Capabilities;
   /** Server notifications, where the engine has them (then `capabilities.notifications` is true). */
   readonly notifications?: NotificationSupport<C>;
+  /** Pipelining, where the engine has it (then `capabilities.pipelining` is true). */
+  readonly pipeline?: PipelineSupport<C>;
   /** The placeholder for the n-th (1-based) value of a `db.sql` template. */
   placeholder(n: number): string;
   /** `name` as a quoted identifier of this engine (`db.sql.id()`): one name part, never split. */

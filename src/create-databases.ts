@@ -174,6 +174,7 @@ function openPool(config: ResolvedDatabaseConfig, logger: Logger, replica: strin
           onBroken: () => core.markBroken(opened.raw),
           ...(config.statementCacheSize === undefined ? {} : { statementCacheSize: config.statementCacheSize }),
           ...(config.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: config.statementTimeoutMs }),
+          pipeline: config.pipeline,
         });
         opened.raw = connection.raw;
         core.servers.add(connection.raw, connection.server);

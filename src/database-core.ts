@@ -12,6 +12,7 @@ import { findHeld } from './transaction/find-held.js';
 import { ReleasePolicy } from './transaction/release-policy.js';
 import { ServerConnections } from './topology/server-connections.js';
 import { evictsReadOnlyServers } from './topology/target-session-attrs.js';
+import { PipelinedLeases } from './transaction/pipelined-leases.js';
 
 /**
  * What every part of one database shares: its adapter, its pool engine, and its release policy
@@ -28,6 +29,11 @@ export class DatabaseCore {
   /** Which server each open connection reached, for evicting them all when that server turns read-only. */
   readonly servers = new ServerConnections();
   readonly #evictsReadOnly: boolean;
+  /**
+   * Which statements may share a lent connection, and when a shared one goes back (the `pipeline`
+   * option); undefined when it is off or the engine cannot pipeline — then every statement runs alone.
+   */
+  readonly pipelined: PipelinedLeases | undefined;
 
   constructor(config: ResolvedDatabaseConfig, adapter: Adapter<unknown>, engine: PoolEngine<unknown>, logger: Logger) {
     this.config = config;
@@ -36,6 +42,7 @@ export class DatabaseCore {
     this.logger = logger;
     this.policy = new ReleasePolicy(adapter, engine, logger, config.alias);
     this.#evictsReadOnly = evictsReadOnlyServers(config.connection.targetSessionAttrs ?? 'any');
+    this.pipelined = config.pipeline !== false && adapter.pipeline !== undefined ? new PipelinedLeases(this, adapter.pipeline) : undefined;
   }
 
   /** Called by the adapter (through the engine's factory) when an idle connection dies. */

@@ -146,9 +146,17 @@ export class Database {
   #queryOnce(text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
     const core = this.#core;
     const conn = core.acquireNow();
+    const pipelined = core.pipelined;
     if (conn !== undefined) {
+      // A statement known not to change state opens the connection to others like it (pipelining).
+      if (pipelined !== undefined && pipelined.accepts(conn, text, values)) return pipelined.start(conn, text, values);
       const done = this.#runOn(conn, text, values, scope);
       return done instanceof Promise ? done : Promise.resolve(done);
+    }
+    if (pipelined !== undefined) {
+      // No idle connection: share one with statements in flight rather than wait, when allowed.
+      const joined = pipelined.join(text, values);
+      if (joined !== undefined) return joined;
     }
     if (core.adapter.querySync !== undefined && core.engine.acquireWith !== undefined) {
       return new Promise((resolve, reject) => this.#waitThenRun(text, values, scope, resolve, reject));
@@ -207,7 +215,12 @@ export class Database {
   async #queryOn(acquired: PooledConnection<unknown> | undefined, text: string, values: QueryParams | undefined, scope: Scope | undefined): Promise<QueryResult> {
     const core = this.#core;
     let conn = acquired;
-    while (conn === undefined) conn = core.usable(await core.engine.acquire());
+    if (conn === undefined) {
+      while (conn === undefined) conn = core.usable(await core.engine.acquire());
+      // Waited for: open it to statements that may share it, as `#queryOnce` does with an idle one.
+      const pipelined = core.pipelined;
+      if (pipelined !== undefined && pipelined.accepts(conn, text, values)) return pipelined.start(conn, text, values);
+    }
     let result;
     try {
       result = await core.send(conn, text, values);

@@ -29,6 +29,7 @@ export const ErrorCodes = {
   UNIPOOL_CONNECTION_BROKEN: 'The connection broke while in use; it was destroyed and not returned to the pool.',
   UNIPOOL_STATEMENT_TIMEOUT: 'A statement ran longer than the database\'s statementTimeoutMs (or a limit set another way, such as a SET statement_timeout inside session()): the server stopped it (the connection stays usable; inside atomic() the transaction rolls back), or no answer came within the limit plus a grace second (the connection was destroyed). cause holds the driver error.',
   UNIPOOL_VALUE_OUT_OF_RANGE: 'A value does not fit where it goes: a 64-bit integer beyond ±(2^53−1) read with int64 "number" (the column is named; use int64 "string" or "bigint"), or a bound bigint beyond the engine\'s integer range.',
+  UNIPOOL_PIPELINE_IN_TRANSACTION: 'A pipelined statement ran inside a transaction it did not open (another statement on its connection left one open); it is not reported as a success, and the connection was destroyed.',
 } as const;
 
 /** A stable error code. */

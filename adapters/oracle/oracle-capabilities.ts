@@ -26,6 +26,7 @@ export const oracleCapabilities: Capabilities = Object.freeze({
   multiHost: oracleDescriptor.multiHost,
   targetSessionAttrs: oracleDescriptor.targetSessionAttrs,
   readOnlyEviction: 'none',
+  pipelining: false,
   notes: Object.freeze([
     'TLS (TCPS) through oracledb Thin: verify-full sets sslServerDNMatch (host name), verify-ca turns it off. Thin always checks the certificate chain, so require is refused; trust anchors and client certificates come from the system store or a PEM wallet (options.walletLocation / walletContent), not ssl.ca/cert/key.',
     'Not verified against an Oracle server in this project\'s CI: unit tests use a fake oracledb; integration tests run only when UNIPOOL_ORACLE_URL is set.',

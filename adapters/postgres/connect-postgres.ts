@@ -53,7 +53,7 @@ export async function connectPostgres(pg: PgModule, settings: ConnectionSettings
   if (settings.options.pipeline) {
     throw new UnipoolError(
       'UNIPOOL_UNSUPPORTED',
-      `postgres: options.pipeline is not supported (got ${JSON.stringify(settings.options.pipeline)}): unipool runs one statement at a time on a connection and releases it in between, and stream() (pg-cursor) cannot run in pipeline mode. Remove "pipeline" from the options.`,
+      `postgres: options.pipeline is not supported (got ${JSON.stringify(settings.options.pipeline)}): pg would pipeline every statement on the connection, transaction control and stream() (pg-cursor) included. Remove "pipeline" from the options; the database option "pipeline" (next to "pool", on by default) pipelines only the statements that are safe to share a connection.`,
     );
   }
   const client = new pg.Client({
@@ -108,6 +108,6 @@ export async function connectPostgres(pg: PgModule, settings: ConnectionSettings
   // Left unset, the size is the default, and the cache waits to learn whether a pooler is in
   // between (see PgStatementCache) before it names a statement; an explicit size is taken as declared.
   const cacheSize = context.statementCacheSize ?? POSTGRES_STATEMENT_CACHE_SIZE;
-  if (cacheSize > 0) state.statements = new PgStatementCache(cacheSize, context.statementCacheSize === undefined);
+  if (cacheSize > 0) state.statements = new PgStatementCache(cacheSize, context.statementCacheSize === undefined, context.pipeline === true);
   return client;
 }

@@ -15,6 +15,7 @@ import { dropsAllPreparedStatements, sessionStateOfAll } from './postgres-sessio
 import { taggedQueryClass, type TaggedQuery } from './postgres-tagged-query.js';
 import { quoteIdentifier } from './quote-postgres-identifier.js';
 import { postgresServerReadOnly, postgresSessionAttributes } from './postgres-server-role.js';
+import { checkPipelinedStatus, endPipelined, pipelinedName, startPipelined } from './postgres-pipeline.js';
 import { streamRows } from './postgres-stream.js';
 
 /** A PostgreSQL connection as unipool holds it: the plain `pg.Client` (typed structurally). */
@@ -128,7 +129,59 @@ function runCached(client: PgClient, pg: PgModule, cache: PgStatementCache, sql:
     return execute(client, drops).then(next, next);
   }
   const name = cache.nameFor(client, sql);
-  return run(client, pg, sql, values, done, queryResult, queryFailure, name, retryStale);
+  // With pipelining on, a named run that starts outside a transaction teaches the cache whether
+  // the statement may share the connection later (`learnedResult`).
+  const settle = name !== undefined && cache.learnsPipelining && client.getTransactionStatus() === 'I' ? learnedResult : queryResult;
+  return run(client, pg, sql, values, done, settle, queryFailure, name, retryStale);
+}
+
+/** `queryResult`, and what the run taught: clean when it ended outside a transaction and changed no session state. */
+function learnedResult(client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery): AdapterResult {
+  const adapterResult = queryResult(client, result, query);
+  const name = (query as TaggedQuery & { name?: string }).name;
+  if (name !== undefined) connectionState(client).statements?.learned(name, client.getTransactionStatus() === 'I' && adapterResult.sessionState === undefined);
+  return adapterResult;
+}
+
+/**
+ * A statement `pipelinedName()` allowed, sent at once behind those in flight (pg's pipeline mode:
+ * Bind/Describe/Execute/Sync of the cached statement, no turn of its own). Its ReadyForQuery status
+ * is checked whether it succeeded or failed; a stale statement runs again, unnamed, in the pipeline.
+ */
+function queryPipelined(client: PgClient, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
+  const pg = loadedPg;
+  const name = pipelinedName(client, sql, params);
+  const prepareValue = pg?.utils?.prepareValue;
+  // The core asks pipelinedName() first, in the same tick; this covers a caller that did not (and a
+  // pg without utils): the statement then waits for its turn, after those in flight.
+  if (pg === undefined || name === undefined || prepareValue === undefined) return postgresAdapter.query(client, sql, params);
+  let values;
+  try {
+    // Encoded here, as pg's Bind would: a value pg cannot encode fails while nothing is sent. Left
+    // to pg, that failure is reported at once but the Close/Sync pg writes instead is answered only
+    // after the statements ahead, so the statement would end before its own ReadyForQuery.
+    values = (toValues(params, 'query()') as unknown[]).map((value) => prepareValue(value));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const state = startPipelined(client);
+  return run(client, pg, sql, values, () => endPipelined(client, state), pipelinedResult, pipelinedFailure, name, retryStalePipelined);
+}
+
+function pipelinedResult(client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery): AdapterResult {
+  const outside = checkPipelinedStatus(client);
+  if (outside !== undefined) throw outside;
+  const adapterResult = queryResult(client, result, query);
+  // Cannot happen for a statement learned clean (its tags do not change); if it does, never again.
+  const name = (query as TaggedQuery & { name?: string }).name;
+  if (adapterResult.sessionState !== undefined && name !== undefined) connectionState(client).statements?.learned(name, false);
+  return adapterResult;
+}
+
+function pipelinedFailure(client: PgClient, error: Error, query: TaggedQuery): unknown {
+  // Reported as the statement's own error either way; the check marks the connection for destruction.
+  if (!isConnectionError(error)) checkPipelinedStatus(client);
+  return queryFailure(client, error, query);
 }
 
 /** The `pid` the probe statement returned, or undefined when it failed (the connection's own error handling follows). */
@@ -149,14 +202,25 @@ async function probeServer(client: PgClient, sql: string): Promise<unknown> {
  * with a hint saying why.
  */
 function retryStale(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, name: string, error: Error): Promise<AdapterResult> | undefined {
+  if (!mayRetryStale(client, sql, name, error)) return undefined;
+  return run(client, pg, sql, values, done, queryResult, queryFailure);
+}
+
+/** `retryStale` for a pipelined statement: the unnamed run joins the pipeline, its status checked too. */
+function retryStalePipelined(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, name: string, error: Error): Promise<AdapterResult> | undefined {
+  if (!mayRetryStale(client, sql, name, error)) return undefined;
+  return run(client, pg, sql, values, done, pipelinedResult, pipelinedFailure);
+}
+
+function mayRetryStale(client: PgClient, sql: string, name: string, error: Error): boolean {
   const cache = connectionState(client).statements;
-  if (cache === undefined || !cache.isStale(client, sql, name, error)) return undefined;
+  if (cache === undefined || !cache.isStale(client, sql, name, error)) return false;
   if (client.getTransactionStatus() !== 'I') {
     const withHint = error as Error & { hint?: string };
     withHint.hint ??= STALE_IN_TRANSACTION_HINT;
-    return undefined;
+    return false;
   }
-  return run(client, pg, sql, values, done, queryResult, queryFailure);
+  return true;
 }
 
 /** A user statement's result: rows, count and fields, and the session state it changed. */
@@ -256,6 +320,10 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   driverPackage: 'pg',
   capabilities: postgresCapabilities,
   notifications: postgresNotifications,
+  pipeline: Object.freeze({
+    accepts: (conn: PgClient, sql: string, params: QueryParams | undefined) => pipelinedName(conn, sql, params) !== undefined,
+    query: queryPipelined,
+  }),
 
   placeholder(n: number): string {
     return `$${n}`;

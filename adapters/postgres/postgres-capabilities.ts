@@ -26,6 +26,7 @@ export const postgresCapabilities: Capabilities = Object.freeze({
   multiHost: postgresDescriptor.multiHost,
   targetSessionAttrs: postgresDescriptor.targetSessionAttrs,
   readOnlyEviction: 'SQLSTATE 25006 when the server reports in_hot_standby or default_transaction_read_only on (ParameterStatus, PostgreSQL ≥ 14), or outside a transaction on older servers',
+  pipelining: true,
   notes: Object.freeze([
     'TLS modes follow libpq: require encrypts without checking the certificate, verify-ca checks the chain (ssl.ca or the system CAs), verify-full also the host name (an IP host is matched against the certificate\'s IP entries). prefer and allow are refused: pg cannot fall back to plain text.',
     'PostgreSQL accepts READ UNCOMMITTED but runs it as READ COMMITTED.',

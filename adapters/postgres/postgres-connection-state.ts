@@ -14,6 +14,11 @@ export interface PgConnectionState {
   unreportedSessionState: string | undefined;
   /** Adapter calls started and not yet finished (running or waiting their turn). */
   pending: number;
+  /**
+   * Of `pending`, the pipelined statements (`pipeline`): sent without a turn of their own, behind
+   * one another. While any is in flight pg runs the client in its pipeline mode.
+   */
+  pipelined: number;
   /** Starts of the calls waiting for their turn, oldest first. */
   readonly waiting: (() => void)[];
   /** `int64: 'number'`: results with int8 columns are checked for values a number cannot hold. */
@@ -32,7 +37,7 @@ type WithState = PgClient & { [STATE]?: PgConnectionState };
 export function connectionState(client: PgClient): PgConnectionState {
   let state = (client as WithState)[STATE];
   if (state === undefined) {
-    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, waiting: [], checkInt64: false, statements: undefined };
+    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, pipelined: 0, waiting: [], checkInt64: false, statements: undefined };
     (client as WithState)[STATE] = state;
   }
   return state;

@@ -78,6 +78,8 @@ export interface PgClient {
   readonly _queryable?: boolean;
   readonly _queryQueue?: readonly unknown[];
   readonly readyForQuery?: boolean;
+  /** pg's resolved settings; `query_timeout` (ms) is its client-side read timeout for every query. */
+  readonly connectionParameters?: { readonly query_timeout?: number };
   _getActiveQuery?(): unknown;
 }
 
@@ -95,6 +97,8 @@ export interface PgModule {
   readonly Query: PgQueryConstructor;
   /** pg's global type-parser registry; optional so a test double may leave it out. */
   readonly types?: PgTypeParsers;
+  /** pg's helpers; `prepareValue` is what pg's Bind applies to each value (its results are fixed points: text, Buffer or null). */
+  readonly utils?: { prepareValue(value: unknown): unknown };
 }
 
 /** A `pg-cursor` instance: a server-side portal read `n` rows at a time. */

@@ -33,11 +33,46 @@ export class PgStatementCache {
   #off = false;
   /** The default size, not yet checked for a pooler in between (see `probeSql`). */
   #unprobed: boolean;
+  /**
+   * Pipelining is on: names of the cached statements whose runs alone on this connection all
+   * began and ended outside a transaction and changed no session state — the only ones that may
+   * share it with statements in flight. Undefined when pipelining is off (nothing to learn).
+   */
+  readonly #pipelinable: Set<string> | undefined;
+  /** Cached statements that once changed transaction or session state: never pipelined while cached. */
+  readonly #exclusive: Set<string> | undefined;
 
-  /** `probe`: the size is the default rather than configured, so check for a pooler first. */
-  constructor(capacity: number, probe: boolean) {
+  /** `probe`: the size is the default rather than configured, so check for a pooler first. `pipeline`: learn which statements may be pipelined. */
+  constructor(capacity: number, probe: boolean, pipeline = false) {
     this.#lru = new StatementLru(capacity);
     this.#unprobed = probe;
+    this.#pipelinable = pipeline ? new Set() : undefined;
+    this.#exclusive = pipeline ? new Set() : undefined;
+  }
+
+  /** True when the cache learns which statements may be pipelined (the `pipeline` option is on). */
+  get learnsPipelining(): boolean {
+    return this.#pipelinable !== undefined;
+  }
+
+  /**
+   * Records how the named statement's run alone went: `clean` when it began and ended outside a
+   * transaction and changed no session state. One unclean run rules it out for as long as it stays cached.
+   */
+  learned(name: string, clean: boolean): void {
+    const pipelinable = this.#pipelinable;
+    if (pipelinable === undefined || this.#exclusive === undefined) return;
+    if (!clean) {
+      pipelinable.delete(name);
+      this.#exclusive.add(name);
+    } else if (!this.#exclusive.has(name)) pipelinable.add(name);
+  }
+
+  /** The name of `sql` when it is cached here and known pipelinable (no Parse needed, no state changed); otherwise undefined. */
+  pipelinedName(sql: string): string | undefined {
+    if (this.#off || this.#pipelinable === undefined) return undefined;
+    const name = this.#lru.get(sql);
+    return name !== undefined && this.#pipelinable.has(name) ? name : undefined;
   }
 
   /**
@@ -111,6 +146,7 @@ export class PgStatementCache {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code !== 'string' || !STALE_SQLSTATES.has(code)) return false;
     this.#lru.delete(sql);
+    this.#unlearn(name);
     if (code === '0A000') this.#drop(client, name);
     else {
       // The server has no such statement (or one pg did not parse): nothing to deallocate.
@@ -124,9 +160,18 @@ export class PgStatementCache {
   clear(): void {
     this.#lru.clear();
     this.#toDrop.length = 0;
+    this.#pipelinable?.clear();
+    this.#exclusive?.clear();
+  }
+
+  /** A statement no longer cached: what was learned about it goes with it. */
+  #unlearn(name: string): void {
+    this.#pipelinable?.delete(name);
+    this.#exclusive?.delete(name);
   }
 
   #drop(client: PgClient, name: string): void {
+    this.#unlearn(name);
     // Only a statement pg saw parsed exists on the server; deallocating any other would fail.
     if (client.connection.parsedStatements?.[name] !== undefined) this.#toDrop.push(name);
     forgetName(client, name);

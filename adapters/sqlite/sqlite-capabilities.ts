@@ -26,6 +26,7 @@ export const sqliteCapabilities: Capabilities = Object.freeze({
   multiHost: sqliteDescriptor.multiHost,
   targetSessionAttrs: sqliteDescriptor.targetSessionAttrs,
   readOnlyEviction: 'none',
+  pipelining: false,
   notes: Object.freeze([
     'File databases run in WAL mode with a 5 s busy timeout; writers in one process queue for each other asynchronously before writing, so a transaction awaiting between statements never stalls the event loop.',
     'atomic() uses BEGIN IMMEDIATE; atomic({ readOnly: true }) uses BEGIN DEFERRED with PRAGMA query_only.',

@@ -94,6 +94,7 @@ const userSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'The pool engine', link: '/explanation/pool-engine' },
       { text: 'Statement cache and query cost', link: '/explanation/statement-cache' },
       { text: 'Read replicas: routing and fallback', link: '/explanation/read-replicas' },
+      { text: 'Pipelining', link: '/explanation/pipelining' },
       { text: 'Beyond one machine', link: '/explanation/beyond-one-machine' },
     ],
   },

@@ -51,6 +51,8 @@ export const ERROR_FIXES: Readonly<Record<string, string>> = {
     'Make the statement faster (an index, a smaller batch, a LIMIT), or raise the database\'s `statementTimeoutMs` (0 = no limit) if the work really needs longer. Inside `atomic()` the whole transaction rolled back: retry all of it. A message that says the connection was destroyed means the server never answered: check the network and the server.',
   UNIPOOL_VALUE_OUT_OF_RANGE:
     'A 64-bit integer does not fit a JavaScript number without rounding. Set the database\'s `int64` option to `\'bigint\'` or `\'string\'`, or cast the column in SQL.',
+  UNIPOOL_PIPELINE_IN_TRANSACTION:
+    'Nothing you sent caused it: the statement shared its connection (`pipeline`) and found a transaction open there, so it may have run but was rolled back with the connection. Retry it if it is idempotent, and report the case: it means a statement unipool had seen leave no transaction open left one. Set `pipeline: false` to run every statement alone.',
 };
 
 /** The fix line for a code that has no entry yet. */

@@ -53,6 +53,7 @@ const QUERY_COLUMNS: readonly Column[] = [
   { key: 'serverSideCursors', title: 'Server-side cursors', explain: '`stream()` reads through a cursor on the server rather than a client-side row stream', render: (c) => yesNo(c.serverSideCursors) },
   { key: 'notifications', title: 'Notifications', explain: '`LISTEN`/`NOTIFY`-style server notifications: `db.listen()` and `db.notify()`', render: (c) => yesNo(c.notifications) },
   { key: 'readReplicas', title: 'Read replicas', explain: '`replicas` in the config and `db.replica` (a file database has none)', render: (c) => yesNo(c.readReplicas) },
+  { key: 'pipelining', title: 'Pipelining', explain: 'the `pipeline` option: statements outside a transaction may share a connection while earlier ones are in flight', render: (c) => yesNo(c.pipelining) },
   { key: 'concurrentConnections', title: 'Concurrent connections', explain: 'more than one connection can be open at once', render: (c) => yesNo(c.concurrentConnections) },
   { key: 'maxIdentifierLength', title: 'Max identifier', explain: 'longest table/column name, as the server counts it', render: (c) => (c.maxIdentifierLength === 0 ? 'no limit' : String(c.maxIdentifierLength)) },
 ];

@@ -66,6 +66,7 @@ function analyze(input: unknown): ConfigAnalysis {
             connection: connection.settings,
             release,
             pool: pool.pool,
+            pipeline: (db['pipeline'] ?? true) as boolean,
             ...(statementCacheSize === undefined ? {} : { statementCacheSize }),
             // 0 means "no limit": one spelling (absent) for it from here on.
             ...(statementTimeoutMs === undefined || statementTimeoutMs === 0 ? {} : { statementTimeoutMs }),

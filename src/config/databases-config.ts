@@ -83,6 +83,10 @@ export interface DatabaseConfig {
    * Longest time one statement may run, enforced by the server where it can: postgres statement_timeout (sent as a startup parameter), MariaDB max_statement_time, MySQL max_execution_time (SELECT only), oracle callTimeout. A statement that runs longer rejects with UNIPOOL_STATEMENT_TIMEOUT; when the server stopped it (postgres, MySQL/MariaDB) the connection stays usable, and one the server never answers (a black-holed network) is ended by the client 1000 ms after the limit and its connection destroyed (oracle: oracledb breaks the call, and the connection is destroyed). 0 = no limit. Not available on sqlite (a config error: nothing can interrupt a better-sqlite3 statement).
    */
   statementTimeoutMs?: number;
+  /**
+   * PostgreSQL: statements outside a transaction may share a connection while earlier ones are still running (one Sync each, so an error fails only its own statement), but only a statement seen running alone on that connection from the statement cache without changing transaction or session state; everything else runs alone. Needs statementCacheSize above 0, and no pg query_timeout in options. false runs every statement alone. Other engines have no pipelining: the option is accepted and changes nothing there.
+   */
+  pipeline?: boolean;
   pool?: PoolConfig;
   /**
    * Read replicas of this database: `db.replica.query()`, `db.replica.stream()` and `db.replica.atomic()` run on one of them (round-robin over the healthy ones), and on this database when none is healthy. Each entry gives where the replica is (`url`, or `host` and `port`); everything else — user, password, database, ssl, options and pool — is inherited from this database unless the entry sets it. Each replica has its own pool. Not available on sqlite (a file database has no replicas).

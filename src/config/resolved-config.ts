@@ -32,6 +32,8 @@ export interface ResolvedDatabaseConfig {
   readonly pool: ResolvedPoolOptions;
   /** Prepared statements kept per connection (0 = off); undefined = the engine's default. */
   readonly statementCacheSize?: number;
+  /** Pipelining (PostgreSQL): statements known not to change state may share a connection; false = every statement alone. */
+  readonly pipeline: boolean;
   /** Longest run of one statement, in ms; undefined = no limit (the config's 0 or absence). */
   readonly statementTimeoutMs?: number;
   /** Read replicas (`db.replica`), in config order; absent when none is configured. */

@@ -40,7 +40,9 @@ const all: Record<Engine, EngineUnderTest | undefined> = {
     backendId: 'SELECT pg_backend_pid() AS id',
     sleep: (seconds) => `SELECT pg_sleep(${seconds})`,
     kill: (id) => `SELECT pg_terminate_backend(${id})`,
-    config: (extra = {}) => ({ engine: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', ...extra }),
+    // UNIPOOL_TEST_PIPELINE=false runs the suites with pipelining off (on by default): scripts/test.sh
+    // runs the contract suite once more that way.
+    config: (extra = {}) => ({ engine: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', ...(process.env.UNIPOOL_TEST_PIPELINE === 'false' ? { pipeline: false } : {}), ...extra }),
     p: (n) => `$${n}`,
     dual: '',
     select: (exprs) => `SELECT ${exprs}`,

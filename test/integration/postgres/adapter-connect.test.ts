@@ -110,7 +110,7 @@ describe('postgres adapter: connect', () => {
     const error = await rejection(adapter.connect(pgSettings({ pipeline: 'false' }), { timeoutMs: 5000, onBroken: () => undefined }));
     expect(error?.code).to.equal('UNIPOOL_UNSUPPORTED');
     expect(error?.message).to.equal(
-      withDocsLink('UNIPOOL_UNSUPPORTED', 'postgres: options.pipeline is not supported (got "false"): unipool runs one statement at a time on a connection and releases it in between, and stream() (pg-cursor) cannot run in pipeline mode. Remove "pipeline" from the options.'),
+      withDocsLink('UNIPOOL_UNSUPPORTED', 'postgres: options.pipeline is not supported (got "false"): pg would pipeline every statement on the connection, transaction control and stream() (pg-cursor) included. Remove "pipeline" from the options; the database option "pipeline" (next to "pool", on by default) pipelines only the statements that are safe to share a connection.'),
     );
   });
 

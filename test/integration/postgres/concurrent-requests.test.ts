@@ -119,8 +119,9 @@ describe(`postgres: ${REQUESTS} concurrent scoped requests (query, ${AWAIT_MS} m
     expect(db.stats().timeouts).to.equal(0);
     expect(numbers.peakInUse).to.be.at.most(MAX);
     expect(numbers.backends).to.be.at.most(MAX);
-    // Each request borrows twice and holds nothing while it awaits.
-    expect(numbers.acquired).to.equal(2 * REQUESTS);
+    // Each request borrows (at most) twice and holds nothing while it awaits; with pipelining (on by
+    // default) statements that arrive together may share one checkout, so there can be fewer.
+    expect(numbers.acquired).to.be.at.most(2 * REQUESTS);
     expect(numbers.peakAwaiting).to.be.greaterThan(MAX);
     expect(db.stats().inUse).to.equal(0);
   });

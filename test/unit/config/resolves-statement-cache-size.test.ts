@@ -24,3 +24,26 @@ describe('config: statementCacheSize', () => {
     }
   });
 });
+
+describe('config: pipeline', () => {
+  it('is on when absent and kept as given', () => {
+    const [absent] = resolveConfig({ default: { engine: 'postgres', url: 'postgres://u@h/d' } });
+    expect(absent?.pipeline).to.equal(true);
+    const [off] = resolveConfig({ default: { engine: 'postgres', url: 'postgres://u@h/d', pipeline: false } });
+    expect(off?.pipeline).to.equal(false);
+    // Accepted on every engine (one config shape); only PostgreSQL pipelines.
+    const [sqlite] = resolveConfig({ default: { engine: 'sqlite', database: ':memory:', pipeline: true } });
+    expect(sqlite?.pipeline).to.equal(true);
+  });
+
+  it('rejects a value that is not a boolean with its path', () => {
+    let error: unknown;
+    try {
+      resolveConfig({ default: { engine: 'postgres', url: 'postgres://u@h/d', pipeline: 'false' } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as ConfigError).message).to.contain('databases.default.pipeline');
+  });
+});

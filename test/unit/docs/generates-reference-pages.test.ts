@@ -38,6 +38,7 @@ const capabilities: Capabilities = {
   multiHost: true,
   targetSessionAttrs: ['any', 'read-write'],
   readOnlyEviction: 'code 1',
+  pipelining: false,
   notes: ['Uses <angle> brackets | and a pipe.'],
 };
 

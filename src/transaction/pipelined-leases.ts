@@ -1,0 +1,137 @@
+import type { AdapterResult, PipelineSupport, QueryParams, QueryResult } from '../adapter.js';
+import type { DatabaseCore } from '../database-core.js';
+import { publicResult } from '../database-core.js';
+import { UnipoolError } from '../errors.js';
+import { queryChannel } from '../metrics/pool-channels.js';
+import { queryTraceContext } from '../metrics/query-trace.js';
+import type { PooledConnection } from '../pool/pool-engine.js';
+
+/**
+ * Most statements in flight on one shared connection, as postgres.js allows. Past it a statement
+ * waits for a connection like any other: a deeper queue only adds latency behind a slow statement.
+ */
+export const MAX_IN_FLIGHT_PER_CONNECTION = 100;
+
+/**
+ * Statements one lease takes before it stops taking more. It then goes back to the pool when its
+ * last statement settles, so under constant load a shared connection still returns: callers waiting
+ * for a connection of their own are served, `maxLifetimeMs` and leak detection still apply.
+ */
+export const MAX_STATEMENTS_PER_LEASE = 1000;
+
+/** One connection lent to statements that share it. */
+class SharedLease {
+  readonly conn: PooledConnection<unknown>;
+  inFlight = 0;
+  /** Statements started on it so far. */
+  started = 0;
+  /** Still listed as joinable. */
+  open = true;
+
+  constructor(conn: PooledConnection<unknown>) {
+    this.conn = conn;
+  }
+}
+
+/**
+ * Pipelining (the database option `pipeline`): which statement may share a lent connection, and
+ * when a shared connection goes back to the pool. A release decision, so it lives beside
+ * `ReleasePolicy`, which it asks once the last statement on a connection has settled.
+ *
+ * The adapter says which statement may share a given connection (`PipelineSupport.accepts`: seen
+ * running alone there without changing transaction or session state). Everything else — first-seen
+ * statements, transaction control, `atomic()`, `session()`, `stream()`, lent pool clients — keeps a
+ * connection of its own. A statement the adapter accepts starts a lease on an idle connection; when
+ * none is idle it joins the open lease with the fewest statements in flight instead of waiting.
+ * The pool sees one checkout per lease: `max`, the in-use count, leak detection and `close()` (which
+ * waits for the lease) work unchanged.
+ * @internal
+ */
+export class PipelinedLeases {
+  readonly #core: DatabaseCore;
+  readonly #support: PipelineSupport<unknown>;
+  /** Leases that take more statements. Few (at most `max`): a scan is cheaper than any index. */
+  readonly #open: SharedLease[] = [];
+
+  constructor(core: DatabaseCore, support: PipelineSupport<unknown>) {
+    this.#core = core;
+    this.#support = support;
+  }
+
+  /** True when the statement may be pipelined on `conn`, an idle connection just lent for it. */
+  accepts(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): boolean {
+    return this.#support.accepts(conn.raw, sql, params);
+  }
+
+  /** Runs the statement on `conn` (accepted by `accepts()`), which stays open to statements that join it. */
+  start(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<QueryResult> {
+    const lease = new SharedLease(conn);
+    this.#open.push(lease);
+    return this.#run(lease, sql, params);
+  }
+
+  /**
+   * Runs the statement on the open lease with the fewest in flight that accepts it; undefined when
+   * none does (then the caller waits for a connection). Asked only when no connection is idle.
+   */
+  join(sql: string, params: QueryParams | undefined): Promise<QueryResult> | undefined {
+    const open = this.#open;
+    if (open.length === 0 || this.#core.engine.closed) return undefined;
+    let best: SharedLease | undefined;
+    for (const lease of open) {
+      if (lease.inFlight < MAX_IN_FLIGHT_PER_CONNECTION && (best === undefined || lease.inFlight < best.inFlight) && this.#support.accepts(lease.conn.raw, sql, params)) best = lease;
+    }
+    return best === undefined ? undefined : this.#run(best, sql, params);
+  }
+
+  /** Leases open to more statements now (for tests and diagnostics). */
+  get openLeases(): number {
+    return this.#open.length;
+  }
+
+  async #run(lease: SharedLease, sql: string, params: QueryParams | undefined): Promise<QueryResult> {
+    const core = this.#core;
+    const conn = lease.conn;
+    lease.inFlight++;
+    if (++lease.started >= MAX_STATEMENTS_PER_LEASE) this.#close(lease);
+    let result;
+    try {
+      result = await this.#send(conn, sql, params);
+    } catch (error) {
+      const failure = core.failure(conn, error);
+      // A failed statement shares nothing with its neighbours: they go on; the connection's fate
+      // (rolled back, destroyed) is the policy's once the last of them settles.
+      await this.#settled(lease);
+      throw failure;
+    }
+    core.noteResult(conn, result);
+    await this.#settled(lease);
+    const change = result.sessionState;
+    if (change?.outsideSession === 'error') {
+      throw new UnipoolError('UNIPOOL_SESSION_STATE_OUTSIDE_SESSION', `unipool: pool "${core.config.alias}": the statement changed session state (${change.statement}), but outside db.session() the next query may run on another connection, so the connection was reset. Run it inside db.session(async () => { … }), or set it in the connection options.`);
+    }
+    return publicResult(result);
+  }
+
+  #send(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
+    if (!queryChannel.hasSubscribers) return this.#support.query(conn.raw, sql, params);
+    const trace = queryTraceContext(this.#core.config.alias, this.#core.config.engine, conn.id, sql, params, 'none');
+    return queryChannel.tracePromise(() => this.#support.query(conn.raw, sql, params), trace);
+  }
+
+  /** One statement of `lease` settled; after the last one the policy decides what happens to the connection. */
+  #settled(lease: SharedLease): Promise<void> | void {
+    if (--lease.inFlight > 0) return;
+    this.#close(lease);
+    return this.#core.policy.release(lease.conn, 'statement');
+  }
+
+  /** Takes `lease` off the joinable list (full, or its last statement settled). */
+  #close(lease: SharedLease): void {
+    if (!lease.open) return;
+    lease.open = false;
+    const open = this.#open;
+    const index = open.indexOf(lease);
+    if (index >= 0) open.splice(index, 1);
+  }
+}

@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { createDatabases, type Database, type Databases } from '../../../src/index.js';
+
+export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Every registry a test opened through `openPipelined`, closed after each test. */
+const opened: Databases<'default'>[] = [];
+
+/** A PostgreSQL database with pipelining on (the default, written out so the tests keep meaning it). */
+export function openPipelined(extra: Record<string, unknown> = {}): Database {
+  const dbs = createDatabases({ default: { engine: 'postgres', url: PG_URL, pipeline: true, ...extra } });
+  opened.push(dbs);
+  return dbs.default;
+}
+
+export async function closePipelined(): Promise<void> {
+  await Promise.all(opened.splice(0).map((dbs) => dbs.close({ timeoutMs: 5000 })));
+}
+
+/**
+ * Runs `sql` often enough that the pool's connections learn it (a statement is pipelined only on a
+ * connection where it already ran alone and changed no state): a few rounds of twice `max` callers,
+ * so every connection the pool opens runs it alone at least once.
+ */
+export async function teach(db: Database, max: number, sql: string, params: (i: number) => unknown[]): Promise<void> {
+  for (let round = 0; round < 4; round++) await Promise.all(Array.from({ length: max * 2 }, (_, i) => db.query(sql, params(i))));
+}
+
+/** Settles every promise; the outcomes in order. */
+export function settleAll<T>(promises: readonly Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+  return Promise.allSettled(promises);
+}
+
+/**
+ * The `pg.Client` objects unipool's pool opens while `spy` is installed: lets a test reach under
+ * unipool to send what no caller of `db.query()` could (a raw `BEGIN` into a pipeline), the way a
+ * statement that changes state unexpectedly would. Restored by `restore()`.
+ */
+export function spyOnClients(): { clients: Set<pg.Client>; restore: () => void } {
+  const clients = new Set<pg.Client>();
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: pg.Client, ...args: unknown[]) {
+    clients.add(this);
+    return original.apply(this, args);
+  };
+  return { clients, restore: () => void (proto.query = original) };
+}
+
+/** A fresh connection to the server, outside unipool, to check what is really there. */
+export async function serverCheck<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
