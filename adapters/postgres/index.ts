@@ -2,3 +2,4 @@
 export { postgresAdapter, runQueryConfig, SessionChangingResult, type PgConnection, type PgNativeResult } from './postgres-adapter.js';
 export { postgresCapabilities } from './postgres-capabilities.js';
 export { requirePg, type PgModuleWithPool } from './require-pg.js';
+export { submitInTurn, type PgSubmittable } from './postgres-submittable.js';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { PgConnection, PgNativeResult } from '../../../adapters/postgres/index.js';
+import type { PgConnection, PgNativeResult, PgSubmittable } from '../../../adapters/postgres/index.js';
 import { UnipoolError } from '../../errors.js';
 import type { PooledConnection } from '../../pool/pool-engine.js';
 import type { Holder } from '../../transaction/holder.js';
@@ -99,17 +99,42 @@ export class LentPgClient extends LazyEventEmitter {
     return (this.#raw() as unknown as { escapeLiteral(value: string): string }).escapeLiteral(value);
   }
 
-  /** pg's `client.query()`: `(text | config, values?, callback?)`; a promise unless a callback is given. */
+  /**
+   * pg's `client.query()`: `(text | config, values?, callback?)`, a promise unless a callback is
+   * given; or a submittable (`pg-cursor`, `pg-query-stream`), returned as pg returns it.
+   */
+  query<S extends PgSubmittable>(submittable: S, callback?: (...args: never[]) => void): S;
   query(query: PgQueryInput, values?: unknown[]): Promise<PgNativeResult>;
   query(query: PgQueryInput, callback: PgQueryCallback): void;
   query(query: PgQueryInput, values: unknown[] | undefined, callback: PgQueryCallback): void;
-  query(query: PgQueryInput, values?: unknown[] | PgQueryCallback, callback?: PgQueryCallback): Promise<PgNativeResult> | void {
+  query(query: PgQueryInput | PgSubmittable, values?: unknown[] | PgQueryCallback | ((...args: never[]) => void), callback?: PgQueryCallback): Promise<PgNativeResult> | PgSubmittable | void {
+    if (typeof query === 'object' && query !== null && typeof (query as { submit?: unknown }).submit === 'function') return this.#submit(query as PgSubmittable, values);
     if (typeof values === 'function') {
-      callback = values;
+      callback = values as PgQueryCallback;
       values = undefined;
     }
     const problem = queryProblem(query);
-    return answerLikePg(problem === undefined ? this.#run(query, values) : Promise.reject(problem), callback, this.#bridge);
+    return answerLikePg(problem === undefined ? this.#run(query as PgQueryInput, values) : Promise.reject(problem), callback, this.#bridge);
+  }
+
+  /**
+   * A cursor or stream: the client's connection is exclusive, so it can stay open across the
+   * library's reads; the client must not be released before it is finished (the connection would
+   * be destroyed). Refused inside `atomic()`/`session()`, where the connection is shared with the
+   * block. As in pg, a refusal reaches the submittable (its reads fail with it), not the caller.
+   */
+  #submit(submittable: PgSubmittable, callback: unknown): PgSubmittable {
+    const withCallback = submittable as PgSubmittable & { callback?: unknown };
+    if (typeof callback === 'function') withCallback.callback ??= callback;
+    const conn = this.#conn;
+    const problem = this.#released
+      ? this.#releasedError('ran a cursor or stream')
+      : conn === undefined
+        ? new UnipoolError('UNIPOOL_UNSUPPORTED', `unipool: pool "${this.#bridge.alias}": a pgPool() client joined to db.atomic()/db.session() cannot run a cursor or stream (pg-cursor, pg-query-stream): the block's own statements would have to wait for it. Use db.stream() inside the block, or run the cursor on a client connected outside it.`)
+        : undefined;
+    if (problem === undefined) this.#bridge.submit(conn as PooledConnection<unknown>, submittable);
+    else process.nextTick(() => (submittable as unknown as { handleError(error: Error, connection: unknown): void }).handleError(problem, undefined));
+    return submittable;
   }
 
   #run(query: PgQueryInput, values: unknown[] | undefined): Promise<PgNativeResult> {

@@ -1,4 +1,4 @@
-import { runQueryConfig, SessionChangingResult, type PgConnection, type PgNativeResult } from '../../../adapters/postgres/index.js';
+import { runQueryConfig, SessionChangingResult, submitInTurn, type PgConnection, type PgNativeResult, type PgSubmittable } from '../../../adapters/postgres/index.js';
 import type { DatabaseCore } from '../../database-core.js';
 import { TransactionError, UnipoolError } from '../../errors.js';
 import type { PooledConnection } from '../../pool/pool-engine.js';
@@ -152,6 +152,18 @@ export class PgPoolBridge {
         throw this.#core.failure(conn, error);
       },
     );
+  }
+
+  /**
+   * A submittable (`pg-cursor`, `pg-query-stream`) on a connection lent to one client: it runs in
+   * the connection's turn until it is finished; session state it set is reset before reuse. A
+   * client released while one is still open gives back a connection that is not usable as it is,
+   * and the pool destroys it (the cursor then fails).
+   */
+  submit(conn: PooledConnection<unknown>, submittable: PgSubmittable): void {
+    submitInTurn(conn.raw as PgConnection, submittable, (changedSession) => {
+      if (changedSession) conn.dirty = true;
+    });
   }
 
   #settle(conn: PooledConnection<unknown>, outcome: PgNativeResult | SessionChangingResult): PgNativeResult {

@@ -10,6 +10,8 @@ import { answerLikePg, queryProblem, type PgQueryCallback } from './pg-query-arg
 
 /** The client `PgPool.connect()` lends (pg's `PoolClient` interface, typed without pg's types). */
 export interface PgPoolClient extends EventEmitter {
+  /** A `pg-cursor` or `pg-query-stream`, returned as pg returns it; release the client once it is closed. */
+  query<S extends { submit(connection: unknown): unknown }>(submittable: S, callback?: (...args: never[]) => void): S;
   query(query: PgQueryInput, values?: unknown[]): Promise<PgNativeResult>;
   query(query: PgQueryInput, callback: PgQueryCallback): void;
   query(query: PgQueryInput, values: unknown[] | undefined, callback: PgQueryCallback): void;
