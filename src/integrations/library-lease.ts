@@ -7,6 +7,15 @@ import { findHeld } from '../transaction/find-held.js';
 import type { Holder } from '../transaction/holder.js';
 import { NestedTransactionRewriter } from './nested-transaction-rewriter.js';
 
+/** Per held connection, the savepoints its joined leases have open (see NestedTransactionRewriter). */
+const librarySavepoints = new WeakMap<Holder, string[]>();
+
+function savepointsOf(holder: Holder): string[] {
+  let stack = librarySavepoints.get(holder);
+  if (stack === undefined) librarySavepoints.set(holder, (stack = []));
+  return stack;
+}
+
 /** A lease's life: lent to the library, then released (every later use throws). */
 type LeaseState = 'lent' | 'released';
 
@@ -36,7 +45,7 @@ export class LibraryLease {
     this.conn = conn;
     this.#holder = holder;
     this.#what = what;
-    this.#rewriter = new NestedTransactionRewriter(holder === undefined ? () => `unipool_lib_sp_${++this.#ownSavepoint}` : () => holder.nextSavepointName());
+    this.#rewriter = holder === undefined ? new NestedTransactionRewriter(() => `unipool_lib_sp_${++this.#ownSavepoint}`) : new NestedTransactionRewriter(() => holder.nextSavepointName(), savepointsOf(holder));
   }
 
   /** A lease on the connection the current context holds for `core`, or on a newly acquired one. */
