@@ -7,10 +7,15 @@ import { findHeld } from '../transaction/find-held.js';
 import type { Holder } from '../transaction/holder.js';
 import { NestedTransactionRewriter } from './nested-transaction-rewriter.js';
 
-/** Per held connection, the savepoints its joined leases have open (see NestedTransactionRewriter). */
+/**
+ * Per held connection, the savepoints library transactions joined to it have open, innermost last
+ * (see NestedTransactionRewriter): shared by every integration (mysqlPool(), pgPool() clients, the
+ * Kysely dialect), so overlapping ones are caught whichever libraries they come from.
+ */
 const librarySavepoints = new WeakMap<Holder, string[]>();
 
-function savepointsOf(holder: Holder): string[] {
+/** The savepoints library transactions have open on `holder`'s connection (created empty on first use). */
+export function savepointsOf(holder: Holder): string[] {
   let stack = librarySavepoints.get(holder);
   if (stack === undefined) librarySavepoints.set(holder, (stack = []));
   return stack;

@@ -4,6 +4,7 @@ import { UnipoolError } from '../../errors.js';
 import type { PooledConnection } from '../../pool/pool-engine.js';
 import type { Holder } from '../../transaction/holder.js';
 import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
+import { savepointsOf } from '../library-lease.js';
 import { beginCommitOrRollback } from '../transaction-control.js';
 import { answerLikePg, queryProblem, type PgQueryCallback } from './pg-query-args.js';
 
@@ -12,12 +13,6 @@ type Listener = Parameters<EventEmitter['on']>[1];
 /** Driver events a library may listen to on its client; forwarded from the real connection while lent. */
 const FORWARDED = ['error', 'notice', 'notification'] as const;
 
-/**
- * Per held connection, the savepoints joined clients opened for their BEGINs, innermost last. Two
- * library transactions running at once on one `atomic()` (under `Promise.all`) would otherwise
- * interleave their savepoints: releasing the outer one would silently take the inner one with it.
- */
-const openSavepoints = new WeakMap<Holder, string[]>();
 
 /**
  * EventEmitter without its constructor: pg's PoolClient is an EventEmitter (`instanceof` holds,
@@ -165,9 +160,9 @@ export class LentPgClient extends LazyEventEmitter {
       const name = holder.nextSavepointName();
       const result = await bridge.runHeld(holder, `SAVEPOINT ${name}`, undefined);
       begins.push(name);
-      let stack = openSavepoints.get(holder);
-      if (stack === undefined) openSavepoints.set(holder, (stack = []));
-      stack.push(name);
+      // Shared with the other integrations' joined transactions: two running at once on one
+      // atomic() (under Promise.all) would otherwise interleave their savepoints unnoticed.
+      savepointsOf(holder).push(name);
       return result;
     }
     if (begins.length === 0) {
@@ -179,12 +174,12 @@ export class LentPgClient extends LazyEventEmitter {
       begins.pop();
       return bridge.runHeld(holder, query, values, true);
     }
-    const stack = openSavepoints.get(holder);
-    if (stack !== undefined && stack.at(-1) !== name) {
+    const stack = savepointsOf(holder);
+    if (stack.at(-1) !== name) {
       throw new UnipoolError('UNIPOOL_UNSUPPORTED', `unipool: pool "${bridge.alias}": two library transactions overlap on the connection one atomic()/session() block holds (this one's savepoint is not the innermost open one), so ending it would end the other's too; nothing was run. Run the transactions one after the other inside the block, not under Promise.all.`);
     }
     begins.pop();
-    stack?.pop();
+    stack.pop();
     const sql = control === 'commit' ? `RELEASE SAVEPOINT ${name}` : `ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`;
     const result = await bridge.runHeld(holder, sql, undefined);
     return Array.isArray(result) ? (result[result.length - 1] ?? result) : result;
@@ -210,9 +205,9 @@ export class LentPgClient extends LazyEventEmitter {
     }
     const holder = this.#holder as Holder;
     const outer = this.#begins?.[0];
-    const stack = openSavepoints.get(holder);
-    if (stack !== undefined && typeof outer === 'string') {
+    if (typeof outer === 'string') {
       // Rolling back to its outermost savepoint ends everything opened after it.
+      const stack = savepointsOf(holder);
       const at = stack.indexOf(outer);
       if (at >= 0) stack.length = at;
     }
