@@ -3,3 +3,4 @@ export { postgresAdapter, runQueryConfig, SessionChangingResult, type PgConnecti
 export { postgresCapabilities } from './postgres-capabilities.js';
 export { requirePg, type PgModuleWithPool } from './require-pg.js';
 export { pgSslOption } from './postgres-tls.js';
+export { submitInTurn, type PgSubmittable } from './postgres-submittable.js';

@@ -7,6 +7,20 @@ import { findHeld } from '../transaction/find-held.js';
 import type { Holder } from '../transaction/holder.js';
 import { NestedTransactionRewriter } from './nested-transaction-rewriter.js';
 
+/**
+ * Per held connection, the savepoints library transactions joined to it have open, innermost last
+ * (see NestedTransactionRewriter): shared by every integration (mysqlPool(), pgPool() clients, the
+ * Kysely dialect), so overlapping ones are caught whichever libraries they come from.
+ */
+const librarySavepoints = new WeakMap<Holder, string[]>();
+
+/** The savepoints library transactions have open on `holder`'s connection (created empty on first use). */
+export function savepointsOf(holder: Holder): string[] {
+  let stack = librarySavepoints.get(holder);
+  if (stack === undefined) librarySavepoints.set(holder, (stack = []));
+  return stack;
+}
+
 /** A lease's life: lent to the library, then released (every later use throws). */
 type LeaseState = 'lent' | 'released';
 
@@ -36,7 +50,7 @@ export class LibraryLease {
     this.conn = conn;
     this.#holder = holder;
     this.#what = what;
-    this.#rewriter = new NestedTransactionRewriter(holder === undefined ? () => `unipool_lib_sp_${++this.#ownSavepoint}` : () => holder.nextSavepointName());
+    this.#rewriter = holder === undefined ? new NestedTransactionRewriter(() => `unipool_lib_sp_${++this.#ownSavepoint}`) : new NestedTransactionRewriter(() => holder.nextSavepointName(), savepointsOf(holder));
   }
 
   /** A lease on the connection the current context holds for `core`, or on a newly acquired one. */

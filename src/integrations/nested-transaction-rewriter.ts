@@ -15,10 +15,19 @@ export class NestedTransactionRewriter {
   readonly #nextName: () => string;
   /** True while a real BEGIN sent through this lease has not been committed or rolled back. */
   #ownTransaction = false;
+  /**
+   * The savepoints every lease joined to the same held connection has open, innermost last; undefined
+   * for a connection of the lease's own. Two library transactions run at once on one `atomic()`
+   * (under `Promise.all`) would otherwise interleave their savepoints: releasing or rolling back to
+   * the outer one silently ends the inner one too (MySQL and PostgreSQL both drop every later
+   * savepoint), so the inner library's COMMIT would fail — or worse, its ROLLBACK would undo nothing.
+   */
+  readonly #connectionSavepoints: string[] | undefined;
 
-  /** `nextName` gives savepoint names unique on the connection. */
-  constructor(nextName: () => string) {
+  /** `nextName` gives savepoint names unique on the connection; `connectionSavepoints` is shared by the leases of one held connection. */
+  constructor(nextName: () => string, connectionSavepoints?: string[]) {
     this.#nextName = nextName;
+    this.#connectionSavepoints = connectionSavepoints;
   }
 
   /** A transaction this lease began itself (not a savepoint) is open. */
@@ -73,8 +82,19 @@ export class NestedTransactionRewriter {
 
   /** A library commits or rolls back: the savepoint to release / roll back to, or undefined for a real COMMIT/ROLLBACK. */
   end(kind: 'commit' | 'rollback', inTransaction: boolean, joined: boolean): string | undefined {
-    const name = this.#savepoints.pop();
-    if (name !== undefined) return name;
+    const name = this.#savepoints.at(-1);
+    if (name !== undefined) {
+      const shared = this.#connectionSavepoints;
+      if (shared !== undefined && shared.at(-1) !== name) {
+        throw new UnipoolError(
+          'UNIPOOL_UNSUPPORTED',
+          `unipool: two library transactions overlap on the connection one db.atomic()/session() block holds: this one's ${kind.toUpperCase()} would end its savepoint while another library transaction opened later is still open, and ending it would end that one too; nothing was run. Run the transactions one after the other inside the block, not under Promise.all.`,
+        );
+      }
+      this.#savepoints.pop();
+      shared?.pop();
+      return name;
+    }
     if (inTransaction && joined && !this.#ownTransaction) {
       throw new UnipoolError(
         'UNIPOOL_UNSUPPORTED',
@@ -88,6 +108,7 @@ export class NestedTransactionRewriter {
   #push(): string {
     const name = this.#nextName();
     this.#savepoints.push(name);
+    this.#connectionSavepoints?.push(name);
     return name;
   }
 
@@ -96,7 +117,13 @@ export class NestedTransactionRewriter {
    * connection mid-transaction): each rolled back, innermost first. The enclosing transaction goes on.
    */
   undoStatements(): string[] {
-    const statements = this.#savepoints.reverse().map((name) => `ROLLBACK TO SAVEPOINT ${name}`);
+    const shared = this.#connectionSavepoints;
+    // Savepoints another lease's rollback already ended are gone from the connection: not undone twice.
+    const open = shared === undefined ? this.#savepoints : this.#savepoints.filter((name) => shared.includes(name));
+    const outer = open[0];
+    // Rolling back to its outermost savepoint ends every savepoint opened after it, other leases' too.
+    if (outer !== undefined && shared !== undefined) shared.length = shared.indexOf(outer);
+    const statements = open.reverse().map((name) => `ROLLBACK TO SAVEPOINT ${name}`);
     this.#savepoints.length = 0;
     return statements;
   }

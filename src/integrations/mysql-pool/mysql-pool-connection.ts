@@ -27,12 +27,21 @@ export class MysqlPoolConnection extends EventEmitter {
   readonly #lease: LibraryLease;
   readonly #native: NativeMysqlConnection;
   #promise: PromiseMysqlPoolConnection | undefined;
+  /** The pool's `release` event (its listeners' errors reported, never thrown here), when someone listens to it. */
+  readonly #onRelease: ((connection: MysqlPoolConnection) => void) | undefined;
 
   /** @internal — lent by `MysqlPool.getConnection()`. */
-  constructor(lease: LibraryLease) {
+  constructor(lease: LibraryLease, onRelease?: (connection: MysqlPoolConnection) => void) {
     super();
     this.#lease = lease;
     this.#native = lease.raw as NativeMysqlConnection;
+    this.#onRelease = onRelease;
+  }
+
+  /** Gives the lease back, telling the pool's `release` listeners the first time (as mysql2 does on release, not on destroy). */
+  #release(): Promise<void> {
+    if (this.#onRelease !== undefined && !this.#lease.released) this.#onRelease(this);
+    return this.#lease.release();
   }
 
   /** The server's connection id (`CONNECTION_ID()`). */
@@ -128,12 +137,12 @@ export class MysqlPoolConnection extends EventEmitter {
 
   /** @internal — `release()`, settled once the connection is back in the pool. */
   releaseNow(): Promise<void> {
-    return this.#lease.release();
+    return this.#release();
   }
 
   /** Gives the connection back to unipool's pool; a second call does nothing. */
   release(): void {
-    void this.#lease.release();
+    void this.#release();
   }
 
   /** Closes the connection instead of pooling it (inside `atomic()`/`session()` it only ends the lease). */
@@ -143,7 +152,7 @@ export class MysqlPoolConnection extends EventEmitter {
 
   /** As on mysql2's pooled connections: releases it. */
   end(callback?: (error?: Error | null) => void): void {
-    this.#lease.release().then(
+    this.#release().then(
       () => callback?.(null),
       (error: unknown) => callback?.(error as Error),
     );

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mysqlEscaping } from '../../../adapters/mysql/index.js';
 import type { DatabaseCore } from '../../database-core.js';
 import { TransactionError, UnipoolError } from '../../errors.js';
+import { createChannel } from '../../metrics/pool-channels.js';
 import { LibraryLease } from '../library-lease.js';
 import { MysqlPoolConnection } from './mysql-pool-connection.js';
 import type { MysqlQueryCallback } from './native-mysql-connection.js';
@@ -23,11 +24,42 @@ const WHAT = 'db.mysqlPool() connection';
 export class MysqlPool extends EventEmitter {
   readonly #core: DatabaseCore;
   #promise: PromiseMysqlPool | undefined;
+  #watchingCreates = false;
 
   /** @internal — use `db.mysqlPool()`. */
   constructor(core: DatabaseCore) {
     super();
     this.#core = core;
+    this.on('newListener', (event: string) => {
+      if (event === 'connection') this.#watchCreates();
+    });
+  }
+
+  /**
+   * mysql2's pool events: `acquire` (a connection lent by `getConnection()`, `query()` or
+   * `execute()`), `release` (given back), `enqueue` (a caller waits: every connection is in use and
+   * the pool is full), `connection` (the pool opened a connection). Each costs nothing until
+   * someone listens. `connection` gets the pool's `unipool:create` message (`{ alias,
+   * connectionId, … }`), not a connection: unipool's connections are not handed out raw.
+   */
+  #lent(lease: LibraryLease): MysqlPoolConnection {
+    const onRelease = this.listenerCount('release') > 0 ? (released: MysqlPoolConnection) => this.#core.runCallback(() => this.emit('release', released), "a db.mysqlPool() 'release' listener") : undefined;
+    const connection = new MysqlPoolConnection(lease, onRelease);
+    if (this.listenerCount('acquire') > 0) this.#core.runCallback(() => this.emit('acquire', connection), "a db.mysqlPool() 'acquire' listener");
+    return connection;
+  }
+
+  #watchCreates(): void {
+    if (this.#watchingCreates) return;
+    this.#watchingCreates = true;
+    const core = this.#core;
+    const alias = core.config.alias;
+    const onCreate = (message: unknown): void => {
+      // The channel is process-wide: once the database is closed, let go of this pool.
+      if (core.engine.closed) createChannel.unsubscribe(onCreate);
+      else if ((message as { alias?: unknown } | null)?.alias === alias) core.runCallback(() => this.emit('connection', message), "a db.mysqlPool() 'connection' listener");
+    };
+    createChannel.subscribe(onCreate);
   }
 
   /** Lends a connection (the held one inside `atomic()`/`session()`) until its `release()`. */
@@ -41,11 +73,16 @@ export class MysqlPool extends EventEmitter {
       return;
     }
     if (lent instanceof LibraryLease) {
-      process.nextTick(callback, null, new MysqlPoolConnection(lent));
+      process.nextTick(callback, null, this.#lent(lent));
       return;
     }
+    if (this.listenerCount('enqueue') > 0) {
+      // mysql2 says enqueue only when the caller waits for another's connection, not for a new one.
+      const { idle, size, max } = this.#core.engine.stats();
+      if (idle === 0 && size >= max) this.emit('enqueue');
+    }
     lent.then(
-      (lease) => callback(null, new MysqlPoolConnection(lease)),
+      (lease) => callback(null, this.#lent(lease)),
       (error: unknown) => callback(error as Error),
     );
   }

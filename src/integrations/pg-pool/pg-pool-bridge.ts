@@ -1,4 +1,4 @@
-import { runQueryConfig, SessionChangingResult, type PgConnection, type PgNativeResult } from '../../../adapters/postgres/index.js';
+import { runQueryConfig, SessionChangingResult, submitInTurn, type PgConnection, type PgNativeResult, type PgSubmittable } from '../../../adapters/postgres/index.js';
 import type { DatabaseCore } from '../../database-core.js';
 import { TransactionError, UnipoolError } from '../../errors.js';
 import type { PooledConnection } from '../../pool/pool-engine.js';
@@ -121,18 +121,49 @@ export class PgPoolBridge {
     return this.#core.acquireNow();
   }
 
-  /** A connection for `pool.connect()`, waiting for one: checked out until the client is released. */
-  borrow(): Promise<PooledConnection<unknown>> {
-    return this.#core.acquire();
+  /**
+   * A connection for `pool.connect()`, waiting for one: checked out until the client is released.
+   * Callback-style, so that the one promise `connect()` returns is the only one (with Kysely and
+   * knex connecting for every query under load, nearly every connect() waits here).
+   */
+  borrowWith(use: (conn: PooledConnection<unknown>) => void, fail: (error: unknown) => void): void {
+    const core = this.#core;
+    const engine = core.engine;
+    if (engine.acquireWith === undefined) {
+      core.acquire().then(use, fail);
+      return;
+    }
+    engine.acquireWith((lent) => {
+      const conn = core.usable(lent);
+      // Not usable (it was destroyed): wait for another.
+      if (conn === undefined) this.borrowWith(use, fail);
+      else use(conn);
+    }, fail);
   }
 
-  /** A statement on a connection lent to one client. */
-  async run(conn: PooledConnection<unknown>, query: PgQueryInput, values: unknown[] | undefined): Promise<PgNativeResult> {
-    try {
-      return this.#settle(conn, await runQueryConfig(conn.raw as PgConnection, query, values));
-    } catch (error) {
-      throw this.#core.failure(conn, error);
-    }
+  /**
+   * A statement on a connection lent to one client. One `then` rather than an async function: no
+   * promise of its own beyond the one the result needs (Kysely's every query passes here).
+   */
+  run(conn: PooledConnection<unknown>, query: PgQueryInput, values: unknown[] | undefined): Promise<PgNativeResult> {
+    return runQueryConfig(conn.raw as PgConnection, query, values).then(
+      (outcome) => this.#settle(conn, outcome),
+      (error: unknown) => {
+        throw this.#core.failure(conn, error);
+      },
+    );
+  }
+
+  /**
+   * A submittable (`pg-cursor`, `pg-query-stream`) on a connection lent to one client: it runs in
+   * the connection's turn until it is finished; session state it set is reset before reuse. A
+   * client released while one is still open gives back a connection that is not usable as it is,
+   * and the pool destroys it (the cursor then fails).
+   */
+  submit(conn: PooledConnection<unknown>, submittable: PgSubmittable): void {
+    submitInTurn(conn.raw as PgConnection, submittable, (changedSession) => {
+      if (changedSession) conn.dirty = true;
+    });
   }
 
   #settle(conn: PooledConnection<unknown>, outcome: PgNativeResult | SessionChangingResult): PgNativeResult {

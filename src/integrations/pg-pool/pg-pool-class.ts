@@ -2,12 +2,16 @@ import type { EventEmitter } from 'node:events';
 import type { PgModuleWithPool, PgNativeResult } from '../../../adapters/postgres/index.js';
 import { UnipoolError } from '../../errors.js';
 import { createChannel, destroyChannel } from '../../metrics/pool-channels.js';
-import { LentPgClient, type Lease } from './lent-pg-client.js';
+import type { PooledConnection } from '../../pool/pool-engine.js';
+import type { Holder } from '../../transaction/holder.js';
+import { LentPgClient } from './lent-pg-client.js';
 import type { PgPoolBridge, PgQueryInput } from './pg-pool-bridge.js';
 import { answerLikePg, queryProblem, type PgQueryCallback } from './pg-query-args.js';
 
 /** The client `PgPool.connect()` lends (pg's `PoolClient` interface, typed without pg's types). */
 export interface PgPoolClient extends EventEmitter {
+  /** A `pg-cursor` or `pg-query-stream`, returned as pg returns it; release the client once it is closed. */
+  query<S extends { submit(connection: unknown): unknown }>(submittable: S, callback?: (...args: never[]) => void): S;
   query(query: PgQueryInput, values?: unknown[]): Promise<PgNativeResult>;
   query(query: PgQueryInput, callback: PgQueryCallback): void;
   query(query: PgQueryInput, values: unknown[] | undefined, callback: PgQueryCallback): void;
@@ -124,16 +128,42 @@ export function pgPoolClass(pg: PgModuleWithPool): PgPoolConstructor {
         } catch (error) {
           return Promise.reject(error);
         }
-        return Promise.resolve(this.#lent({ kind: 'joined', holder }));
+        return this.#lentNow(undefined, holder);
       }
       const conn = bridge.borrowNow();
-      if (conn !== undefined) return Promise.resolve(this.#lent({ kind: 'own', conn }));
-      return bridge.borrow().then((borrowed) => this.#lent({ kind: 'own', conn: borrowed }));
+      if (conn !== undefined) return this.#lentNow(conn, undefined);
+      return new Promise((resolve, reject) => {
+        bridge.borrowWith((borrowed) => {
+          // Called inside the release that freed the connection: an 'acquire' listener that
+          // throws fails this connect(), not that release.
+          try {
+            resolve(this.#lent(borrowed, undefined));
+          } catch (error) {
+            reject(error);
+          }
+        }, reject);
+      });
     }
 
-    #lent(lease: Lease): LentPgClient {
-      const client = new LentPgClient(this.#bridge, lease, this.#onRelease);
-      if (this.listenerCount('acquire') > 0) this.emit('acquire', client);
+    #lentNow(conn: PooledConnection<unknown> | undefined, holder: Holder | undefined): Promise<LentPgClient> {
+      try {
+        return Promise.resolve(this.#lent(conn, holder));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+
+    #lent(conn: PooledConnection<unknown> | undefined, holder: Holder | undefined): LentPgClient {
+      const client = new LentPgClient(this.#bridge, conn, holder, this.#onRelease);
+      if (this.listenerCount('acquire') > 0) {
+        try {
+          this.emit('acquire', client);
+        } catch (error) {
+          // The connect() fails with the listener's error; the connection must not stay lent to nobody.
+          if (conn !== undefined) this.#bridge.giveBack(conn, false);
+          throw error;
+        }
+      }
       return client;
     }
 

@@ -6,15 +6,16 @@ export type PgQueryCallback = (error: Error | null, result?: PgNativeResult) => 
 
 /**
  * Why `query` cannot be run by `pgPool()`, or undefined when it is SQL text or a query config
- * object. Submittables (`pg-cursor`, `pg-query-stream`) are refused: they keep reading from the
- * connection after the statement's turn, past the point where it is given back. Returns rather than
+ * object. Submittables (`pg-cursor`, `pg-query-stream`) are refused on the pool: they keep reading
+ * from the connection after the statement's turn, past the point where it is given back (a client
+ * from `connect()` runs them). Returns rather than
  * allocates for the common case: this is on every library query's path.
  */
 export function queryProblem(query: unknown): UnipoolError | undefined {
   if (typeof query === 'string') return undefined;
   if (typeof query === 'object' && query !== null) {
     if (typeof (query as { submit?: unknown }).submit === 'function') {
-      return new UnipoolError('UNIPOOL_UNSUPPORTED', 'unipool: pgPool() does not run submittable queries (pg-cursor, pg-query-stream); use db.stream() for server-side cursors.');
+      return new UnipoolError('UNIPOOL_UNSUPPORTED', 'unipool: pgPool().query() does not run submittable queries (pg-cursor, pg-query-stream): the connection would be given back while the cursor still reads from it. Run it on a client from pgPool().connect() (released once the cursor is closed), or use db.stream().');
     }
     if (typeof (query as { text?: unknown }).text === 'string') return undefined;
   }

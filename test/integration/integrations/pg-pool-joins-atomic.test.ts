@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
+import { UnipoolDialect } from '../../../src/integrations/kysely/index.js';
 import { engineUnderTest, uniqueTable } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
 
@@ -129,6 +131,29 @@ describe('integrations: db.pgPool() joins atomic() and session()', () => {
       .catch((e: unknown) => e);
     expect(outcome).to.equal(undefined);
     expect(await serverIds()).to.deep.equal([1, 2]);
+  });
+
+  it('catches the overlap across integrations too: a Kysely (UnipoolDialect) transaction and a pgPool() client on one block', async () => {
+    const { db } = openDatabase(postgres);
+    const pool = db.pgPool<pg.Pool>();
+    const kysely = new Kysely<Record<string, never>>({ dialect: new UnipoolDialect({ database: db }) });
+    await db.atomic(async () => {
+      const trx = await kysely.startTransaction().execute();
+      await sql`INSERT INTO ${sql.table(table)} VALUES (1)`.execute(trx);
+      const client = await pool.connect();
+      await client.query('BEGIN');
+      await client.query(`INSERT INTO ${table} VALUES (2)`);
+      const overlapping = await trx
+        .commit()
+        .execute()
+        .catch((e: unknown) => e);
+      expect(overlapping).to.have.property('code', 'UNIPOOL_UNSUPPORTED');
+      await client.query('COMMIT');
+      client.release();
+      await trx.commit().execute();
+    });
+    expect(await serverIds()).to.deep.equal([1, 2]);
+    await kysely.destroy();
   });
 
   it('keeps a real BEGIN … COMMIT of a joined client inside session() (no transaction to join)', async () => {
