@@ -87,17 +87,17 @@ describe('config: replicas', () => {
       },
     });
     const paths = issues.map((issue) => issue.path);
-    expect(paths).to.include('databases.default.replicas["0"]');
-    expect(paths).to.include('databases.default.replicas["1"].colour');
-    expect(paths).to.include('databases.default.replicas["2"].url');
-    expect(paths).to.include('databases.default.replicas["3"].pool.min');
-    expect(issues.find((issue) => issue.path === 'databases.default.replicas["0"]')?.message).to.contain('needs a "url" or a "host"');
-    expect(issues.find((issue) => issue.path === 'databases.default.replicas["3"].pool.min')?.message).to.contain('must be ≤ max');
+    expect(paths).to.include('databases.default.replicas[0]');
+    expect(paths).to.include('databases.default.replicas[1].colour');
+    expect(paths).to.include('databases.default.replicas[2].url');
+    expect(paths).to.include('databases.default.replicas[3].pool.min');
+    expect(issues.find((issue) => issue.path === 'databases.default.replicas[0]')?.message).to.contain('needs a "url" or a "host"');
+    expect(issues.find((issue) => issue.path === 'databases.default.replicas[3].pool.min')?.message).to.contain('must be ≤ max');
   });
 
   it('rejects the same server listed twice', () => {
     const issues = issuesOf({ default: { engine: 'postgres', url: 'postgres://u@h/d', replicas: [{ host: 'r' }, { url: 'postgres://r:5432' }] } });
-    expect(issues).to.deep.equal([{ path: 'databases.default.replicas["1"]', message: 'is the same server as replicas[0] (r:5432) — list each replica once' }]);
+    expect(issues).to.deep.equal([{ path: 'databases.default.replicas[1]', message: 'is the same server as replicas[0] (r:5432) — list each replica once' }]);
   });
 
   it('is refused for SQLite, which has no replicas', () => {
