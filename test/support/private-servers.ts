@@ -5,7 +5,7 @@
  * deleted by `destroy()` — or, if the test process dies first, by an exit hook.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -280,6 +280,9 @@ export interface PrivateMariadbOptions {
  * `mariadbd` on a free port with its socket in that directory, no binary log, a small buffer pool.
  * `--no-defaults` keeps the machine's my.cnf (datadir, port, socket of the shared server) out of it.
  */
+/** The bootstrap (mariadb-install-db) running now, if any: the next one waits for it. */
+let installing: Promise<unknown> = Promise.resolve();
+
 export async function startPrivateMariadb(options: PrivateMariadbOptions = {}): Promise<PrivateServer> {
   const dir = mkdtempSync(join(tmpdir(), 'unipool-faults-maria-'));
   const data = join(dir, 'data');
@@ -303,7 +306,12 @@ export async function startPrivateMariadb(options: PrivateMariadbOptions = {}): 
     );
   };
   try {
-    await run('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, ...asRoot, '--auth-root-authentication-method=normal', '--skip-test-db'], 'mariadb-install-db');
+    mkdirSync(join(dir, 'tmp'));
+    // One at a time, each with a temp directory of its own: two bootstraps side by side in the
+    // shared /tmp have failed with "Unknown table 'mysql.tmp_user_sys'".
+    const installed = installing.then(() => run('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, `--tmpdir=${join(dir, 'tmp')}`, ...asRoot, '--auth-root-authentication-method=normal', '--skip-test-db'], 'mariadb-install-db'));
+    installing = installed.catch(() => undefined);
+    await installed;
     const server: PrivateServer = {
       engine: 'mysql',
       port,
@@ -321,7 +329,7 @@ export async function startPrivateMariadb(options: PrivateMariadbOptions = {}): 
           'mariadbd',
           [
             '--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${join(dir, 'sock')}`,
-            `--pid-file=${join(dir, 'pid')}`, `--log-error=${join(dir, 'err.log')}`, ...asRoot,
+            `--pid-file=${join(dir, 'pid')}`, `--log-error=${join(dir, 'err.log')}`, `--tmpdir=${join(dir, 'tmp')}`, ...asRoot,
             '--innodb-buffer-pool-size=16M', '--skip-log-bin', '--max-connections=300', ...(options.args ?? []),
           ],
           { stdio: 'ignore' },

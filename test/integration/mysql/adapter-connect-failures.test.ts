@@ -60,7 +60,7 @@ describe('mysql adapter: connect failures', () => {
   it('never shows the password when authentication fails', async () => {
     const error = await connectError({ user: 'unipool_no_such_user', password: PASSWORD });
     expect(error).to.have.property('code', 'UNIPOOL_CONNECT_FAILED');
-    expect(error.message).to.match(/^mysql: could not connect to 127\.0\.0\.1:3306 \(database "test", user "unipool_no_such_user"\): Access denied for user 'unipool_no_such_user'@'[^']+' \(using password: YES\) \(ER_ACCESS_DENIED_ERROR\)\. Check the user and password\.\nSee \S+\/reference\/errors#unipool_connect_failed$/);
+    expect(error.message).to.match(/^mysql: could not connect to 127\.0\.0\.1:3306 \(database "test", user "unipool_no_such_user"\): Access denied for user 'unipool_no_such_user'@'[^']+' \(using password: YES\) \(ER_ACCESS_DENIED_ERROR\)\. Check the user and password\. With TLS off this is also how MariaDB refuses plain text \(require_secure_transport\): then set ssl\.mode \(e\.g\. "verify-full" with ssl\.ca\)\.\nSee \S+\/reference\/errors#unipool_connect_failed$/);
     expect(printed(error)).not.to.contain(PASSWORD);
   });
 

@@ -1,9 +1,12 @@
 import { expect } from 'chai';
 import { runClosedLoop } from '../../../src/cli/bench/closed-loop.js';
 
+// Windows of 100–200 ms rather than a few: on a loaded machine the process can be paused for tens
+// of milliseconds, and a pause longer than the whole window leaves nothing inside it to count.
+
 describe('bench: the closed loop', () => {
   it('ends, with well-formed figures, even when the operation never yields to the event loop', async () => {
-    const result = await runClosedLoop({ concurrency: 4, durationMs: 20, warmupMs: 5, op: () => Promise.resolve() });
+    const result = await runClosedLoop({ concurrency: 4, durationMs: 200, warmupMs: 5, op: () => Promise.resolve() });
     expect(result.ops).to.be.greaterThan(0);
     expect(result.errors).to.equal(0);
     expect(result.firstError).to.equal(undefined);
@@ -21,7 +24,7 @@ describe('bench: the closed loop', () => {
     const waiters: (() => void)[] = [];
     const result = await runClosedLoop({
       concurrency: 3,
-      durationMs: 20,
+      durationMs: 100,
       warmupMs: 2,
       op: async () => {
         if (busy && !gateOpen) await new Promise<void>((resolve) => waiters.push(resolve));
@@ -41,7 +44,7 @@ describe('bench: the closed loop', () => {
   it('counts failures apart from completions and keeps the first message', async () => {
     const result = await runClosedLoop({
       concurrency: 1,
-      durationMs: 10,
+      durationMs: 100,
       op: (i) => (i % 2 === 1 ? Promise.reject(new Error(`odd ${i}`)) : Promise.resolve()),
     });
     expect(result.errors).to.be.greaterThan(0);
