@@ -6,6 +6,7 @@ import type { ConnectionSettings } from '../src/adapter.js';
 import type { DatabaseConfig } from '../src/config/databases-config.js';
 import { createDatabases } from '../src/create-databases.js';
 import type { ContenderSpec, PoolUnderTest, QueryFn } from '../src/cli/bench/pool-under-test.js';
+import { pgConfig } from '../src/cli/bench/raw-driver-contenders.js';
 import { tagOptions, type BaseConfig } from '../src/cli/bench/unipool-contender.js';
 
 /** What the ORM runs on: its own pg.Pool, or unipool's `db.pgPool()`. */
@@ -19,8 +20,8 @@ interface OrmPool {
 
 async function openPool(source: OrmPoolSource, config: BaseConfig, settings: ConnectionSettings, max: number, tag: string): Promise<OrmPool> {
   if (source === 'pg') {
-    const { host, port, database, user, password, ssl } = settings;
-    const pool = new pg.Pool({ host, port, database, user, password, ...(ssl === undefined ? {} : { ssl }), ...settings.options, max, application_name: tag });
+    // The same driver config as the raw pg.Pool contender (TLS mode mapped to pg's own option).
+    const pool = new pg.Pool({ ...pgConfig(settings), max, application_name: tag });
     pool.on('error', () => undefined); // an idle client dying is the benchmark's problem, not a crash
     return { pool, inUse: () => pool.totalCount - pool.idleCount, close: () => pool.end() };
   }

@@ -101,7 +101,7 @@ export function rawPgContender(settings: ConnectionSettings, identity: RawIdenti
   };
 }
 
-function pgConfig(settings: ConnectionSettings): Record<string, unknown> {
+export function pgConfig(settings: ConnectionSettings): Record<string, unknown> {
   const { host, port, database, user, password, ssl } = settings;
   const sslOption = pgSslOption(ssl);
   return { host, port, database, user, password, ...(sslOption === undefined ? {} : { ssl: sslOption }), ...settings.options };
