@@ -481,13 +481,27 @@ function nativeResult(client: PgClient, result: PgNativeResult | undefined, quer
 export function runQueryConfig(conn: PgClient, query: string | object, values: unknown[] | undefined): Promise<PgNativeResult | SessionChangingResult> {
   const pg = loadedPg;
   if (pg === undefined) return pgModule().then(() => runQueryConfig(conn, query, values));
-  // SQL text with parameters (what Kysely, knex and Drizzle's raw SQL send) runs from the
+  // SQL text with parameters (what Kysely sends, and knex as `{ text, values }`) runs from the
   // connection's statement cache, as `db.query()` does: parsed and planned once per connection
   // rather than on every run, which pg.Pool cannot do (its queries are unnamed unless the caller
-  // names them). A config object may carry its own name, row mode or types: sent as given.
-  const cache = typeof query === 'string' && values !== undefined && values.length > 0 ? connectionState(conn).statements : undefined;
-  if (cache !== undefined) return takeTurn(conn, (done) => runCached(conn, pg, cache, query as string, values as unknown[], done, NATIVE_RUN));
+  // names them). A config object with anything more (its own name, row mode, types) is sent as given.
+  const text = typeof query === 'string' ? query : plainConfigText(query);
+  const params = typeof query === 'string' || values !== undefined ? values : (query as { values?: unknown[] }).values;
+  const cache = text !== undefined && Array.isArray(params) && params.length > 0 ? connectionState(conn).statements : undefined;
+  if (cache !== undefined) return takeTurn(conn, (done) => runCached(conn, pg, cache, text as string, params as unknown[], done, NATIVE_RUN));
   return takeTurn(conn, (done) => run(conn, pg, query, values, done, nativeResult, queryFailure));
+}
+
+/**
+ * The text of a pg query config that is nothing but `{ text, values }` (knex's form), or undefined:
+ * any other option pg reads (`name`, `rowMode`, `types`, `binary`, `portal`, `rows`, `queryMode`,
+ * `callback`) asks for something a cached name must not override.
+ */
+function plainConfigText(query: object): string | undefined {
+  const config = query as { text?: unknown; name?: unknown; rowMode?: unknown; types?: unknown; binary?: unknown; portal?: unknown; rows?: unknown; queryMode?: unknown; callback?: unknown };
+  if (typeof config.text !== 'string') return undefined;
+  const plain = config.name === undefined && config.rowMode === undefined && config.types === undefined && config.binary === undefined && config.portal === undefined && config.rows === undefined && config.queryMode === undefined && config.callback === undefined;
+  return plain ? config.text : undefined;
 }
 
 // Declared after the functions they name (hoisted), before any call can reach them.

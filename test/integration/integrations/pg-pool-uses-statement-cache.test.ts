@@ -37,7 +37,7 @@ describe('integrations: db.pgPool() runs SQL text with parameters from the state
     expect(db.stats()).to.include({ inUse: 0, destroyed: 0 });
   });
 
-  it('prepares nothing with statementCacheSize: 0, for config objects, or for text without parameters', async () => {
+  it('prepares knex\'s { text, values } too, but nothing with statementCacheSize: 0, for config objects with options, or for text without parameters', async () => {
     const off = openDatabase(postgres, { pool: { max: 1 }, statementCacheSize: 0 }).db.pgPool<pg.Pool>();
     await off.query('SELECT $1::int AS n', [1]);
     const offClient = await off.connect();
@@ -47,10 +47,17 @@ describe('integrations: db.pgPool() runs SQL text with parameters from the state
 
     const on = openDatabase(postgres, { pool: { max: 1 } }).db.pgPool<pg.Pool>();
     const client = await on.connect();
-    const viaConfig = await client.query({ text: 'SELECT $1::int AS n', values: [3] });
-    expect(viaConfig.rows).to.deep.equal([{ n: 3 }]);
-    await client.query('SELECT 4 AS n');
+    const arrays = await client.query({ text: 'SELECT $1::int AS n', values: [3], rowMode: 'array' });
+    expect(arrays.rows).to.deep.equal([[3]]);
+    const typed = await client.query({ text: 'SELECT $1::int AS n', values: [4], types: { getTypeParser: () => (value: string) => `parsed:${value}` } });
+    expect(typed.rows).to.deep.equal([{ n: 'parsed:4' }]);
+    await client.query('SELECT 5 AS n');
     expect(await preparedOn(client)).to.deep.equal([]);
+    const plain = await client.query({ text: 'SELECT $1::int AS n', values: [6] });
+    expect(plain.rows).to.deep.equal([{ n: 6 }]);
+    const valuesApart = await client.query({ text: 'SELECT $1::int AS n' }, [7]);
+    expect(valuesApart.rows).to.deep.equal([{ n: 7 }]);
+    expect(await preparedOn(client)).to.have.length(1);
     client.release();
   });
 
