@@ -109,30 +109,38 @@ function run<T>(
   });
 }
 
+/** How a cached run shapes its result: the adapter's own (`query()`), or pg's (`runQueryConfig()`, for `db.pgPool()`). */
+interface CachedRunShape<T> {
+  readonly settle: (client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery) => T;
+  /** `settle` for a named run that starts outside a transaction while pipelining is on: it also teaches the cache. */
+  readonly learned: (client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery) => T;
+  readonly retry: (client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, name: string, error: Error) => Promise<T> | undefined;
+}
+
 /**
  * A user statement with parameters, run from the connection's statement cache: under its name when
  * cached (or cacheable), after any DEALLOCATE that is due, unnamed otherwise.
  */
-function runCached(client: PgClient, pg: PgModule, cache: PgStatementCache, sql: string, values: unknown[], done: () => void): Promise<AdapterResult> {
+function runCached<T>(client: PgClient, pg: PgModule, cache: PgStatementCache, sql: string, values: unknown[], done: () => void, shape: CachedRunShape<T>): Promise<T> {
   const probe = cache.probeSql();
   if (probe !== undefined && client.getTransactionStatus() !== 'E') {
     return probeServer(client, probe).then((pid) => {
       cache.probed(client, pid);
       // Unanswered (asked again next time): this statement runs unnamed.
-      return pid === undefined ? run(client, pg, sql, values, done, queryResult, queryFailure) : runCached(client, pg, cache, sql, values, done);
+      return pid === undefined ? run(client, pg, sql, values, done, shape.settle, queryFailure) : runCached(client, pg, cache, sql, values, done, shape);
     });
   }
   const drops = cache.takeDrops(client);
   if (drops !== undefined) {
     // A DEALLOCATE that fails (the statement is already gone) changes nothing worth reporting.
-    const next = (): Promise<AdapterResult> => runCached(client, pg, cache, sql, values, done);
+    const next = (): Promise<T> => runCached(client, pg, cache, sql, values, done, shape);
     return execute(client, drops).then(next, next);
   }
   const name = cache.nameFor(client, sql);
   // With pipelining on, a named run that starts outside a transaction teaches the cache whether
   // the statement may share the connection later (`learnedResult`).
-  const settle = name !== undefined && cache.learnsPipelining && client.getTransactionStatus() === 'I' ? learnedResult : queryResult;
-  return run(client, pg, sql, values, done, settle, queryFailure, name, retryStale);
+  const settle = name !== undefined && cache.learnsPipelining && client.getTransactionStatus() === 'I' ? shape.learned : shape.settle;
+  return run(client, pg, sql, values, done, settle, queryFailure, name, shape.retry);
 }
 
 /** `queryResult`, and what the run taught: clean when it ended outside a transaction and changed no session state. */
@@ -204,6 +212,12 @@ async function probeServer(client: PgClient, sql: string): Promise<unknown> {
 function retryStale(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, name: string, error: Error): Promise<AdapterResult> | undefined {
   if (!mayRetryStale(client, sql, name, error)) return undefined;
   return run(client, pg, sql, values, done, queryResult, queryFailure);
+}
+
+/** `retryStale` for `runQueryConfig()`: pg's own result. */
+function retryStaleNative(client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, name: string, error: Error): Promise<PgNativeResult | SessionChangingResult> | undefined {
+  if (!mayRetryStale(client, sql, name, error)) return undefined;
+  return run(client, pg, sql, values, done, nativeResult, queryFailure);
 }
 
 /** `retryStale` for a pipelined statement: the unnamed run joins the pipeline, its status checked too. */
@@ -358,7 +372,7 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
     // Only statements with parameters are named: they use the extended protocol already (which
     // allows one statement per query), where a multi-statement text without them may not.
     const cache = values !== undefined && values.length > 0 ? connectionState(conn).statements : undefined;
-    if (cache !== undefined) return takeTurn(conn, (done) => runCached(conn, pg, cache, sql, values as unknown[], done));
+    if (cache !== undefined) return takeTurn(conn, (done) => runCached(conn, pg, cache, sql, values as unknown[], done, ADAPTER_RUN));
     return takeTurn(conn, (done) => run(conn, pg, sql, values, done, queryResult, queryFailure));
   },
 
@@ -467,5 +481,31 @@ function nativeResult(client: PgClient, result: PgNativeResult | undefined, quer
 export function runQueryConfig(conn: PgClient, query: string | object, values: unknown[] | undefined): Promise<PgNativeResult | SessionChangingResult> {
   const pg = loadedPg;
   if (pg === undefined) return pgModule().then(() => runQueryConfig(conn, query, values));
+  // SQL text with parameters (what Kysely sends, and knex as `{ text, values }`) runs from the
+  // connection's statement cache, as `db.query()` does: parsed and planned once per connection
+  // rather than on every run, which pg.Pool cannot do (its queries are unnamed unless the caller
+  // names them). A config object with anything more (its own name, row mode, types) is sent as given.
+  const text = typeof query === 'string' ? query : plainConfigText(query);
+  const params = typeof query === 'string' || values !== undefined ? values : (query as { values?: unknown[] }).values;
+  const cache = text !== undefined && Array.isArray(params) && params.length > 0 ? connectionState(conn).statements : undefined;
+  if (cache !== undefined) return takeTurn(conn, (done) => runCached(conn, pg, cache, text as string, params as unknown[], done, NATIVE_RUN));
   return takeTurn(conn, (done) => run(conn, pg, query, values, done, nativeResult, queryFailure));
 }
+
+/**
+ * The text of a pg query config that is nothing but `{ text, values }` (knex's form), or undefined:
+ * any other option pg reads (`name`, `rowMode`, `types`, `binary`, `portal`, `rows`, `queryMode`,
+ * `callback`) asks for something a cached name must not override.
+ */
+function plainConfigText(query: object): string | undefined {
+  const config = query as { text?: unknown; name?: unknown; rowMode?: unknown; types?: unknown; binary?: unknown; portal?: unknown; rows?: unknown; queryMode?: unknown; callback?: unknown };
+  if (typeof config.text !== 'string') return undefined;
+  const plain = config.name === undefined && config.rowMode === undefined && config.types === undefined && config.binary === undefined && config.portal === undefined && config.rows === undefined && config.queryMode === undefined && config.callback === undefined;
+  return plain ? config.text : undefined;
+}
+
+// Declared after the functions they name (hoisted), before any call can reach them.
+const ADAPTER_RUN: CachedRunShape<AdapterResult> = { settle: queryResult, learned: learnedResult, retry: retryStale };
+// pg's own result: not taught to the pipelining cache (a statement stays unpipelined until a
+// `db.query()` run outside a transaction shows it clean).
+const NATIVE_RUN: CachedRunShape<PgNativeResult | SessionChangingResult> = { settle: nativeResult, learned: nativeResult, retry: retryStaleNative };
