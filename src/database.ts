@@ -17,6 +17,7 @@ import { createPgPool, type PgPool } from './integrations/pg-pool/create-pg-pool
 import type { ReplicaMember } from './replicas/replica-member.js';
 import { ReplicaRouter, type ReplicaReader } from './replicas/replica-router.js';
 import { QueryCall, type QueryCallSteps } from './query-call.js';
+import { queryChannel } from './metrics/pool-channels.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
 /** How many waiting callers one release may serve synchronously, each inside the previous one's stack. */
@@ -172,7 +173,7 @@ export class Database {
       return new Promise((resolve, reject) => this.#waitThenRun(text, values, scope, resolve, reject));
     }
     const steps = this.#callSteps;
-    if (steps !== undefined) return new Promise((resolve, reject) => new QueryCall(core, steps, text, values, scope, resolve, reject).acquire());
+    if (steps !== undefined && !queryChannel.hasSubscribers) return new Promise((resolve, reject) => new QueryCall(core, steps, text, values, scope, resolve, reject).acquire());
     return this.#queryOn(undefined, text, values, scope);
   }
 
@@ -189,7 +190,7 @@ export class Database {
     }
     if (result === undefined) {
       const steps = this.#callSteps;
-      if (steps !== undefined) return new Promise((resolve, reject) => new QueryCall(this.#core, steps, text, values, scope, resolve, reject).run(conn));
+      if (steps !== undefined && !queryChannel.hasSubscribers) return new Promise((resolve, reject) => new QueryCall(this.#core, steps, text, values, scope, resolve, reject).run(conn));
       return this.#queryOn(conn, text, values, scope);
     }
     return this.#settle(conn, result, scope);

@@ -1,6 +1,5 @@
 import type { AdapterResult, QueryParams, QueryResult, QuerySink } from './adapter.js';
 import type { DatabaseCore } from './database-core.js';
-import { queryChannel } from './metrics/pool-channels.js';
 import type { PooledConnection } from './pool/pool-engine.js';
 import type { Scope } from './transaction/context.js';
 
@@ -18,6 +17,10 @@ export interface QueryCallSteps {
  * instead of one for the acquire, one for the statement and one for an async function around them.
  * A record with methods rather than closures, because one is made for every such query: the pool
  * lends the connection to `lend`, the adapter answers `resolved`/`failed`.
+ *
+ * Not used while a `unipool:query` tracer listens: the statement may start inside the release of
+ * another query's connection, in that query's async context, where a tracer's span would find the
+ * wrong parent. The promise path starts it from the caller's own context.
  * @internal
  */
 export class QueryCall implements QuerySink {
@@ -46,36 +49,36 @@ export class QueryCall implements QuerySink {
     (engine.acquireWith as NonNullable<typeof engine.acquireWith>)((lent) => this.lend(lent), this.#reject);
   }
 
-  /** A connection the pool lent: run the statement on it (a dead one is destroyed and another awaited). */
+  /**
+   * A connection the pool lent: run the statement on it (a dead one is destroyed and another
+   * awaited). Often called inside the release of another query's connection: nothing thrown here
+   * may reach that query, so it fails this one.
+   */
   lend(lent: PooledConnection<unknown>): void {
-    const core = this.#core;
-    const conn = core.usable(lent);
-    if (conn === undefined) {
-      this.acquire();
-      return;
+    try {
+      const core = this.#core;
+      const conn = core.usable(lent);
+      if (conn === undefined) {
+        this.acquire();
+        return;
+      }
+      // Waited for: open it to statements that may share it, as an idle one is.
+      const pipelined = core.pipelined;
+      if (pipelined !== undefined && pipelined.accepts(conn, this.#text, this.#values)) {
+        this.#resolve(pipelined.start(conn, this.#text, this.#values));
+        return;
+      }
+      this.run(conn);
+    } catch (error) {
+      this.#reject(error);
     }
-    // Waited for: open it to statements that may share it, as an idle one is.
-    const pipelined = core.pipelined;
-    if (pipelined !== undefined && pipelined.accepts(conn, this.#text, this.#values)) {
-      this.#resolve(pipelined.start(conn, this.#text, this.#values));
-      return;
-    }
-    this.run(conn);
   }
 
   /** Runs the statement on `conn`, acquired for it and not shared. */
   run(conn: PooledConnection<unknown>): void {
-    const core = this.#core;
     this.#conn = conn;
-    if (queryChannel.hasSubscribers) {
-      // A `unipool:query` tracer wants the statement's promise: take the traced path.
-      core.send(conn, this.#text, this.#values).then(
-        (result) => this.resolved(result),
-        (error: unknown) => this.failed(error),
-      );
-      return;
-    }
-    (core.adapter.queryInto as NonNullable<typeof core.adapter.queryInto>)(conn.raw, this.#text, this.#values, this);
+    const adapter = this.#core.adapter;
+    (adapter.queryInto as NonNullable<typeof adapter.queryInto>)(conn.raw, this.#text, this.#values, this);
   }
 
   resolved(result: AdapterResult): void {
