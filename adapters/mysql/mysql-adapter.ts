@@ -7,7 +7,7 @@ import { mysqlCapabilities } from './mysql-capabilities.js';
 import { connectionState, isOpen } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlField, MysqlQueryOptions } from './mysql-driver-types.js';
 import { isConnectionError, isServerError, isStatementTimeout, mysqlConnectFailureKind } from './mysql-errors.js';
-import { applyInt64, longlongColumns } from './mysql-int64.js';
+import { applyInt64, applyInt64ToFields, longlongColumns } from './mysql-int64.js';
 import { checkMysqlValues } from './mysql-values.js';
 import { describeColumns, reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
@@ -64,7 +64,7 @@ function adapterResultOf(conn: MysqlConnection, reader: ServerStatusReader, rows
   // The common reply — one result set, no session change — without the general path's allocations.
   const state = connectionState(conn);
   if (Array.isArray(rows) && (reader.seenFlags & ServerStatus.SESSION_STATE_CHANGED) === 0 && isColumnList(fields)) {
-    applyInt64(state.int64, rows as Row[], longlongColumns(fields));
+    applyInt64ToFields(state.int64, rows as Row[], fields);
     return { rows, rowCount: rows.length, fields: describeColumns(fields) };
   }
   const entries = splitResults(rows, fields);
