@@ -70,6 +70,12 @@ export interface AdapterResult extends QueryResult {
   sessionState?: SessionStateChange;
 }
 
+/** Where `Adapter.queryInto` delivers a statement's outcome: one of the two, exactly once. */
+export interface QuerySink {
+  resolved(result: AdapterResult): void;
+  failed(error: unknown): void;
+}
+
 /** Options of the outermost `atomic()` block. */
 export interface BeginOptions {
   readonly isolation?: IsolationLevel;
@@ -276,6 +282,13 @@ export interface Adapter<C = unknown> {
    * connection back before the caller's promise settles, so an idle pool never queues a caller.
    */
   querySync?(conn: C, sql: string, params?: QueryParams): AdapterResult | undefined;
+  /**
+   * Optional: `query` with its outcome handed to `sink` instead of a promise, for drivers with a
+   * callback API (mysql2). The core then creates one promise per statement — the caller's — rather
+   * than one per layer; that is most of what separates a pool from the raw driver's own. `sink` is
+   * called exactly once, possibly before this returns (a bad value refused up front).
+   */
+  queryInto?(conn: C, sql: string, params: QueryParams | undefined, sink: QuerySink): void;
   /**
    * What a fresh connection's server is (read-only, standby), for `targetSessionAttrs`. Asked only
    * when a target other than `any` is set; engines without it accept only `any` (config refuses the rest).

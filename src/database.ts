@@ -16,6 +16,8 @@ import { NotificationListener, type ListenOptions, type Unlisten } from './notif
 import { createPgPool, type PgPool } from './integrations/pg-pool/create-pg-pool.js';
 import type { ReplicaMember } from './replicas/replica-member.js';
 import { ReplicaRouter, type ReplicaReader } from './replicas/replica-router.js';
+import { QueryCall, type QueryCallSteps } from './query-call.js';
+import { queryChannel } from './metrics/pool-channels.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
 /** How many waiting callers one release may serve synchronously, each inside the previous one's stack. */
@@ -65,6 +67,11 @@ export class Database {
   readonly #replica: ReplicaRouter;
   /** Whether `replicas` are configured (stats then list them). */
   readonly #hasReplicas: boolean;
+  /**
+   * The steps a `QueryCall` shares with `#queryOn`, made once per database; undefined unless the
+   * adapter has `queryInto` and the pool engine `acquireWith` (then queries take that path).
+   */
+  readonly #callSteps: QueryCallSteps | undefined;
 
   static {
     readCore = (db) => db.#core;
@@ -75,6 +82,10 @@ export class Database {
     this.#core = core;
     this.#replica = new ReplicaRouter(this, core, replicas);
     this.#hasReplicas = replicas.length > 0;
+    this.#callSteps =
+      core.adapter.queryInto !== undefined && core.engine.acquireWith !== undefined
+        ? { settle: (conn, result, scope) => this.#settle(conn, result, scope), failed: (conn, error) => this.#failed(conn, error) }
+        : undefined;
   }
 
   /**
@@ -161,6 +172,8 @@ export class Database {
     if (core.adapter.querySync !== undefined && core.engine.acquireWith !== undefined) {
       return new Promise((resolve, reject) => this.#waitThenRun(text, values, scope, resolve, reject));
     }
+    const steps = this.#callSteps;
+    if (steps !== undefined && !queryChannel.hasSubscribers) return new Promise((resolve, reject) => new QueryCall(core, steps, text, values, scope, resolve, reject).acquire());
     return this.#queryOn(undefined, text, values, scope);
   }
 
@@ -175,7 +188,11 @@ export class Database {
     } catch (error) {
       return this.#failed(conn, error);
     }
-    if (result === undefined) return this.#queryOn(conn, text, values, scope);
+    if (result === undefined) {
+      const steps = this.#callSteps;
+      if (steps !== undefined && !queryChannel.hasSubscribers) return new Promise((resolve, reject) => new QueryCall(this.#core, steps, text, values, scope, resolve, reject).run(conn));
+      return this.#queryOn(conn, text, values, scope);
+    }
     return this.#settle(conn, result, scope);
   }
 

@@ -1,4 +1,4 @@
-import type { Adapter, AdapterResult, BeginOptions, IsolationLevel, QueryParams, Row, TransactionState } from '../../src/adapter.js';
+import type { Adapter, AdapterResult, BeginOptions, IsolationLevel, QueryParams, QuerySink, Row, TransactionState } from '../../src/adapter.js';
 import { UnipoolError } from '../../src/errors.js';
 import { checkBatchSize } from '../../src/stream-batch-size.js';
 import { connectMysql, SESSION_SETUP_SQL } from './connect-mysql.js';
@@ -7,12 +7,12 @@ import { mysqlCapabilities } from './mysql-capabilities.js';
 import { connectionState, isOpen } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlField, MysqlQueryOptions } from './mysql-driver-types.js';
 import { isConnectionError, isServerError, isStatementTimeout, mysqlConnectFailureKind } from './mysql-errors.js';
-import { applyInt64, longlongColumns } from './mysql-int64.js';
+import { applyInt64, applyInt64ToFields, longlongColumns } from './mysql-int64.js';
 import { checkMysqlValues } from './mysql-values.js';
 import { describeColumns, reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
 import { mysqlServerReadOnly, mysqlSessionAttributes } from './mysql-server-role.js';
-import { runExecute, runPing, runQuery, runReset, type ReplyHandler } from './run-mysql-command.js';
+import { runPing, runQuery, runReset, runStatementInto, type ReplyHandler } from './run-mysql-command.js';
 import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
 import { streamRows } from './stream-mysql-rows.js';
 
@@ -64,7 +64,7 @@ function adapterResultOf(conn: MysqlConnection, reader: ServerStatusReader, rows
   // The common reply — one result set, no session change — without the general path's allocations.
   const state = connectionState(conn);
   if (Array.isArray(rows) && (reader.seenFlags & ServerStatus.SESSION_STATE_CHANGED) === 0 && isColumnList(fields)) {
-    applyInt64(state.int64, rows as Row[], longlongColumns(fields));
+    applyInt64ToFields(state.int64, rows as Row[], fields);
     return { rows, rowCount: rows.length, fields: describeColumns(fields) };
   }
   const entries = splitResults(rows, fields);
@@ -91,6 +91,26 @@ function isColumnList(fields: unknown): fields is readonly MysqlField[] {
   if (!Array.isArray(fields) || fields.length === 0) return false;
   const first: unknown = fields[0];
   return typeof first === 'object' && first !== null && !Array.isArray(first);
+}
+
+/**
+ * Positional parameters with `statementCacheSize` on: mysql2's execute() binds `?` as a server-side
+ * prepared statement (named ones are rewritten by the text path).
+ */
+function usesExecute(conn: MysqlConnection, options: MysqlQueryOptions): boolean {
+  return options.values !== undefined && options.namedPlaceholders !== true && (options.values as readonly unknown[]).length > 0 && connectionState(conn).prepared;
+}
+
+/** A user statement, its outcome handed to `sink` (the core's path for every query: no promise here). */
+function queryInto(conn: MysqlConnection, sql: string, params: QueryParams | undefined, sink: QuerySink): void {
+  let options;
+  try {
+    options = queryOptions(conn, sql, params, 'query()');
+  } catch (error) {
+    sink.failed(error);
+    return;
+  }
+  runStatementInto(conn, options, usesExecute(conn, options), QUERY_REPLY, sink);
 }
 
 /** A statement the adapter issues itself (transaction control, reset). */
@@ -179,19 +199,12 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
       });
     },
 
-    query(conn, sql, params): Promise<AdapterResult> {
-      let options;
-      try {
-        options = queryOptions(conn, sql, params, 'query()');
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      // Positional parameters only: mysql2's execute() binds `?` (named ones are rewritten by the text path).
-      if (options.values !== undefined && options.namedPlaceholders !== true && (options.values as readonly unknown[]).length > 0 && connectionState(conn).prepared) {
-        return runExecute(conn, options, QUERY_REPLY);
-      }
-      return runQuery(conn, options, QUERY_REPLY);
-    },
+    query: (conn, sql, params): Promise<AdapterResult> =>
+      new Promise((resolve, reject) => {
+        queryInto(conn, sql, params, { resolved: resolve, failed: reject });
+      }),
+
+    queryInto,
 
     async ping(conn) {
       await runPing(conn);

@@ -43,3 +43,21 @@ export function applyInt64ToRow(mode: Int64Mode, row: Row, columns: readonly str
     row[name] = BigInt(value);
   }
 }
+
+/**
+ * `applyInt64(mode, rows, longlongColumns(fields))` without the list of names: the reply of every
+ * query goes through here, and a one-row SELECT of a bound integer has a BIGINT column.
+ */
+export function applyInt64ToFields(mode: Int64Mode, rows: readonly Row[], fields: readonly MysqlField[]): void {
+  if (mode === 'string') return;
+  for (const row of rows) {
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as MysqlField;
+      if (field.columnType !== LONGLONG) continue;
+      const value = row[field.name];
+      if (typeof value !== 'string') continue;
+      if (mode === 'number') throw int64OutOfRange('mysql', field.name, value);
+      row[field.name] = BigInt(value);
+    }
+  }
+}

@@ -19,6 +19,12 @@ export interface ReplyHandler<T> {
   afterError?(conn: MysqlConnection, error: MysqlError): Promise<void> | undefined;
 }
 
+/** Where a command's outcome goes: a promise's resolve and reject, or the core's `QuerySink`. */
+export interface CommandSink<T> {
+  resolved(value: T): void;
+  failed(error: unknown): void;
+}
+
 /** Starts a command on the connection with mysql2's callback; returns it (undefined when mysql2 returns nothing). */
 type Start<A> = (conn: MysqlConnection, arg: A, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void) => MysqlCommand | undefined;
 
@@ -32,17 +38,15 @@ class PendingCommand<T> {
   #settled = false;
   readonly #conn: MysqlConnection;
   readonly #state: MysqlConnectionState;
-  readonly #resolve: (value: T) => void;
-  readonly #reject: (error: unknown) => void;
+  readonly #sink: CommandSink<T>;
   readonly #handler: ReplyHandler<T>;
   /** The statementTimeoutMs backstop; only set when the database has a limit. */
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
-  constructor(conn: MysqlConnection, state: MysqlConnectionState, resolve: (value: T) => void, reject: (error: unknown) => void, handler: ReplyHandler<T>) {
+  constructor(conn: MysqlConnection, state: MysqlConnectionState, sink: CommandSink<T>, handler: ReplyHandler<T>) {
     this.#conn = conn;
     this.#state = state;
-    this.#resolve = resolve;
-    this.#reject = reject;
+    this.#sink = sink;
     this.#handler = handler;
     state.pending += 1;
     state.inFlight.push(this);
@@ -71,13 +75,19 @@ class PendingCommand<T> {
     for (const command of state.inFlight.splice(0)) command.abort(error);
   }
 
+  /** mysql2 threw instead of queueing the command: it never will call back. */
+  notStarted(error: Error): void {
+    forgetInFlight(this.#state, this);
+    this.abort(error);
+  }
+
   /** close() destroyed the connection under this command. */
   abort(error: Error): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#settled) return;
     this.#settled = true;
     this.#state.pending -= 1;
-    this.#reject(error);
+    this.#sink.failed(error);
   }
 
   /** mysql2's callback. */
@@ -92,36 +102,50 @@ class PendingCommand<T> {
     if (reader?.status !== undefined) state.serverStatus = reader.status;
     if (error) {
       const refreshing = this.#handler.afterError?.(this.#conn, error);
-      if (refreshing === undefined) this.#reject(error);
-      else void refreshing.then(() => this.#reject(error));
+      if (refreshing === undefined) this.#sink.failed(error);
+      else void refreshing.then(() => this.#sink.failed(error));
       return;
     }
     let value: T;
     try {
       value = this.#handler.settle(this.#conn, reader ?? new ServerStatusReader(), rows, fields);
     } catch (settleError) {
-      this.#reject(settleError);
+      this.#sink.failed(settleError);
       return;
     }
-    this.#resolve(value);
+    this.#sink.resolved(value);
   }
 }
 
 /**
  * Queues a command with a callback, reads the status flags of its reply, and records them on the
  * connection before the promise settles — so `transactionState()` is current the moment a query
- * resolves. One promise per statement, on the path every query takes.
+ * resolves. One promise per statement.
  */
 function run<A, T>(conn: MysqlConnection, start: Start<A>, arg: A, handler: ReplyHandler<T>): Promise<T> {
-  const state = connectionState(conn);
   return new Promise<T>((resolve, reject) => {
-    const pending = new PendingCommand(conn, state, resolve, reject, handler);
-    const command = start(conn, arg, (error, rows, fields) => pending.finish(error, rows, fields));
-    // mysql2 writes the request synchronously but reads the reply later, so the reader attached
-    // here sees every reply packet. On a closed connection mysql2 fails the command at once and
-    // `ping()`/`reset()` return nothing.
-    if (command) pending.reader = readServerStatus(command);
+    runInto(conn, start, arg, handler, { resolved: resolve, failed: reject });
   });
+}
+
+/**
+ * `run()` with the outcome handed to `sink`: no promise at all, for the core's `queryInto` (the
+ * path every query outside a transaction takes).
+ */
+export function runInto<A, T>(conn: MysqlConnection, start: Start<A>, arg: A, handler: ReplyHandler<T>, sink: CommandSink<T>): void {
+  const pending = new PendingCommand(conn, connectionState(conn), sink, handler);
+  let command;
+  try {
+    command = start(conn, arg, (error, rows, fields) => pending.finish(error, rows, fields));
+  } catch (error) {
+    // mysql2 refused the command before queueing it (a value its escaping cannot format).
+    pending.notStarted(error as Error);
+    return;
+  }
+  // mysql2 writes the request synchronously but reads the reply later, so the reader attached
+  // here sees every reply packet. On a closed connection mysql2 fails the command at once and
+  // `ping()`/`reset()` return nothing.
+  if (command) pending.reader = readServerStatus(command);
 }
 
 /** The reply as it came: rows, fields and the status reader. */
@@ -147,9 +171,9 @@ function startNamedQuery(conn: MysqlConnection, options: MysqlQueryOptions, done
   return conn.query(options, done);
 }
 
-/** Runs one statement as a server-side prepared statement (`COM_STMT_EXECUTE`, after a `COM_STMT_PREPARE` the first time on this connection). */
-export function runExecute<T>(conn: MysqlConnection, options: MysqlQueryOptions, handler: ReplyHandler<T>): Promise<T> {
-  return run(conn, startExecute, options, handler);
+/** `runQuery()`, or `runExecute()` when `execute` is true, with the outcome handed to `sink` (no promise). */
+export function runStatementInto<T>(conn: MysqlConnection, options: MysqlQueryOptions, execute: boolean, handler: ReplyHandler<T>, sink: CommandSink<T>): void {
+  runInto(conn, execute ? startExecute : options.namedPlaceholders === true ? startNamedQuery : startQuery, options, handler, sink);
 }
 
 function startExecute(conn: MysqlConnection, options: MysqlQueryOptions, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void): MysqlCommand | undefined {
