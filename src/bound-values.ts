@@ -76,6 +76,11 @@ export function bindKind(value: unknown): BindKind | undefined {
   }
 }
 
+/** A `bytes` value as the Buffer drivers bind: a Buffer as it is, another Uint8Array as a Buffer over the same bytes (no copy). */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** `UNIPOOL_VALUE_OUT_OF_RANGE` unless `value` lies within `[min, max]`. */
 export function checkBigintRange(engine: Engine, position: ParamPosition, value: bigint, [min, max]: readonly [bigint, bigint]): void {
   if (value < min || value > max) {

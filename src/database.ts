@@ -77,6 +77,15 @@ export class Database {
     readCore = (db) => db.#core;
   }
 
+  /**
+   * The `QueryCall` steps when a query may take that path now: not while a `unipool:query` tracer
+   * listens, whose spans must start in the caller's async context (a `QueryCall` may be sent from
+   * inside another caller's release).
+   */
+  get #directCallSteps(): QueryCallSteps | undefined {
+    return queryChannel.hasSubscribers ? undefined : this.#callSteps;
+  }
+
   /** @internal Built by `createDatabases()` only. */
   constructor(core: DatabaseCore, replicas: readonly ReplicaMember[] = []) {
     this.#core = core;
@@ -160,7 +169,8 @@ export class Database {
     const pipelined = core.pipelined;
     if (conn !== undefined) {
       // A statement known not to change state opens the connection to others like it (pipelining).
-      if (pipelined !== undefined && pipelined.accepts(conn, text, values)) return pipelined.start(conn, text, values);
+      const shared = pipelined?.startIfAccepted(conn, text, values);
+      if (shared !== undefined) return shared;
       const done = this.#runOn(conn, text, values, scope);
       return done instanceof Promise ? done : Promise.resolve(done);
     }
@@ -172,8 +182,8 @@ export class Database {
     if (core.adapter.querySync !== undefined && core.engine.acquireWith !== undefined) {
       return new Promise((resolve, reject) => this.#waitThenRun(text, values, scope, resolve, reject));
     }
-    const steps = this.#callSteps;
-    if (steps !== undefined && !queryChannel.hasSubscribers) return new Promise((resolve, reject) => new QueryCall(core, steps, text, values, scope, resolve, reject).acquire());
+    const steps = this.#directCallSteps;
+    if (steps !== undefined) return new Promise((resolve, reject) => new QueryCall(core, steps, text, values, scope, resolve, reject).acquire());
     return this.#queryOn(undefined, text, values, scope);
   }
 
@@ -189,8 +199,8 @@ export class Database {
       return this.#failed(conn, error);
     }
     if (result === undefined) {
-      const steps = this.#callSteps;
-      if (steps !== undefined && !queryChannel.hasSubscribers) return new Promise((resolve, reject) => new QueryCall(this.#core, steps, text, values, scope, resolve, reject).run(conn));
+      const steps = this.#directCallSteps;
+      if (steps !== undefined) return new Promise((resolve, reject) => new QueryCall(this.#core, steps, text, values, scope, resolve, reject).run(conn));
       return this.#queryOn(conn, text, values, scope);
     }
     return this.#settle(conn, result, scope);
@@ -235,8 +245,8 @@ export class Database {
     if (conn === undefined) {
       while (conn === undefined) conn = core.usable(await core.engine.acquire());
       // Waited for: open it to statements that may share it, as `#queryOnce` does with an idle one.
-      const pipelined = core.pipelined;
-      if (pipelined !== undefined && pipelined.accepts(conn, text, values)) return pipelined.start(conn, text, values);
+      const shared = core.pipelined?.startIfAccepted(conn, text, values);
+      if (shared !== undefined) return shared;
     }
     let result;
     try {

@@ -63,9 +63,9 @@ export class QueryCall implements QuerySink {
         return;
       }
       // Waited for: open it to statements that may share it, as an idle one is.
-      const pipelined = core.pipelined;
-      if (pipelined !== undefined && pipelined.accepts(conn, this.#text, this.#values)) {
-        this.#resolve(pipelined.start(conn, this.#text, this.#values));
+      const shared = core.pipelined?.startIfAccepted(conn, this.#text, this.#values);
+      if (shared !== undefined) {
+        this.#resolve(shared);
         return;
       }
       this.run(conn);

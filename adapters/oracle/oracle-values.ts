@@ -1,5 +1,5 @@
 import type { QueryParams } from '../../src/adapter.js';
-import { bindKind, checkBigintRange, INT64_RANGE, invalidParameter, mapBoundValues, type ParamPosition } from '../../src/bound-values.js';
+import { asBuffer, bindKind, checkBigintRange, INT64_RANGE, invalidParameter, mapBoundValues, type ParamPosition } from '../../src/bound-values.js';
 import type { OracleBinds } from './oracle-driver-types.js';
 
 /** The keys of an oracledb bind definition (`{ dir: oracledb.BIND_OUT, type: oracledb.NUMBER }`). */
@@ -25,7 +25,7 @@ function convert(position: ParamPosition, value: unknown): unknown {
     case 'date':
       return value;
     case 'bytes':
-      return Buffer.isBuffer(value) ? value : Buffer.from((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength);
+      return asBuffer(value as Uint8Array);
     case 'bigint':
       checkBigintRange('oracle', position, value as bigint, INT64_RANGE);
       return value;

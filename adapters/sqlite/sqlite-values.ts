@@ -1,5 +1,5 @@
 import type { QueryParams } from '../../src/adapter.js';
-import { bindKind, checkBigintRange, INT64_RANGE, invalidParameter, mapBoundValues, type ParamPosition } from '../../src/bound-values.js';
+import { asBuffer, bindKind, checkBigintRange, INT64_RANGE, invalidParameter, mapBoundValues, type ParamPosition } from '../../src/bound-values.js';
 
 /**
  * One value as better-sqlite3 binds it. better-sqlite3 takes only numbers, strings, bigints,
@@ -16,7 +16,7 @@ function convert(position: ParamPosition, value: unknown): unknown {
     case 'date':
       return (value as Date).toISOString();
     case 'bytes':
-      return Buffer.isBuffer(value) ? value : Buffer.from((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength);
+      return asBuffer(value as Uint8Array);
     case 'bigint':
       checkBigintRange('sqlite', position, value as bigint, INT64_RANGE);
       return value;

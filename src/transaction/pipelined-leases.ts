@@ -71,6 +71,15 @@ export class PipelinedLeases {
   }
 
   /**
+   * `start()` when `accepts()` says the statement may be pipelined on `conn` (an idle connection
+   * just lent for it, or one a waiting caller was handed); undefined otherwise — then the caller
+   * runs it alone on `conn`.
+   */
+  startIfAccepted(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<QueryResult> | undefined {
+    return this.accepts(conn, sql, params) ? this.start(conn, sql, params) : undefined;
+  }
+
+  /**
    * Runs the statement on the open lease with the fewest in flight that accepts it; undefined when
    * none does (then the caller waits for a connection). Asked only when no connection is idle.
    */
