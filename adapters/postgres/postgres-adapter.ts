@@ -6,7 +6,7 @@ import { postgresDriver } from './load-postgres-driver.js';
 import { postgresCapabilities } from './postgres-capabilities.js';
 import { postgresNotifications } from './postgres-notifications.js';
 import { connectionState, forgetNamedStatements, inTurn, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
-import type { PgClient, PgFieldDescription, PgModule, PgResult } from './postgres-driver-types.js';
+import type { PgClient, PgFieldDescription, PgModule, PgQueryCallback, PgResult } from './postgres-driver-types.js';
 import { isConnectionError, isStatementTimeout, postgresConnectFailureKind } from './postgres-errors.js';
 import { checkInt8Fields } from './postgres-int64.js';
 import { checkPostgresValues } from './postgres-values.js';
@@ -17,6 +17,7 @@ import { quoteIdentifier } from './quote-postgres-identifier.js';
 import { postgresServerReadOnly, postgresSessionAttributes } from './postgres-server-role.js';
 import { checkPipelinedStatus, endPipelined, pipelinedName, startPipelined } from './postgres-pipeline.js';
 import { streamRows } from './postgres-stream.js';
+import { describedQueryClass, describeResult, type PgStatementDescription } from './postgres-described-query.js';
 
 /** A PostgreSQL connection as unipool holds it: the plain `pg.Client` (typed structurally). */
 export type PgConnection = PgClient;
@@ -66,11 +67,13 @@ function run<T>(
   fail: (client: PgClient, error: Error, query: TaggedQuery) => unknown = (_client, error) => error,
   name?: string,
   retry?: (client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, name: string, error: Error) => Promise<T> | undefined,
+  description?: PgStatementDescription,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const Tagged = taggedQueryClass(pg.Query);
     let failed = false;
-    const query: TaggedQuery = new Tagged(sql, values, (error, result) => {
+    // Passed as an argument, not bound to a name: run from TypeScript source (tsx, as the
+    // benchmarks are), a named function expression costs a defineProperty of its name per query.
+    const query = newQuery(pg, sql, values, name, description, (error, result) => {
       // After an error pg raises itself before sending the query (a value prepareValue cannot
       // encode), pg calls back again at the next ReadyForQuery, with no error and an empty result:
       // that second call must not turn the failure into a silent success.
@@ -103,10 +106,17 @@ function run<T>(
         });
       }
     });
-    // Read by pg when it sends the query: a named statement is parsed once per connection.
-    if (name !== undefined) (query as TaggedQuery & { name?: string }).name = name;
     client.query(query);
   });
+}
+
+/** The pg query `run()` sends: a described statement's pipelined run (values already encoded, no Describe), or pg's own `Query`. */
+function newQuery(pg: PgModule, sql: string | object, values: unknown[] | undefined, name: string | undefined, description: PgStatementDescription | undefined, callback: PgQueryCallback): TaggedQuery {
+  if (description !== undefined && name !== undefined && typeof sql === 'string') return new (describedQueryClass(pg.Query))(sql, name, values ?? [], description, callback);
+  const query = new (taggedQueryClass(pg.Query))(sql, values, callback);
+  // Read by pg when it sends the query: a named statement is parsed once per connection.
+  if (name !== undefined) (query as TaggedQuery & { name?: string }).name = name;
+  return query;
 }
 
 /** How a cached run shapes its result: the adapter's own (`query()`), or pg's (`runQueryConfig()`, for `db.pgPool()`). */
@@ -115,6 +125,8 @@ interface CachedRunShape<T> {
   /** `settle` for a named run that starts outside a transaction while pipelining is on: it also teaches the cache. */
   readonly learned: (client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery) => T;
   readonly retry: (client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, name: string, error: Error) => Promise<T> | undefined;
+  /** Runs of a statement whose result description is known send no Describe (`DescribedQuery`): true for the adapter's own result shape. */
+  readonly reusesDescriptions: boolean;
 }
 
 /**
@@ -140,12 +152,53 @@ function runCached<T>(client: PgClient, pg: PgModule, cache: PgStatementCache, s
   // With pipelining on, a named run that starts outside a transaction teaches the cache whether
   // the statement may share the connection later (`learnedResult`).
   const settle = name !== undefined && cache.learnsPipelining && client.getTransactionStatus() === 'I' ? shape.learned : shape.settle;
-  return run(client, pg, sql, values, done, settle, queryFailure, name, shape.retry);
+  const description = name !== undefined && shape.reusesDescriptions ? cache.descriptionOf(name) : undefined;
+  if (description === undefined) return run(client, pg, sql, values, done, settle, queryFailure, name, shape.retry);
+  const encoded = encodeValues(pg, values);
+  if (encoded instanceof Error) {
+    done();
+    return Promise.reject(encoded);
+  }
+  return run(client, pg, sql, encoded, done, settle, queryFailure, name, shape.retry, description);
 }
 
-/** `queryResult`, and what the run taught: clean when it ended outside a transaction and changed no session state. */
-function learnedResult(client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery): AdapterResult {
+/**
+ * The values as pg's Bind encodes them (text, Buffer or null), for a `DescribedQuery`, which writes
+ * its Bind itself: a value pg cannot encode is an error before anything is sent.
+ */
+function encodeValues(pg: PgModule, values: readonly unknown[]): unknown[] | Error {
+  const prepareValue = pg.utils?.prepareValue;
+  if (prepareValue === undefined) return new UnipoolError('UNIPOOL_UNSUPPORTED', 'postgres: this pg has no utils.prepareValue (pg 8.x has); cached statements cannot be sent');
+  try {
+    return values.map((value) => prepareValue(value));
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+/** `queryResult` of a cached statement's run, whose result description is kept for the statement's later runs. */
+function describingResult(client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery): AdapterResult {
   const adapterResult = queryResult(client, result, query);
+  keepDescription(client, result, query);
+  return adapterResult;
+}
+
+/**
+ * Keeps the result description of a named single-statement run (once per statement and
+ * connection): its later runs send no Describe and reuse it.
+ */
+function keepDescription(client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery): void {
+  const { name, text } = query as TaggedQuery & { name?: string; text?: string };
+  const cache = connectionState(client).statements;
+  if (name === undefined || text === undefined || cache === undefined || cache.descriptionOf(name) !== undefined) return;
+  if (result === undefined || Array.isArray(result) || query.tags.length !== 1) return;
+  const description = describeResult(result, query.tags[0]?.described === true);
+  if (description !== undefined) cache.described(text, name, description);
+}
+
+/** `describingResult`, and what the run taught: clean when it ended outside a transaction and changed no session state. */
+function learnedResult(client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery): AdapterResult {
+  const adapterResult = describingResult(client, result, query);
   const name = (query as TaggedQuery & { name?: string }).name;
   if (name !== undefined) connectionState(client).statements?.learned(name, client.getTransactionStatus() === 'I' && adapterResult.sessionState === undefined);
   return adapterResult;
@@ -153,7 +206,8 @@ function learnedResult(client: PgClient, result: PgResult | PgResult[] | undefin
 
 /**
  * A statement `pipelinedName()` allowed, sent at once behind those in flight (pg's pipeline mode:
- * Bind/Describe/Execute/Sync of the cached statement, no turn of its own). Its ReadyForQuery status
+ * Bind/Execute/Sync of the cached statement, and a Describe only while its result description is
+ * not yet known; no turn of its own). Its ReadyForQuery status
  * is checked whether it succeeded or failed; a stale statement runs again, unnamed, in the pipeline.
  */
 function queryPipelined(client: PgClient, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
@@ -165,21 +219,24 @@ function queryPipelined(client: PgClient, sql: string, params: QueryParams | und
   if (pg === undefined || name === undefined || prepareValue === undefined) return postgresAdapter.query(client, sql, params);
   let values;
   try {
-    // Encoded here, as pg's Bind would: a value pg cannot encode fails while nothing is sent. Left
-    // to pg, that failure is reported at once but the Close/Sync pg writes instead is answered only
-    // after the statements ahead, so the statement would end before its own ReadyForQuery.
-    values = (toValues(params, 'query()') as unknown[]).map((value) => prepareValue(value));
+    values = toValues(params, 'query()') as unknown[];
   } catch (error) {
     return Promise.reject(error);
   }
+  // Encoded here, as pg's Bind would: a value pg cannot encode fails while nothing is sent. Left
+  // to pg, that failure is reported at once but the Close/Sync pg writes instead is answered only
+  // after the statements ahead, so the statement would end before its own ReadyForQuery.
+  const encoded = encodeValues(pg, values);
+  if (encoded instanceof Error) return Promise.reject(encoded);
   const state = startPipelined(client);
-  return run(client, pg, sql, values, () => endPipelined(client, state), pipelinedResult, pipelinedFailure, name, retryStalePipelined);
+  const description = state.statements?.descriptionOf(name);
+  return run(client, pg, sql, encoded, () => endPipelined(client, state), pipelinedResult, pipelinedFailure, name, retryStalePipelined, description);
 }
 
 function pipelinedResult(client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery): AdapterResult {
   const outside = checkPipelinedStatus(client);
   if (outside !== undefined) throw outside;
-  const adapterResult = queryResult(client, result, query);
+  const adapterResult = describingResult(client, result, query);
   // Cannot happen for a statement learned clean (its tags do not change); if it does, never again.
   const name = (query as TaggedQuery & { name?: string }).name;
   if (adapterResult.sessionState !== undefined && name !== undefined) connectionState(client).statements?.learned(name, false);
@@ -505,7 +562,8 @@ function plainConfigText(query: object): string | undefined {
 }
 
 // Declared after the functions they name (hoisted), before any call can reach them.
-const ADAPTER_RUN: CachedRunShape<AdapterResult> = { settle: queryResult, learned: learnedResult, retry: retryStale };
+const ADAPTER_RUN: CachedRunShape<AdapterResult> = { settle: describingResult, learned: learnedResult, retry: retryStale, reusesDescriptions: true };
 // pg's own result: not taught to the pipelining cache (a statement stays unpipelined until a
 // `db.query()` run outside a transaction shows it clean).
-const NATIVE_RUN: CachedRunShape<PgNativeResult | SessionChangingResult> = { settle: nativeResult, learned: nativeResult, retry: retryStaleNative };
+// pg's own `Result` object is what those callers read, so their runs keep pg's `Query` (and its Describe).
+const NATIVE_RUN: CachedRunShape<PgNativeResult | SessionChangingResult> = { settle: nativeResult, learned: nativeResult, retry: retryStaleNative, reusesDescriptions: false };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { StatementLru } from '../../src/statement-lru.js';
+import type { PgStatementDescription } from './postgres-described-query.js';
 import type { PgClient } from './postgres-driver-types.js';
 
 /** `statementCacheSize` when the config sets none (measured: see docs/explanation/statement-cache.md). */
@@ -39,6 +40,11 @@ export class PgStatementCache {
    * share it with statements in flight. Undefined when pipelining is off (nothing to learn).
    */
   readonly #pipelinable: Set<string> | undefined;
+  /**
+   * The result description of each cached statement that has run here (name → description): its
+   * later runs send no Describe and reuse it (see `PgStatementDescription`).
+   */
+  readonly #descriptions = new Map<string, PgStatementDescription>();
   /** Cached statements that once changed transaction or session state: never pipelined while cached. */
   readonly #exclusive: Set<string> | undefined;
 
@@ -66,6 +72,16 @@ export class PgStatementCache {
       pipelinable.delete(name);
       this.#exclusive.add(name);
     } else if (!this.#exclusive.has(name)) pipelinable.add(name);
+  }
+
+  /** Keeps the result description a run of `sql` under `name` received, for its later runs (while it stays cached under that name). */
+  described(sql: string, name: string, description: PgStatementDescription): void {
+    if (this.#lru.get(sql) === name) this.#descriptions.set(name, description);
+  }
+
+  /** The result description of the named statement, once a run here received one. */
+  descriptionOf(name: string): PgStatementDescription | undefined {
+    return this.#descriptions.get(name);
   }
 
   /** The name of `sql` when it is cached here and known pipelinable (no Parse needed, no state changed); otherwise undefined. */
@@ -162,12 +178,14 @@ export class PgStatementCache {
     this.#toDrop.length = 0;
     this.#pipelinable?.clear();
     this.#exclusive?.clear();
+    this.#descriptions.clear();
   }
 
   /** A statement no longer cached: what was learned about it goes with it. */
   #unlearn(name: string): void {
     this.#pipelinable?.delete(name);
     this.#exclusive?.delete(name);
+    this.#descriptions.delete(name);
   }
 
   #drop(client: PgClient, name: string): void {
