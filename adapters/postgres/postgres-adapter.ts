@@ -5,7 +5,7 @@ import { connectPostgres } from './connect-postgres.js';
 import { postgresDriver } from './load-postgres-driver.js';
 import { postgresCapabilities } from './postgres-capabilities.js';
 import { postgresNotifications } from './postgres-notifications.js';
-import { connectionState, forgetNamedStatements, inTurn, isOpen, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
+import { connectionState, forgetNamedStatements, inTurn, isOpen, sendBegin, takeTurn, untilReadyForQuery } from './postgres-connection-state.js';
 import type { PgClient, PgFieldDescription, PgModule, PgQueryCallback, PgResult } from './postgres-driver-types.js';
 import { isConnectionError, isStatementTimeout, postgresConnectFailureKind } from './postgres-errors.js';
 import { checkInt8Fields } from './postgres-int64.js';
@@ -68,12 +68,13 @@ function run<T>(
   name?: string,
   retry?: (client: PgClient, pg: PgModule, sql: string, values: unknown[] | undefined, done: () => void, name: string, error: Error) => Promise<T> | undefined,
   description?: PgStatementDescription,
+  begin?: string,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     let failed = false;
     // Passed as an argument, not bound to a name: run from TypeScript source (tsx, as the
     // benchmarks are), a named function expression costs a defineProperty of its name per query.
-    const query = newQuery(pg, sql, values, name, description, (error, result) => {
+    const query = newQuery(pg, sql, values, name, description, begin, (error, result) => {
       // After an error pg raises itself before sending the query (a value prepareValue cannot
       // encode), pg calls back again at the next ReadyForQuery, with no error and an empty result:
       // that second call must not turn the failure into a silent success.
@@ -110,9 +111,12 @@ function run<T>(
   });
 }
 
-/** The pg query `run()` sends: a described statement's pipelined run (values already encoded, no Describe), or pg's own `Query`. */
-function newQuery(pg: PgModule, sql: string | object, values: unknown[] | undefined, name: string | undefined, description: PgStatementDescription | undefined, callback: PgQueryCallback): TaggedQuery {
-  if (description !== undefined && name !== undefined && typeof sql === 'string') return new (describedQueryClass(pg.Query))(sql, name, values ?? [], description, callback);
+/**
+ * The pg query `run()` sends: a described cached statement's run (values already encoded, no
+ * Describe; `begin`: a deferred BEGIN written ahead of it), or pg's own `Query`.
+ */
+function newQuery(pg: PgModule, sql: string | object, values: unknown[] | undefined, name: string | undefined, description: PgStatementDescription | undefined, begin: string | undefined, callback: PgQueryCallback): TaggedQuery {
+  if (description !== undefined && name !== undefined && typeof sql === 'string') return new (describedQueryClass(pg.Query))(sql, name, values ?? [], description, callback, begin);
   const query = new (taggedQueryClass(pg.Query))(sql, values, callback);
   // Read by pg when it sends the query: a named statement is parsed once per connection.
   if (name !== undefined) (query as TaggedQuery & { name?: string }).name = name;
@@ -134,6 +138,8 @@ interface CachedRunShape<T> {
  * cached (or cacheable), after any DEALLOCATE that is due, unnamed otherwise.
  */
 function runCached<T>(client: PgClient, pg: PgModule, cache: PgStatementCache, sql: string, values: unknown[], done: () => void, shape: CachedRunShape<T>): Promise<T> {
+  const begin = connectionState(client).deferredBegin;
+  if (begin !== undefined) return runCachedFirstInTransaction(client, pg, cache, sql, values, done, shape, begin);
   const probe = cache.probeSql();
   if (probe !== undefined && client.getTransactionStatus() !== 'E') {
     return probeServer(client, probe).then((pid) => {
@@ -160,6 +166,36 @@ function runCached<T>(client: PgClient, pg: PgModule, cache: PgStatementCache, s
     return Promise.reject(encoded);
   }
   return run(client, pg, sql, encoded, done, settle, queryFailure, name, shape.retry, description);
+}
+
+/**
+ * The first statement of a transaction whose BEGIN was deferred. A described cached statement
+ * carries the BEGIN in its own write: Parse/Bind/Execute of the BEGIN with no Sync of its own, so
+ * if the BEGIN fails the server skips the statement too (nothing runs outside the transaction),
+ * and the transaction costs one round trip less. Any other statement runs after the BEGIN.
+ */
+function runCachedFirstInTransaction<T>(client: PgClient, pg: PgModule, cache: PgStatementCache, sql: string, values: unknown[], done: () => void, shape: CachedRunShape<T>, begin: string): Promise<T> {
+  const state = connectionState(client);
+  state.deferredBegin = undefined;
+  const name = shape.reusesDescriptions ? cache.cachedName(sql) : undefined;
+  const description = name === undefined ? undefined : cache.descriptionOf(name);
+  if (description === undefined) {
+    return sendBegin(client, begin).then(
+      () => runCached(client, pg, cache, sql, values, done, shape),
+      (error: unknown) => {
+        done();
+        throw error;
+      },
+    );
+  }
+  const encoded = encodeValues(pg, values);
+  if (encoded instanceof Error) {
+    // Nothing was sent: the transaction is still to begin.
+    state.deferredBegin = begin;
+    done();
+    return Promise.reject(encoded);
+  }
+  return run(client, pg, sql, encoded, done, shape.settle, queryFailure, name, shape.retry, description, begin);
 }
 
 /**
@@ -350,6 +386,19 @@ function executeInTurn(client: PgClient, sql: string, check: (client: PgClient, 
   return takeTurn(client, (done) => run(client, pg, sql, undefined, done, check));
 }
 
+/**
+ * COMMIT or ROLLBACK: when the transaction's BEGIN is still deferred and nothing is queued on the
+ * connection, the transaction ran no statement, so nothing is sent at all.
+ */
+function endTransaction(client: PgClient, sql: 'COMMIT' | 'ROLLBACK', check?: (client: PgClient, result: PgResult | PgResult[] | undefined) => void): Promise<void> {
+  const state = connectionState(client);
+  if (state.deferredBegin !== undefined && state.pending === 0) {
+    state.deferredBegin = undefined;
+    return Promise.resolve();
+  }
+  return executeInTurn(client, sql, check);
+}
+
 function ignoreResult(): void {}
 
 /**
@@ -365,10 +414,12 @@ function commitResult(_client: PgClient, result: PgResult | PgResult[] | undefin
   }
 }
 
-/** The status byte of the last ReadyForQuery, as the server sent it. */
+/** The status byte of the last ReadyForQuery, as the server sent it; a deferred BEGIN counts as a transaction begun. */
 function transactionStateOf(conn: PgClient): TransactionState {
   const status = conn.getTransactionStatus();
-  return status === 'T' ? 'active' : status === 'E' ? 'failed' : 'idle';
+  if (status === 'T') return 'active';
+  if (status === 'E') return 'failed';
+  return connectionState(conn).deferredBegin === undefined ? 'idle' : 'active';
 }
 
 function toAdapterResult(result: PgResult | readonly PgResult[] | undefined): AdapterResult {
@@ -429,7 +480,8 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
     // Only statements with parameters are named: they use the extended protocol already (which
     // allows one statement per query), where a multi-statement text without them may not.
     const cache = values !== undefined && values.length > 0 ? connectionState(conn).statements : undefined;
-    if (cache !== undefined) return takeTurn(conn, (done) => runCached(conn, pg, cache, sql, values as unknown[], done, ADAPTER_RUN));
+    // A deferred BEGIN is runCached's to send: with a described statement it shares its write.
+    if (cache !== undefined) return takeTurn(conn, (done) => runCached(conn, pg, cache, sql, values as unknown[], done, ADAPTER_RUN), true);
     return takeTurn(conn, (done) => run(conn, pg, sql, values, done, queryResult, queryFailure));
   },
 
@@ -439,7 +491,9 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
   },
 
   reset(conn) {
-    return inTurn(conn, async () => {
+    // The task handles a deferred BEGIN: it is simply dropped.
+    const task = async (): Promise<void> => {
+      connectionState(conn).deferredBegin = undefined;
       // DISCARD ALL cannot run inside a transaction block.
       if (transactionStateOf(conn) !== 'idle') await execute(conn, 'ROLLBACK');
       await execute(conn, 'DISCARD ALL');
@@ -449,7 +503,8 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
       // UNLISTEN * ran server-side; drop the JS listeners a session attached too.
       conn.removeAllListeners('notification');
       connectionState(conn).unreportedSessionState = undefined;
-    });
+    };
+    return inTurn(conn, task, true);
   },
 
   transactionState: transactionStateOf,
@@ -483,12 +538,20 @@ export const postgresAdapter: Adapter<PgConnection> = Object.freeze<Adapter<PgCo
       sql += ` ISOLATION LEVEL ${level}`;
     }
     if (options.readOnly === true) sql += ' READ ONLY';
+    // Sent with the transaction's first statement (see PgConnectionState.deferredBegin) — unless
+    // calls are queued on the connection (they were made before the BEGIN and must run before
+    // it) or the connection is not plainly idle, where it is sent now, as asked.
+    const state = connectionState(conn);
+    if (state.pending === 0 && conn.getTransactionStatus() === 'I' && isOpen(conn, state)) {
+      state.deferredBegin = sql;
+      return Promise.resolve();
+    }
     return executeInTurn(conn, sql);
   },
 
-  commit: (conn) => executeInTurn(conn, 'COMMIT', commitResult),
+  commit: (conn) => endTransaction(conn, 'COMMIT', commitResult),
 
-  rollback: (conn) => executeInTurn(conn, 'ROLLBACK'),
+  rollback: (conn) => endTransaction(conn, 'ROLLBACK'),
 
   async savepoint(conn, name) {
     await executeInTurn(conn, `SAVEPOINT ${quoteIdentifier(name)}`);

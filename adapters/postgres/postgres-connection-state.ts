@@ -1,4 +1,5 @@
 import type { PgClient } from './postgres-driver-types.js';
+import { isConnectionError } from './postgres-errors.js';
 import type { PgStatementCache } from './postgres-statement-cache.js';
 
 /** What the adapter tracks about one `pg.Client` beyond what pg itself records. */
@@ -25,6 +26,12 @@ export interface PgConnectionState {
   checkInt64: boolean;
   /** Named prepared statements (`statementCacheSize`); undefined when the cache is off. */
   statements: PgStatementCache | undefined;
+  /**
+   * A transaction begun and not yet sent (`BEGIN …` text): it goes to the server with the
+   * transaction's first statement — in the same write when that statement is a described cached
+   * one, otherwise just before it (see `takeTurn`). Undefined when none is pending.
+   */
+  deferredBegin: string | undefined;
 }
 
 // Kept on the client under a symbol: the object handed to the core stays the plain `pg.Client`
@@ -37,7 +44,7 @@ type WithState = PgClient & { [STATE]?: PgConnectionState };
 export function connectionState(client: PgClient): PgConnectionState {
   let state = (client as WithState)[STATE];
   if (state === undefined) {
-    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, pipelined: 0, waiting: [], checkInt64: false, statements: undefined };
+    state = { broken: false, reportedBroken: false, unreportedSessionState: undefined, pending: 0, pipelined: 0, waiting: [], checkInt64: false, statements: undefined, deferredBegin: undefined };
     (client as WithState)[STATE] = state;
   }
   return state;
@@ -47,14 +54,38 @@ export function connectionState(client: PgClient): PgConnectionState {
  * Runs `task` once every call started before it on this client has finished. pg 8 queues a query
  * sent while another runs, but warns that this is deprecated and will be removed in pg 9, so the
  * adapter keeps its own turn order. `task` receives `done` and must call it exactly once — a
- * stream calls it only when its cursor is closed.
+ * stream calls it only when its cursor is closed. A deferred BEGIN is sent first, unless the task
+ * says it sends (or drops) it itself (`handlesBegin`).
  */
-export function takeTurn<T>(client: PgClient, task: (done: () => void) => Promise<T>): Promise<T> {
+export function takeTurn<T>(client: PgClient, task: (done: () => void) => Promise<T>, handlesBegin = false): Promise<T> {
   const state = connectionState(client);
   const done = turnEnder(state);
   // The common case (nobody ahead) starts at once, with no promise of its own: this is on every query's path.
-  if (state.pending++ === 0) return task(done);
-  return new Promise<void>((start) => state.waiting.push(start)).then(() => task(done));
+  if (state.pending++ === 0) return handlesBegin || state.deferredBegin === undefined ? task(done) : afterBegin(client, state, task, done);
+  return new Promise<void>((start) => state.waiting.push(start)).then(() => (handlesBegin || state.deferredBegin === undefined ? task(done) : afterBegin(client, state, task, done)));
+}
+
+/** Sends the deferred BEGIN, then runs the turn's task; a failed BEGIN fails the task, whose turn ends. */
+function afterBegin<T>(client: PgClient, state: PgConnectionState, task: (done: () => void) => Promise<T>, done: () => void): Promise<T> {
+  const begin = state.deferredBegin as string;
+  state.deferredBegin = undefined;
+  return sendBegin(client, begin).then(
+    () => task(done),
+    (error: unknown) => {
+      done();
+      throw error;
+    },
+  );
+}
+
+/** Sends a BEGIN now (in the caller's turn); after a server error, resolves only once the connection is ready again. */
+export async function sendBegin(client: PgClient, sql: string): Promise<void> {
+  try {
+    await client.query(sql);
+  } catch (error) {
+    if (!isConnectionError(error)) await untilReadyForQuery(client);
+    throw error;
+  }
 }
 
 /**
@@ -73,14 +104,18 @@ function turnEnder(state: PgConnectionState): () => void {
 }
 
 /** Runs a one-shot `task` in turn (see `takeTurn`); the turn ends when the task settles. */
-export function inTurn<T>(client: PgClient, task: () => Promise<T>): Promise<T> {
-  return takeTurn(client, async (done) => {
-    try {
-      return await task();
-    } finally {
-      done();
-    }
-  });
+export function inTurn<T>(client: PgClient, task: () => Promise<T>, handlesBegin = false): Promise<T> {
+  return takeTurn(
+    client,
+    async (done) => {
+      try {
+        return await task();
+      } finally {
+        done();
+      }
+    },
+    handlesBegin,
+  );
 }
 
 /** True while pg still considers the client open and able to take queries (`state`: the client's, when the caller has it). */

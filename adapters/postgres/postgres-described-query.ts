@@ -38,12 +38,14 @@ export function describeResult(result: PgResult, described: boolean): PgStatemen
   const pgResult = result as PgResultInternals;
   if (pgResult.rowAsArray === true) return undefined;
   const fields = pgResult.fields;
-  const emptyRow: Row = {};
+  // Filled without a prototype, then spread, as pg builds its rows: a column named `__proto__`
+  // becomes a field of the row rather than its prototype.
+  const columns = Object.create(null) as Row;
   for (const field of fields) {
     if ((field.format ?? 'text') !== 'text') return undefined;
-    emptyRow[field.name] = null;
+    columns[field.name] = null;
   }
-  return { fields, emptyRow, described };
+  return { fields, emptyRow: { ...columns }, described };
 }
 
 /** What `DescribedQuery` hands its callback: pg's result shape, filled from the cached description. */
@@ -54,8 +56,11 @@ class DescribedResult implements PgResult {
   constructor(readonly fields: readonly PgFieldDescription[]) {}
 }
 
-/** Builds a `DescribedQuery` for this `pg` module: the statement's text and name, its encoded values (text, Buffer or null), its description. */
-export type DescribedQueryConstructor = new (text: string, name: string, values: readonly unknown[], description: PgStatementDescription, callback: PgQueryCallback) => TaggedQuery & { readonly name: string };
+/**
+ * Builds a `DescribedQuery` for this `pg` module: the statement's text and name, its encoded values
+ * (text, Buffer or null), its description; `begin`: a deferred BEGIN to write ahead of it.
+ */
+export type DescribedQueryConstructor = new (text: string, name: string, values: readonly unknown[], description: PgStatementDescription, callback: PgQueryCallback, begin?: string) => TaggedQuery & { readonly name: string };
 
 interface PgWire {
   readonly stream: { readonly writable?: boolean; write(chunk: Buffer): boolean };
@@ -86,6 +91,8 @@ export function describedQueryClass(Query: PgQueryConstructor): DescribedQueryCo
     readonly binary = false;
     readonly #result: DescribedResult;
     #rowError: Error | undefined = undefined;
+    /** A BEGIN was written ahead of the statement and its CommandComplete has not arrived yet. */
+    #beginPending: boolean;
     /** Looked up at the first row of each run, as pg does per run: a parser set after the statement was described still applies. */
     #parsers: ((text: string) => unknown)[] | undefined = undefined;
 
@@ -95,13 +102,15 @@ export function describedQueryClass(Query: PgQueryConstructor): DescribedQueryCo
       readonly encodedValues: readonly unknown[],
       readonly description: PgStatementDescription,
       public callback: PgQueryCallback,
+      readonly begin?: string,
     ) {
       this.#result = new DescribedResult(description.fields);
+      this.#beginPending = begin !== undefined;
     }
 
     submit(connection: PgWire): Error | null {
       const stream = connection.stream;
-      if (stream.writable !== false) stream.write(bindExecuteSync(this.name, this.encodedValues));
+      if (stream.writable !== false) stream.write(bindExecuteSync(this.name, this.encodedValues, this.begin));
       return null;
     }
 
@@ -129,6 +138,11 @@ export function describedQueryClass(Query: PgQueryConstructor): DescribedQueryCo
     }
 
     handleCommandComplete(message: PgCommandCompleteMessage): void {
+      if (this.#beginPending) {
+        // The BEGIN's own: not the statement's result.
+        this.#beginPending = false;
+        return;
+      }
       const tag = message.text ?? message.command ?? '';
       this.tags.push({ tag, described: this.description.described });
       const result = this.#result;
@@ -171,13 +185,35 @@ function parsersOf(fields: readonly PgFieldDescription[], types: PgTypeRegistry 
   return parsers;
 }
 
-const EXECUTE_SYNC = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4]);
+const EXECUTE = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0]);
+const EXECUTE_SYNC = Buffer.from([...EXECUTE, 0x53, 0, 0, 0, 4]);
+/** Bind of the unnamed portal to the unnamed statement: no parameters, text results. */
+const BIND_UNNAMED = Buffer.from([0x42, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+/**
+ * `begin` as Parse (unnamed statement), Bind and Execute, with no Sync: what follows up to the
+ * next Sync runs only if it succeeds.
+ */
+function beginMessages(begin: string): Buffer {
+  const sqlBytes = Buffer.byteLength(begin);
+  const parseLength = 4 + 1 + sqlBytes + 1 + 2;
+  const buffer = Buffer.allocUnsafe(1 + parseLength + BIND_UNNAMED.length + EXECUTE.length);
+  buffer[0] = 0x50;
+  buffer.writeInt32BE(parseLength, 1);
+  buffer[5] = 0;
+  let at = 6 + buffer.write(begin, 6, 'utf8');
+  buffer[at++] = 0;
+  at = buffer.writeInt16BE(0, at);
+  at += BIND_UNNAMED.copy(buffer, at);
+  EXECUTE.copy(buffer, at);
+  return buffer;
+}
 
 /**
  * Bind (unnamed portal, the named statement, text parameters — binary for Buffers, as pg sends
- * them — and text results), Execute (all rows) and Sync, as one buffer.
+ * them — and text results), Execute (all rows) and Sync, as one buffer; `begin`'s messages first.
  */
-function bindExecuteSync(name: string, values: readonly unknown[]): Buffer {
+function bindExecuteSync(name: string, values: readonly unknown[], begin: string | undefined): Buffer {
   const count = values.length;
   let binary = false;
   let valueBytes = 0;
@@ -217,5 +253,5 @@ function bindExecuteSync(name: string, values: readonly unknown[]): Buffer {
   }
   at = buffer.writeInt16BE(0, at);
   EXECUTE_SYNC.copy(buffer, at);
-  return buffer;
+  return begin === undefined ? buffer : Buffer.concat([beginMessages(begin), buffer]);
 }

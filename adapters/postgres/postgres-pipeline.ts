@@ -24,7 +24,7 @@ export function pipelinedName(client: PgClient, sql: string, params: QueryParams
   if (params === undefined || !Array.isArray(params) || params.length === 0) return undefined;
   const state = connectionState(client);
   const cache = state.statements;
-  if (cache === undefined || state.pending !== state.pipelined || state.unreportedSessionState !== undefined) return undefined;
+  if (cache === undefined || state.pending !== state.pipelined || state.unreportedSessionState !== undefined || state.deferredBegin !== undefined) return undefined;
   // pg's query_timeout counts from client.query(), so a statement queued behind slow ones would run
   // out of time for their sake, and in pipeline mode pg ends it by destroying the socket — failing
   // every statement in flight there. With a read timeout set, every statement runs alone.

@@ -84,6 +84,11 @@ export class PgStatementCache {
     return this.#descriptions.get(name);
   }
 
+  /** The name `sql` is cached under here, or undefined (nothing is added: see `nameFor`). */
+  cachedName(sql: string): string | undefined {
+    return this.#off || this.#unprobed ? undefined : this.#lru.get(sql);
+  }
+
   /** The name of `sql` when it is cached here and known pipelinable (no Parse needed, no state changed); otherwise undefined. */
   pipelinedName(sql: string): string | undefined {
     if (this.#off || this.#pipelinable === undefined) return undefined;
