@@ -73,8 +73,9 @@ interface PgDataRowMessage {
 const classes = new WeakMap<PgQueryConstructor, DescribedQueryConstructor>();
 
 /**
- * A query for a pipelined run of a described statement: Bind, Execute and Sync in one write, no
- * Describe. pg's pipeline mode accepts no submittable but its own `Query`, so this one's prototype
+ * A query for a run of a described statement, pipelined or alone: Bind, Execute and Sync in one
+ * write, no Describe (and, first in a transaction, the deferred BEGIN ahead of them). pg's
+ * pipeline mode accepts no submittable but its own `Query`, so this one's prototype
  * chain goes through this pg module's `Query.prototype`; every member pg reads on a query
  * (`submit`, the `handle…` hooks, `name`, `text`, `callback`, `_result`, `rows`, `binary`) is its
  * own, so `Query`'s constructor — an EventEmitter, a config copy and a `Result`, on every
