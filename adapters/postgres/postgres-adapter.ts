@@ -224,6 +224,8 @@ function describingResult(client: PgClient, result: PgResult | PgResult[] | unde
  * connection): its later runs send no Describe and reuse it.
  */
 function keepDescription(client: PgClient, result: PgResult | PgResult[] | undefined, query: TaggedQuery): void {
+  // A described run already used the kept description: nothing to look up (every pipelined statement passes here).
+  if ((query as { description?: unknown }).description !== undefined) return;
   const { name, text } = query as TaggedQuery & { name?: string; text?: string };
   const cache = connectionState(client).statements;
   if (name === undefined || text === undefined || cache === undefined || cache.descriptionOf(name) !== undefined) return;
@@ -249,10 +251,9 @@ function learnedResult(client: PgClient, result: PgResult | PgResult[] | undefin
 function queryPipelined(client: PgClient, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
   const pg = loadedPg;
   const name = pipelinedName(client, sql, params);
-  const prepareValue = pg?.utils?.prepareValue;
   // The core asks pipelinedName() first, in the same tick; this covers a caller that did not (and a
   // pg without utils): the statement then waits for its turn, after those in flight.
-  if (pg === undefined || name === undefined || prepareValue === undefined) return postgresAdapter.query(client, sql, params);
+  if (pg?.utils?.prepareValue === undefined || name === undefined) return postgresAdapter.query(client, sql, params);
   let values;
   try {
     values = toValues(params, 'query()') as unknown[];

@@ -61,13 +61,14 @@ export function takeTurn<T>(client: PgClient, task: (done: () => void) => Promis
   const state = connectionState(client);
   const done = turnEnder(state);
   // The common case (nobody ahead) starts at once, with no promise of its own: this is on every query's path.
-  if (state.pending++ === 0) return handlesBegin || state.deferredBegin === undefined ? task(done) : afterBegin(client, state, task, done);
-  return new Promise<void>((start) => state.waiting.push(start)).then(() => (handlesBegin || state.deferredBegin === undefined ? task(done) : afterBegin(client, state, task, done)));
+  if (state.pending++ === 0) return startTurn(client, state, task, done, handlesBegin);
+  return new Promise<void>((start) => state.waiting.push(start)).then(() => startTurn(client, state, task, done, handlesBegin));
 }
 
-/** Sends the deferred BEGIN, then runs the turn's task; a failed BEGIN fails the task, whose turn ends. */
-function afterBegin<T>(client: PgClient, state: PgConnectionState, task: (done: () => void) => Promise<T>, done: () => void): Promise<T> {
-  const begin = state.deferredBegin as string;
+/** The turn's task, after the deferred BEGIN unless the task handles it; a failed BEGIN fails the task, whose turn ends. */
+function startTurn<T>(client: PgClient, state: PgConnectionState, task: (done: () => void) => Promise<T>, done: () => void, handlesBegin: boolean): Promise<T> {
+  const begin = state.deferredBegin;
+  if (handlesBegin || begin === undefined) return task(done);
   state.deferredBegin = undefined;
   return sendBegin(client, begin).then(
     () => task(done),

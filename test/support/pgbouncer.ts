@@ -190,3 +190,15 @@ export async function startPgBouncer(options: PgBouncerOptions = {}): Promise<Ru
     return startOnce(binary, options);
   }
 }
+
+/** A private PgBouncer for the calling `describe` (started before its tests, stopped after them), handed to `use`. */
+export function usePgBouncer(options: PgBouncerOptions, use: (bouncer: RunningPgBouncer) => void): void {
+  let bouncer: RunningPgBouncer | undefined;
+  before(async () => {
+    bouncer = await startPgBouncer(options);
+    use(bouncer);
+  });
+  after(async () => {
+    await bouncer?.stop();
+  });
+}

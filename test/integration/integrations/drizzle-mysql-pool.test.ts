@@ -3,22 +3,12 @@ import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/mysql2';
 import { int, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 import type { Pool } from 'mysql2';
-import mysql from 'mysql2/promise';
 import { engineUnderTest, uniqueTable } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
+import { mysqlServerNames } from '../../support/mysql-names-table.js';
 
 const mariadb = engineUnderTest('mysql');
 
-/** A separate raw connection: what the server really holds, outside unipool. */
-async function serverRows(table: string): Promise<string[]> {
-  const raw = await mysql.createConnection({ host: '127.0.0.1', user: 'root', database: 'test' });
-  try {
-    const [rows] = await raw.query(`SELECT name FROM ${table} ORDER BY id`);
-    return (rows as { name: string }[]).map((row) => row.name);
-  } finally {
-    await raw.end();
-  }
-}
 
 describe('mysql: Drizzle (mysql2 driver) over db.mysqlPool()', () => {
   closeDatabasesAfterEach();
@@ -47,7 +37,7 @@ describe('mysql: Drizzle (mysql2 driver) over db.mysqlPool()', () => {
     expect(rows[0]?.name).to.equal('bob');
     expect(db.stats().acquired - before).to.equal(2);
     expect(db.stats().inUse).to.equal(0);
-    expect(await serverRows(table)).to.deep.equal(['ada', 'bob']);
+    expect(await mysqlServerNames(table)).to.deep.equal(['ada', 'bob']);
   });
 
   it("streams with Drizzle's iterator() on a lent connection and gives it back at the end", async () => {
@@ -84,7 +74,7 @@ describe('mysql: Drizzle (mysql2 driver) over db.mysqlPool()', () => {
       })
       .catch((error: Error) => error.message);
     expect(failed).to.equal('boom');
-    expect(await serverRows(table)).to.deep.equal(['kept', 'inner-kept']);
+    expect(await mysqlServerNames(table)).to.deep.equal(['kept', 'inner-kept']);
     expect(db.stats().inUse).to.equal(0);
   });
 
@@ -97,10 +87,10 @@ describe('mysql: Drizzle (mysql2 driver) over db.mysqlPool()', () => {
         await tx.insert(users).values({ name: 'drizzle' });
       });
       // Still inside the outer transaction: the server has committed nothing yet.
-      expect(await serverRows(table)).to.deep.equal([]);
+      expect(await mysqlServerNames(table)).to.deep.equal([]);
       expect(db.stats().inUse).to.equal(1);
     });
-    expect(await serverRows(table)).to.deep.equal(['outer', 'drizzle']);
+    expect(await mysqlServerNames(table)).to.deep.equal(['outer', 'drizzle']);
 
     const error = await db
       .atomic(async () => {
@@ -111,7 +101,7 @@ describe('mysql: Drizzle (mysql2 driver) over db.mysqlPool()', () => {
       })
       .catch((e: Error) => e.message);
     expect(error).to.equal('outer fails');
-    expect(await serverRows(table)).to.deep.equal(['outer', 'drizzle']);
+    expect(await mysqlServerNames(table)).to.deep.equal(['outer', 'drizzle']);
     expect(db.stats().inUse).to.equal(0);
   });
 });

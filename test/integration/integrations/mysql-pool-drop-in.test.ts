@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import knex from 'knex';
 import { Kysely, MysqlDialect, type Generated } from 'kysely';
 import type { Pool } from 'mysql2';
-import mysql from 'mysql2/promise';
 import { createDatabases, type DatabaseConfig, type PromiseMysqlPool, type PromiseMysqlPoolConnection } from '../../../src/index.js';
-import { engineUnderTest, eventually, uniqueTable } from '../../support/engines.js';
+import { engineUnderTest, eventually } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
+import { mysqlServerNames, useMysqlNamesTable } from '../../support/mysql-names-table.js';
 
 const mariadb = engineUnderTest('mysql');
 const postgres = engineUnderTest('postgres');
@@ -14,31 +14,11 @@ interface Tables {
   [table: string]: { id: Generated<number>; name: string };
 }
 
-async function serverNames(table: string): Promise<string[]> {
-  const raw = await mysql.createConnection({ host: '127.0.0.1', user: 'root', database: 'test' });
-  try {
-    const [rows] = await raw.query(`SELECT name FROM ${table} ORDER BY id`);
-    return (rows as { name: string }[]).map((row) => row.name);
-  } finally {
-    await raw.end();
-  }
-}
 
 describe('mysql: db.mysqlPool() as a mysql2 pool', () => {
   closeDatabasesAfterEach();
   let table: string;
-
-  beforeEach(async () => {
-    table = uniqueTable('mysqlpool');
-    const { db } = openDatabase(mariadb);
-    await db.query(`CREATE TABLE ${table} (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL)`);
-  });
-
-  afterEach(async () => {
-    const dbs = createDatabases({ default: mariadb.config() as unknown as DatabaseConfig });
-    await dbs.default.query(`DROP TABLE IF EXISTS ${table}`);
-    await dbs.close();
-  });
+  useMysqlNamesTable('mysqlpool', (name) => (table = name));
 
   it('is the same object on every call, with a promise form', () => {
     const { db } = openDatabase(mariadb);
@@ -62,12 +42,12 @@ describe('mysql: db.mysqlPool() as a mysql2 pool', () => {
       .catch(() => undefined);
     await db.atomic(async () => {
       await kysely.transaction().execute((trx) => trx.insertInto(table).values({ name: 'in-atomic' }).execute());
-      expect(await serverNames(table)).to.deep.equal(['ada', 'bob']);
+      expect(await mysqlServerNames(table)).to.deep.equal(['ada', 'bob']);
     });
     const streamed: string[] = [];
     for await (const row of kysely.selectFrom(table).select('name').orderBy('id').stream()) streamed.push(row.name);
     expect(streamed).to.deep.equal(['ada', 'bob', 'in-atomic']);
-    expect(await serverNames(table)).to.deep.equal(['ada', 'bob', 'in-atomic']);
+    expect(await mysqlServerNames(table)).to.deep.equal(['ada', 'bob', 'in-atomic']);
     await kysely.destroy(); // MysqlDialect calls pool.end(): a no-op, the pool belongs to dbs
     expect((await db.query('SELECT 1 AS one')).rows).to.deep.equal([{ one: 1 }]);
     expect(db.stats().inUse).to.equal(0);
@@ -88,9 +68,9 @@ describe('mysql: db.mysqlPool() as a mysql2 pool', () => {
       await db.atomic(async () => {
         await k.transaction((trx) => trx(table).insert({ name: 'in-atomic' }));
         // Joined the atomic() connection: nothing is committed until the block ends.
-        expect(await serverNames(table)).to.deep.equal(['ada', 'bob']);
+        expect(await mysqlServerNames(table)).to.deep.equal(['ada', 'bob']);
       });
-      expect(await serverNames(table)).to.deep.equal(['ada', 'bob', 'in-atomic']);
+      expect(await mysqlServerNames(table)).to.deep.equal(['ada', 'bob', 'in-atomic']);
       expect(db.stats().inUse).to.equal(0);
     } finally {
       await k.destroy();
@@ -126,9 +106,9 @@ describe('mysql: db.mysqlPool() as a mysql2 pool', () => {
       await conn.execute(`INSERT INTO ${table} (name) VALUES (?)`, ['kept']);
       await conn.commit();
       conn.release();
-      expect(await serverNames(table)).to.deep.equal([]);
+      expect(await mysqlServerNames(table)).to.deep.equal([]);
     });
-    expect(await serverNames(table)).to.deep.equal(['outer', 'kept']);
+    expect(await mysqlServerNames(table)).to.deep.equal(['outer', 'kept']);
   });
 
   it('rolls back a lent connection released inside its transaction, and resets session state', async () => {
@@ -141,7 +121,7 @@ describe('mysql: db.mysqlPool() as a mysql2 pool', () => {
     await conn.query(`INSERT INTO ${table} (name) VALUES ('never')`);
     conn.release();
     await eventually(() => db.stats().inUse === 0);
-    expect(await serverNames(table)).to.deep.equal([]);
+    expect(await mysqlServerNames(table)).to.deep.equal([]);
     // Same (only) connection: no transaction, no user variable.
     const [rows] = await pool.query('SELECT @leaked AS leaked, @@in_transaction AS tx');
     expect(rows).to.deep.equal([{ leaked: null, tx: 0 }]);

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { Kysely, MysqlDialect, type Generated } from 'kysely';
 import type { Pool } from 'mysql2';
-import mysql from 'mysql2/promise';
-import { createDatabases, type DatabaseConfig } from '../../../src/index.js';
-import { engineUnderTest, uniqueTable } from '../../support/engines.js';
+import { engineUnderTest } from '../../support/engines.js';
 import { closeDatabasesAfterEach, openDatabase } from '../../support/open-database.js';
+import { mysqlServerNames, useMysqlNamesTable } from '../../support/mysql-names-table.js';
 
 const mariadb = engineUnderTest('mysql');
 
@@ -12,15 +11,6 @@ interface Tables {
   [table: string]: { id: Generated<number>; name: string };
 }
 
-async function serverNames(table: string): Promise<string[]> {
-  const raw = await mysql.createConnection({ host: '127.0.0.1', user: 'root', database: 'test' });
-  try {
-    const [rows] = await raw.query(`SELECT name FROM ${table} ORDER BY id`);
-    return (rows as { name: string }[]).map((row) => row.name);
-  } finally {
-    await raw.end();
-  }
-}
 
 /** A promise and the function that resolves it. */
 function signal(): { promise: Promise<void>; fire: () => void } {
@@ -35,18 +25,7 @@ function signal(): { promise: Promise<void>; fire: () => void } {
 describe('mysql: library transactions overlapping inside one db.atomic()', () => {
   closeDatabasesAfterEach();
   let table: string;
-
-  beforeEach(async () => {
-    table = uniqueTable('kysely_overlap');
-    const { db } = openDatabase(mariadb);
-    await db.query(`CREATE TABLE ${table} (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL)`);
-  });
-
-  afterEach(async () => {
-    const dbs = createDatabases({ default: mariadb.config() as unknown as DatabaseConfig });
-    await dbs.default.query(`DROP TABLE IF EXISTS ${table}`);
-    await dbs.close();
-  });
+  useMysqlNamesTable('kysely_overlap', (name) => (table = name));
 
   it('refuses to end the outer one while the inner one is open (UNIPOOL_UNSUPPORTED, nothing run); the block rolls back', async () => {
     const { db } = openDatabase(mariadb);
@@ -84,7 +63,7 @@ describe('mysql: library transactions overlapping inside one db.atomic()', () =>
     // A's release rolled back to its savepoint, which ended B's too: B cannot commit what is gone.
     expect(b.status).to.equal('rejected');
     expect(((b as PromiseRejectedResult).reason as { code?: string }).code).to.equal('UNIPOOL_UNSUPPORTED');
-    expect(await serverNames(table)).to.deep.equal([]);
+    expect(await mysqlServerNames(table)).to.deep.equal([]);
     expect(db.stats().destroyed, 'B did not try to undo a savepoint that was already gone').to.equal(0);
     await kysely.destroy();
   });
@@ -112,7 +91,7 @@ describe('mysql: library transactions overlapping inside one db.atomic()', () =>
       expect(await Promise.all([a, b])).to.deep.equal([undefined, 'b rolls back']);
       await kysely.transaction().execute((trx) => trx.insertInto(table).values({ name: 'c' }).execute());
     });
-    expect(await serverNames(table)).to.deep.equal(['a', 'c']);
+    expect(await mysqlServerNames(table)).to.deep.equal(['a', 'c']);
     await kysely.destroy();
   });
 });

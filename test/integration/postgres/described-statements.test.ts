@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { describeResult, describedQueryClass } from '../../../adapters/postgres/postgres-described-query.js';
 import type { PgQueryConstructor, PgResult } from '../../../adapters/postgres/postgres-driver-types.js';
-import { uniqueTable } from '../../support/engines.js';
 import type { Database } from '../../../src/index.js';
-import { closePipelined, openPipelined, serverCheck, settleAll, spyOnClients, teach } from './pipelining-support.js';
+import { openPipelined, serverCheck, settleAll, spyOnClients, teach, usePipelinedTable } from './pipelining-support.js';
 
 type Caught = { code?: string; message?: string };
 type Parser = (text: string) => unknown;
@@ -41,18 +40,7 @@ function countRowDescriptions(clients: Iterable<pg.Client>): () => number {
 describe('postgres: described statements (no Describe once a statement is known)', function () {
   this.timeout(30_000);
   let table: string;
-
-  beforeEach(async () => {
-    table = uniqueTable('described');
-    await serverCheck(async (c) => {
-      await c.query(`CREATE TABLE ${table} (id int PRIMARY KEY, a int)`);
-      await c.query(`INSERT INTO ${table} SELECT g, g * 10 FROM generate_series(1, 100) AS g`);
-    });
-  });
-  afterEach(async () => {
-    await closePipelined();
-    await serverCheck((c) => c.query(`DROP TABLE IF EXISTS ${table}`));
-  });
+  usePipelinedTable('described', (name) => (table = name));
 
   // Every column type whose text form pg parses differently (or not at all), and every kind of
   // parameter pg encodes differently: a Buffer makes the Bind use binary format codes, multibyte

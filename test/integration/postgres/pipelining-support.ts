@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createDatabases, type Database, type Databases } from '../../../src/index.js';
+import { uniqueTable } from '../../support/engines.js';
 
 export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -56,4 +57,25 @@ export async function serverCheck<T>(fn: (client: pg.Client) => Promise<T>): Pro
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A table `(id int PRIMARY KEY, a int)` holding ids 1–100 with `a = id × 10`, fresh for each test of
+ * the calling `describe` and handed to `use`; after the test the databases `openPipelined` opened
+ * are closed and the table dropped.
+ */
+export function usePipelinedTable(prefix: string, use: (table: string) => void): void {
+  let table = '';
+  beforeEach(async () => {
+    table = uniqueTable(prefix);
+    use(table);
+    await serverCheck(async (c) => {
+      await c.query(`CREATE TABLE ${table} (id int PRIMARY KEY, a int)`);
+      await c.query(`INSERT INTO ${table} SELECT g, g * 10 FROM generate_series(1, 100) AS g`);
+    });
+  });
+  afterEach(async () => {
+    await closePipelined();
+    await serverCheck((c) => c.query(`DROP TABLE IF EXISTS ${table}`));
+  });
 }

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { uniqueTable } from '../../support/engines.js';
-import { startPgBouncer, type RunningPgBouncer } from '../../support/pgbouncer.js';
+import { usePgBouncer, type RunningPgBouncer } from '../../support/pgbouncer.js';
 import type { Database } from '../../../src/index.js';
-import { closePipelined, openPipelined, serverCheck, settleAll, spyOnClients, teach } from './pipelining-support.js';
+import { openPipelined, serverCheck, settleAll, spyOnClients, teach, usePipelinedTable } from './pipelining-support.js';
 
 /** unipool's prepared statements on the connection that runs this. */
 async function preparedCount(db: Database): Promise<number> {
@@ -14,18 +13,7 @@ async function preparedCount(db: Database): Promise<number> {
 describe('postgres: pipelining and the statement cache', function () {
   this.timeout(120_000);
   let table: string;
-
-  beforeEach(async () => {
-    table = uniqueTable('pipeline_cache');
-    await serverCheck(async (c) => {
-      await c.query(`CREATE TABLE ${table} (id int PRIMARY KEY, a int)`);
-      await c.query(`INSERT INTO ${table} SELECT g, g * 10 FROM generate_series(1, 100) AS g`);
-    });
-  });
-  afterEach(async () => {
-    await closePipelined();
-    await serverCheck((c) => c.query(`DROP TABLE IF EXISTS ${table}`));
-  });
+  usePipelinedTable('pipeline_cache', (name) => (table = name));
 
   it('DDL that changes a cached statement\'s result type (0A000): pipelined statements are re-prepared, never a wrong result', async () => {
     const db = openPipelined({ pool: { max: 2 } });
@@ -121,12 +109,7 @@ describe('postgres: pipelining and the statement cache', function () {
 
   describe('behind PgBouncer 1.18 in transaction mode', () => {
     let bouncer: RunningPgBouncer;
-    before(async () => {
-      bouncer = await startPgBouncer({ poolMode: 'transaction', defaultPoolSize: 2 });
-    });
-    after(async () => {
-      await bouncer?.stop();
-    });
+    usePgBouncer({ poolMode: 'transaction', defaultPoolSize: 2 }, (started) => (bouncer = started));
 
     it('pipelines nothing (the statement cache stays off behind a pooler) and every statement answers right', async () => {
       const db = openPipelined({ url: bouncer.url, pool: { max: 4 } });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { uniqueTable } from '../../support/engines.js';
-import { startPgBouncer, type RunningPgBouncer } from '../../support/pgbouncer.js';
+import { usePgBouncer, type RunningPgBouncer } from '../../support/pgbouncer.js';
 import { createDatabases, type Database, type Databases } from '../../../src/index.js';
 
 const URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -105,12 +105,7 @@ describe('postgres: statementCacheSize (named prepared statements per connection
 
   describe('behind PgBouncer 1.18 in transaction mode', () => {
     let bouncer: RunningPgBouncer;
-    before(async () => {
-      bouncer = await startPgBouncer({ poolMode: 'transaction', defaultPoolSize: 2 });
-    });
-    after(async () => {
-      await bouncer?.stop();
-    });
+    usePgBouncer({ poolMode: 'transaction', defaultPoolSize: 2 }, (started) => (bouncer = started));
 
     // With named statements, a transaction landing on a server connection where another client
     // prepared the same statement fails with 42P05 (this is how the suite failed before the check).
