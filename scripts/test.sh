@@ -21,6 +21,6 @@ echo "test: typecheck"; npm run --silent typecheck
 echo "test: lint"; npm run --silent lint
 echo "test: mocha"
 npx mocha --reporter ./test/support/summary-reporter.cjs 'test/**/*.test.ts' "$@"
-# Pipelining is on by default on PostgreSQL; the contract suite once more with it off (about 10 s).
-echo "test: postgres contract suite with pipeline: false"
-UNIPOOL_ENGINES=postgres UNIPOOL_TEST_PIPELINE=false npx mocha --reporter ./test/support/summary-reporter.cjs 'test/integration/contract/*.test.ts'
+# Pipelining is on by default on PostgreSQL and MySQL; the contract suite once more with it off (about 20 s).
+echo "test: postgres and mysql contract suite with pipeline: false"
+UNIPOOL_ENGINES=postgres,mysql UNIPOOL_TEST_PIPELINE=false npx mocha --reporter ./test/support/summary-reporter.cjs 'test/integration/contract/*.test.ts'

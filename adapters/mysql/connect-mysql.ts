@@ -8,6 +8,7 @@ import { mysqlInt64Options } from './mysql-int64.js';
 import { mysqlSslOption } from './mysql-tls.js';
 import { RAW_REPLY, runQuery } from './run-mysql-command.js';
 import { ServerStatus } from './server-status-reader.js';
+import { startLearning } from './mysql-pipeline.js';
 
 /**
  * Run on every new connection and again after each reset: autocommit on, so a statement outside
@@ -184,5 +185,6 @@ export async function connectMysql(mysql: MysqlDriver, settings: ConnectionSetti
   state.prepared = (context.statementCacheSize ?? 0) > 0;
   // Armed only now: the connect has its own timeout (connectTimeoutMs).
   state.clientTimeoutMs = clientTimeoutMs(context.statementTimeoutMs) ?? 0;
+  if (context.pipeline === true) startLearning(conn, context.statementCacheSize);
   return conn;
 }

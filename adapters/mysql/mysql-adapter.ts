@@ -5,15 +5,15 @@ import { connectMysql, SESSION_SETUP_SQL } from './connect-mysql.js';
 import { createMysqlDriverLoader, type MysqlDriverLoader } from './load-mysql-driver.js';
 import { mysqlCapabilities } from './mysql-capabilities.js';
 import { connectionState, isOpen } from './mysql-connection-state.js';
-import type { MysqlConnection, MysqlField, MysqlQueryOptions } from './mysql-driver-types.js';
+import type { MysqlConnection, MysqlQueryOptions } from './mysql-driver-types.js';
 import { isConnectionError, isServerError, isStatementTimeout, mysqlConnectFailureKind } from './mysql-errors.js';
-import { applyInt64, applyInt64ToFields, longlongColumns } from './mysql-int64.js';
 import { checkMysqlValues } from './mysql-values.js';
-import { describeColumns, reportedSchema, sessionStateOf, splitResults, toAdapterResult } from './mysql-results.js';
+import { adapterResultOf } from './mysql-adapter-result.js';
+import { learningSink, mayPipeline, queryPipelined } from './mysql-pipeline.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
 import { mysqlServerReadOnly, mysqlSessionAttributes } from './mysql-server-role.js';
 import { runPing, runQuery, runReset, runStatementInto, type ReplyHandler } from './run-mysql-command.js';
-import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
+import { ServerStatus } from './server-status-reader.js';
 import { streamRows } from './stream-mysql-rows.js';
 
 const ISOLATION_SQL: Readonly<Record<IsolationLevel, string>> = {
@@ -59,40 +59,6 @@ function refreshAfterError(conn: MysqlConnection, error: unknown): Promise<void>
   return runPing(conn).catch(() => undefined);
 }
 
-/** A user statement's reply as the core sees it (and the default database it switched to, noted). */
-function adapterResultOf(conn: MysqlConnection, reader: ServerStatusReader, rows: unknown, fields: unknown): AdapterResult {
-  // The common reply — one result set, no session change — without the general path's allocations.
-  const state = connectionState(conn);
-  if (Array.isArray(rows) && (reader.seenFlags & ServerStatus.SESSION_STATE_CHANGED) === 0 && isColumnList(fields)) {
-    applyInt64ToFields(state.int64, rows as Row[], fields);
-    return { rows, rowCount: rows.length, fields: describeColumns(fields) };
-  }
-  const entries = splitResults(rows, fields);
-  const schema = reportedSchema(entries);
-  if (schema !== undefined) state.schema = schema;
-  const sessionState = sessionStateOf(entries, reader.seenFlags);
-  const first = entries.find((entry) => entry.kind === 'rows');
-  if (first?.kind === 'rows') {
-    try {
-      applyInt64(state.int64, first.rows, longlongColumns(first.fields));
-    } catch (error) {
-      // No result will report the session change: retire the connection rather than reuse it unreset.
-      if (sessionState !== undefined) state.retiredBecause ??= `a statement that changed session state (${sessionState.statement}) failed`;
-      throw error;
-    }
-  }
-  const result = toAdapterResult(entries);
-  if (sessionState !== undefined) result.sessionState = sessionState;
-  return result;
-}
-
-/** The columns of one result set (several result sets come as a list of lists instead). */
-function isColumnList(fields: unknown): fields is readonly MysqlField[] {
-  if (!Array.isArray(fields) || fields.length === 0) return false;
-  const first: unknown = fields[0];
-  return typeof first === 'object' && first !== null && !Array.isArray(first);
-}
-
 /**
  * Positional parameters with `statementCacheSize` on: mysql2's execute() binds `?` as a server-side
  * prepared statement (named ones are rewritten by the text path).
@@ -110,7 +76,13 @@ function queryInto(conn: MysqlConnection, sql: string, params: QueryParams | und
     sink.failed(error);
     return;
   }
-  runStatementInto(conn, options, usesExecute(conn, options), QUERY_REPLY, sink);
+  runStatementInto(conn, options, usesExecute(conn, options), QUERY_REPLY, learningSink(conn, sql, params, sink));
+}
+
+function query(conn: MysqlConnection, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
+  return new Promise((resolve, reject) => {
+    queryInto(conn, sql, params, { resolved: resolve, failed: reject });
+  });
 }
 
 /** A statement the adapter issues itself (transaction control, reset). */
@@ -164,6 +136,11 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
     driverPackage: 'mysql2',
     capabilities: mysqlCapabilities,
 
+    pipeline: Object.freeze({
+      accepts: mayPipeline,
+      query: (conn: MysqlConnection, sql: string, params: QueryParams | undefined) => queryPipelined(conn, sql, params, () => query(conn, sql, params)),
+    }),
+
     placeholder(): string {
       return '?';
     },
@@ -199,10 +176,7 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
       });
     },
 
-    query: (conn, sql, params): Promise<AdapterResult> =>
-      new Promise((resolve, reject) => {
-        queryInto(conn, sql, params, { resolved: resolve, failed: reject });
-      }),
+    query,
 
     queryInto,
 

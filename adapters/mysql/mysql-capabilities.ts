@@ -28,7 +28,7 @@ export const mysqlCapabilities: Capabilities = Object.freeze({
   multiHost: mysqlDescriptor.multiHost,
   targetSessionAttrs: mysqlDescriptor.targetSessionAttrs,
   readOnlyEviction: '1290 (--read-only / --super-read-only) and 1836 (read-only mode) on any statement; 1792 only outside a transaction (a server-wide read-only default, not START TRANSACTION READ ONLY)',
-  pipelining: false,
+  pipelining: true,
   notes: Object.freeze([
     'TLS modes map to mysql2\'s ssl.rejectUnauthorized (chain) and ssl.verifyIdentity (host name). verify-full needs a host name: mysql2 cannot check a certificate against an IP address, so the config refuses that combination. MariaDB answers a plain-text connection to a require_secure_transport server with "access denied" (1045), MySQL with 3159.',
     'Not detected as session state (the server does not report them): GET_LOCK() named locks, LOCK TABLES, SET TRANSACTION (next transaction only), and user variables assigned inside an expression (SELECT @v := 1, SELECT … INTO @v, DO @v := 1). Use session() for those.',

@@ -1,4 +1,5 @@
 import type { Int64Mode } from '../../src/adapter.js';
+import type { StatementLru } from '../../src/statement-lru.js';
 import type { MysqlConnection } from './mysql-driver-types.js';
 
 /** The session settings a fresh connection had, re-applied after COM_RESET_CONNECTION. */
@@ -23,6 +24,17 @@ export interface MysqlConnectionState {
   baseline: MysqlBaseline | undefined;
   /** Commands the adapter queued that have not answered yet. */
   pending: number;
+  /**
+   * Of `pending`, the pipelined statements (`pipeline`): written at once, behind one another,
+   * each waiting in mysql2's queue for its own reply.
+   */
+  pipelined: number;
+  /**
+   * With `pipeline` on, what each statement text did when it last ran alone here: true — it left
+   * the transaction and session state as they were (it may be pipelined); false — it changed
+   * them once, so it never is. Undefined when pipelining is off or mysql2 lacks what it needs.
+   */
+  learned: StatementLru<boolean> | undefined;
   /** A `stream()` result is being read. */
   streaming: boolean;
   /**
@@ -73,6 +85,8 @@ export function connectionState(conn: MysqlConnection): MysqlConnectionState {
       schema: null,
       baseline: undefined,
       pending: 0,
+      pipelined: 0,
+      learned: undefined,
       streaming: false,
       retiredBecause: undefined,
       broken: false,

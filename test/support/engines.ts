@@ -56,7 +56,7 @@ const all: Record<Engine, EngineUnderTest | undefined> = {
     backendId: 'SELECT CONNECTION_ID() AS id',
     sleep: (seconds) => `SELECT SLEEP(${seconds})`,
     kill: (id) => `KILL ${id}`,
-    config: (extra = {}) => ({ engine: 'mysql', url: 'mysql://root@127.0.0.1:3306/test', ...extra }),
+    config: (extra = {}) => ({ engine: 'mysql', url: 'mysql://root@127.0.0.1:3306/test', ...(process.env.UNIPOOL_TEST_PIPELINE === 'false' ? { pipeline: false } : {}), ...extra }),
     p: () => '?',
     dual: '',
     select: (exprs) => `SELECT ${exprs}`,
