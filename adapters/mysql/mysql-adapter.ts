@@ -6,10 +6,12 @@ import { createMysqlDriverLoader, type MysqlDriverLoader } from './load-mysql-dr
 import { mysqlCapabilities } from './mysql-capabilities.js';
 import { connectionState, isOpen } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlQueryOptions } from './mysql-driver-types.js';
-import { isConnectionError, isServerError, isStatementTimeout, mysqlConnectFailureKind } from './mysql-errors.js';
+import { isConnectionError, isStatementTimeout, mysqlConnectFailureKind } from './mysql-errors.js';
 import { checkMysqlValues } from './mysql-values.js';
 import { adapterResultOf } from './mysql-adapter-result.js';
 import { learningSink, mayPipeline, queryPipelined } from './mysql-pipeline.js';
+import { mayCarryBegin, mayDeferBegin, runCarryingBegin, sendDeferredBegin } from './mysql-deferred-begin.js';
+import { refreshAfterError } from './mysql-refresh-after-error.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
 import { mysqlServerReadOnly, mysqlSessionAttributes } from './mysql-server-role.js';
 import { runPing, runQuery, runReset, runStatementInto, type ReplyHandler } from './run-mysql-command.js';
@@ -46,20 +48,6 @@ function queryOptions(conn: MysqlConnection, sql: string, params: QueryParams | 
 }
 
 /**
- * An ERR packet carries no status flags, and a failed statement can still have ended the
- * transaction (a deadlock rolls it back; DDL commits implicitly before it fails). COM_PING's OK
- * packet brings the current flags without touching the diagnostics area (SHOW WARNINGS still works).
- */
-function refreshAfterError(conn: MysqlConnection, error: unknown): Promise<void> | undefined {
-  if (!isServerError(error) || !isOpen(conn)) return undefined;
-  // Idle with autocommit on, a failed statement cannot leave a transaction open (its own implicit
-  // transaction is rolled back), so the last flags are still right: skip the round trip.
-  const status = connectionState(conn).serverStatus;
-  if ((status & ServerStatus.IN_TRANS) === 0 && (status & ServerStatus.AUTOCOMMIT) !== 0) return undefined;
-  return runPing(conn).catch(() => undefined);
-}
-
-/**
  * Positional parameters with `statementCacheSize` on: mysql2's execute() binds `?` as a server-side
  * prepared statement (named ones are rewritten by the text path).
  */
@@ -76,7 +64,16 @@ function queryInto(conn: MysqlConnection, sql: string, params: QueryParams | und
     sink.failed(error);
     return;
   }
-  runStatementInto(conn, options, usesExecute(conn, options), QUERY_REPLY, learningSink(conn, sql, params, sink));
+  const execute = usesExecute(conn, options);
+  const state = connectionState(conn);
+  if (state.deferredBegin !== undefined) {
+    if (mayCarryBegin(state, options, execute)) {
+      runCarryingBegin(conn, options, sink);
+      return;
+    }
+    sendDeferredBegin(conn);
+  }
+  runStatementInto(conn, options, execute, QUERY_REPLY, learningSink(conn, sql, params, sink));
 }
 
 function query(conn: MysqlConnection, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {
@@ -106,8 +103,17 @@ async function beginWithIsolation(conn: MysqlConnection, { isolation, readOnly }
   await execute(conn, readOnly === true ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
 }
 
+/** True (and the recorded START TRANSACTION dropped) when the block ends before it sent anything. */
+function endsUnsentTransaction(conn: MysqlConnection): boolean {
+  const state = connectionState(conn);
+  if (state.deferredBegin === undefined) return false;
+  state.deferredBegin = undefined;
+  return true;
+}
+
 function transactionStateOf(conn: MysqlConnection): TransactionState {
-  return (connectionState(conn).serverStatus & ServerStatus.IN_TRANS) !== 0 ? 'active' : 'idle';
+  const state = connectionState(conn);
+  return (state.serverStatus & ServerStatus.IN_TRANS) !== 0 || state.deferredBegin !== undefined ? 'active' : 'idle';
 }
 
 /** The error of a statement whose connection was closed while it ran (a forced close()). */
@@ -159,6 +165,7 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
 
     async close(conn) {
       const state = connectionState(conn);
+      state.deferredBegin = undefined;
       const graceful = isOpen(conn) && isIdle(conn);
       state.closing = true;
       if (!graceful) {
@@ -186,6 +193,8 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
 
     async reset(conn) {
       const state = connectionState(conn);
+      // Never sent: the reset has nothing of it to undo.
+      state.deferredBegin = undefined;
       const baseline = state.baseline;
       await runReset(conn);
       if (baseline === undefined) {
@@ -223,31 +232,44 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
     },
 
     begin(conn, options: BeginOptions) {
-      // The common BEGIN (no isolation) costs one promise, as any statement does.
-      if (options.isolation === undefined) return execute(conn, options.readOnly === true ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
+      if (options.isolation === undefined) {
+        const sql = options.readOnly === true ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION';
+        const state = connectionState(conn);
+        // Sent with the block's first statement (see mysql-deferred-begin.ts).
+        if (mayDeferBegin(conn, state)) {
+          state.deferredBegin = sql;
+          return Promise.resolve();
+        }
+        return execute(conn, sql);
+      }
       return beginWithIsolation(conn, options);
     },
 
-    // Not async: one promise per COMMIT/ROLLBACK, as for any statement.
-    commit: (conn) => execute(conn, 'COMMIT'),
+    // Not async: one promise per COMMIT/ROLLBACK, as for any statement. A block that ran no
+    // statement never sent its START TRANSACTION, so it has nothing to end.
+    commit: (conn) => (endsUnsentTransaction(conn) ? Promise.resolve() : execute(conn, 'COMMIT')),
 
-    rollback: (conn) => execute(conn, 'ROLLBACK'),
+    rollback: (conn) => (endsUnsentTransaction(conn) ? Promise.resolve() : execute(conn, 'ROLLBACK')),
 
     async savepoint(conn, name) {
+      sendDeferredBegin(conn);
       await execute(conn, `SAVEPOINT ${quoteIdentifier(name)}`);
     },
 
     async releaseSavepoint(conn, name) {
+      sendDeferredBegin(conn);
       await execute(conn, `RELEASE SAVEPOINT ${quoteIdentifier(name)}`);
     },
 
     async rollbackToSavepoint(conn, name) {
+      sendDeferredBegin(conn);
       await execute(conn, `ROLLBACK TO SAVEPOINT ${quoteIdentifier(name)}`);
     },
 
     stream(conn, sql, params, { batchSize }): AsyncIterableIterator<Row> {
       return (async function* () {
         checkBatchSize(batchSize, 'mysql: stream()');
+        sendDeferredBegin(conn);
         try {
           yield* streamRows(conn, queryOptions(conn, sql, params, 'stream()'), batchSize);
         } catch (error) {

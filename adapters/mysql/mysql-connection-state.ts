@@ -35,6 +35,11 @@ export interface MysqlConnectionState {
    * them once, so it never is. Undefined when pipelining is off or mysql2 lacks what it needs.
    */
   learned: StatementLru<boolean> | undefined;
+  /**
+   * The START TRANSACTION `begin()` recorded but has not sent: the block's first statement carries
+   * it (see `mysql-deferred-begin.ts`).
+   */
+  deferredBegin: string | undefined;
   /** A `stream()` result is being read. */
   streaming: boolean;
   /**
@@ -87,6 +92,7 @@ export function connectionState(conn: MysqlConnection): MysqlConnectionState {
       pending: 0,
       pipelined: 0,
       learned: undefined,
+      deferredBegin: undefined,
       streaming: false,
       retiredBecause: undefined,
       broken: false,

@@ -59,7 +59,7 @@ export function mayPipeline(conn: MysqlConnection, sql: string, params: QueryPar
   if (!Array.isArray(params) || params.length === 0) return false;
   const state = connectionState(conn);
   const learned = state.learned;
-  if (learned === undefined || state.pending !== state.pipelined || state.streaming || state.retiredBecause !== undefined || state.clientTimeoutMs > 0) return false;
+  if (learned === undefined || state.pending !== state.pipelined || state.deferredBegin !== undefined || state.streaming || state.retiredBecause !== undefined || state.clientTimeoutMs > 0) return false;
   if (!isIdleSession(state.serverStatus) || !isOpen(conn) || !sendsInOrder(conn)) return false;
   if (learned.get(sql) !== true) return false;
   return !state.prepared || hasPrepared(conn, sql);
@@ -132,7 +132,7 @@ interface PipelinedStatement {
 
 /** Builds the command with mysql2's own code and writes its request at once (see `sendAhead`). */
 function startPipelined(conn: MysqlConnection, { sql, values, state }: PipelinedStatement, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void): MysqlCommand {
-  const command = state.prepared ? executeCommand(preparedStatement(conn, sql), values, done) : queryCommand(conn, sql, values, done);
+  const command = state.prepared ? executeCommand(preparedStatement(conn, sql), values, done) : queryCommand(conn, sql, values, false, done);
   corkUntilNextTurn(conn);
   sendAhead(conn, command);
   return command;

@@ -15,6 +15,7 @@ import type { MysqlCommand, MysqlConnection, MysqlError, MysqlPacket } from './m
 interface SendAheadConnection {
   addCommand(command: MysqlCommand): MysqlCommand;
   writePacket(packet: MysqlPacket): void;
+  write(buffer: Buffer): void;
   sequenceId: number;
   _command: MysqlCommand | null | undefined;
   readonly config: { readonly compress?: boolean; readonly debug?: boolean };
@@ -42,7 +43,7 @@ function internals(conn: MysqlConnection): SendAheadConnection {
  */
 export function canSendAhead(conn: MysqlConnection): boolean {
   const c = internals(conn);
-  return typeof c.addCommand === 'function' && typeof c.writePacket === 'function' && typeof c.sequenceId === 'number' && c.config.compress !== true && c.config.debug !== true;
+  return typeof c.addCommand === 'function' && typeof c.writePacket === 'function' && typeof c.write === 'function' && typeof c.sequenceId === 'number' && c.config.compress !== true && c.config.debug !== true;
 }
 
 /**
@@ -57,7 +58,7 @@ export function sendsInOrder(conn: MysqlConnection): boolean {
 
 /** What a mysql2 `Connection` class offers for building a query command (static, public in effect). */
 interface ConnectionClass {
-  createQuery(sql: string, values: unknown, callback: Done, config: unknown): StartableCommand & { sql: string; values?: unknown; namedPlaceholders?: boolean };
+  createQuery(sql: string | object, values: unknown, callback: Done, config: unknown): StartableCommand & { sql: string; values?: unknown; namedPlaceholders?: boolean };
 }
 type Done = (error: MysqlError | null, rows?: unknown, fields?: unknown) => void;
 interface QueryBuilding {
@@ -71,9 +72,9 @@ interface QueryBuilding {
  * A text-protocol query command, built as mysql2's `query()` builds it (values formatted by its
  * escaping, which throws for a value it refuses) but not queued.
  */
-export function queryCommand(conn: MysqlConnection, sql: string, values: readonly unknown[], done: Done): StartableCommand {
+export function queryCommand(conn: MysqlConnection, sql: string, values: unknown, named: boolean, done: Done): StartableCommand {
   const c = conn as unknown as QueryBuilding;
-  const command = c.constructor.createQuery(sql, values, done, c.config);
+  const command = c.constructor.createQuery(named ? { sql, values, namedPlaceholders: true } : sql, named ? done : values, done, c.config);
   c._resolveNamedPlaceholders(command);
   command.sql = c.format(command.sql, command.values === undefined ? [] : command.values, command.namedPlaceholders);
   return command;
@@ -149,6 +150,17 @@ export function sendAhead(conn: MysqlConnection, command: StartableCommand): voi
     return next;
   };
   command[SENT] = true;
+  c.addCommand(command);
+}
+
+/**
+ * Writes a request of our own (`request`, its packet numbered 0) now and queues `command`, which
+ * reads the reply when mysql2 reaches it.
+ */
+export function sendRawAhead(conn: MysqlConnection, request: Buffer, command: MysqlCommand): void {
+  const c = internals(conn);
+  c.write(request);
+  (command as StartableCommand)[SENT] = true;
   c.addCommand(command);
 }
 

@@ -1,5 +1,6 @@
 import { connectionState, isOpen } from './mysql-connection-state.js';
 import type { MysqlCommand, MysqlConnection, MysqlQueryCallback } from './mysql-driver-types.js';
+import { sendDeferredBegin } from './mysql-deferred-begin.js';
 import { isServerError } from './mysql-errors.js';
 import { runPing } from './run-mysql-command.js';
 import { readServerStatus, ServerStatus, type ServerStatusReader } from './server-status-reader.js';
@@ -27,6 +28,8 @@ export type NativeStart = (callback: MysqlQueryCallback | undefined) => MysqlCom
  */
 export function runNativeCommand(conn: MysqlConnection, start: NativeStart, callback: MysqlQueryCallback | undefined, settled: (outcome: NativeCallOutcome) => void): MysqlCommand | undefined {
   const state = connectionState(conn);
+  // Inside atomic() the block's START TRANSACTION may still be unsent: it goes first.
+  sendDeferredBegin(conn);
   // Attached once mysql2 has queued the command; the reply (and so `finish`) always comes later.
   const seen: { reader: ServerStatusReader | undefined } = { reader: undefined };
   let done = false;

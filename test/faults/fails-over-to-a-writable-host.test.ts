@@ -239,7 +239,9 @@ describe('mysql: targetSessionAttrs and read-only eviction (two private MariaDB 
     expect(lost).to.deep.equal([]);
     expect(await countOn(dbs.admin2), 'rows written to the read-only server').to.equal(1);
     expect(load.result.hung).to.equal(0);
-    expect(load.result.failed.length, 'writes that failed on the read-only server').to.be.at.most(10);
+    // Only statements already sent to the read-only server fail. With pipelining a connection can
+    // carry several at once, but each worker has one in flight: at most one failure per worker.
+    expect(load.result.failed.length, 'writes that failed on the read-only server').to.be.at.most(WORKERS);
     for (const failed of load.result.failed) {
       expect(failed.kind).to.equal('ER_OPTION_PREVENTS_STATEMENT');
       expect((failed.error as Error).message).to.include('is read-only now');

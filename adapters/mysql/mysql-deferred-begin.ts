@@ -1,0 +1,166 @@
+import type { AdapterResult } from '../../src/adapter.js';
+import { adapterResultOf } from './mysql-adapter-result.js';
+import { connectionState, isOpen, type MysqlConnectionState } from './mysql-connection-state.js';
+import type { MysqlCommand, MysqlConnection, MysqlError, MysqlPacket, MysqlQueryOptions } from './mysql-driver-types.js';
+import { refreshAfterError } from './mysql-refresh-after-error.js';
+import { runInto, runStatementInto, type CommandSink, type ReplyHandler } from './run-mysql-command.js';
+import { canSendAhead, queryCommand, sendAhead, sendRawAhead } from './mysql-send-ahead.js';
+import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
+
+/**
+ * A transaction's START TRANSACTION, sent with the block's first statement.
+ *
+ * `begin()` on an idle connection sends nothing: it records the statement, and the block's first
+ * statement carries it. MySQL runs each command on its own — a failed START TRANSACTION does not
+ * stop the command behind it — so the two cannot simply be written one after the other: the
+ * statement would run in autocommit, committed at once, in a block that has failed. One COM_QUERY
+ * holding both does stop at the first error (a multi-statement query ends at its first failing
+ * statement), so the first statement goes as `START TRANSACTION;<statement>`, with multi-statement
+ * mode switched on just for it (COM_SET_OPTION before, and off again right after; every other
+ * query keeps one statement per query). Three commands, written together: one round trip instead
+ * of two. If switching the mode on failed, the combined query is a syntax error and runs nothing.
+ *
+ * A first statement that cannot be combined — a prepared statement (binary protocol), SQL text
+ * holding a `;`, a stream, a savepoint, a library's own command — gets the START TRANSACTION
+ * queued alone just ahead of it. If that fails, the connection is closed before mysql2 writes what
+ * is queued behind it, so nothing runs outside the transaction.
+ */
+
+/** COM_SET_OPTION and its two options (client/server protocol). */
+const COM_SET_OPTION = 0x1b;
+const MULTI_STATEMENTS_ON = 0;
+const MULTI_STATEMENTS_OFF = 1;
+
+/** True when `begin()` may defer the START TRANSACTION: nothing in flight, the session idle, mysql2 as expected. */
+export function mayDeferBegin(conn: MysqlConnection, state: MysqlConnectionState): boolean {
+  return state.pending === 0 && !state.streaming && (state.serverStatus & (ServerStatus.IN_TRANS | ServerStatus.AUTOCOMMIT)) === ServerStatus.AUTOCOMMIT && isOpen(conn) && canSendAhead(conn);
+}
+
+/**
+ * Queues the deferred START TRANSACTION, if there is one, ahead of whatever is queued next. Should
+ * it fail, its callback — which mysql2 runs before it writes the next command — closes the socket
+ * and fails everything queued behind it with its error.
+ */
+export function sendDeferredBegin(conn: MysqlConnection): void {
+  const state = connectionState(conn);
+  const sql = state.deferredBegin;
+  if (sql === undefined) return;
+  state.deferredBegin = undefined;
+  runStatementInto(conn, { sql }, false, BEGIN_REPLY, { resolved: () => undefined, failed: (error) => cutOffBehind(conn, state, error) });
+}
+
+/** No `afterError`: the failure must be handled while mysql2 is still reading the reply (synchronously). */
+const BEGIN_REPLY: ReplyHandler<void> = { settle: () => undefined };
+
+function cutOffBehind(conn: MysqlConnection, state: MysqlConnectionState, error: unknown): void {
+  state.broken = true;
+  conn.stream?.destroy?.();
+  conn.destroy();
+  for (const command of state.inFlight.splice(0)) command.abort(error as Error);
+}
+
+/**
+ * True when the first statement of the block can carry the deferred START TRANSACTION: a
+ * text-protocol statement whose SQL holds no `;` (so the combined query is exactly two statements:
+ * values are escaped into quoted literals and cannot add one).
+ */
+export function mayCarryBegin(state: MysqlConnectionState, options: MysqlQueryOptions, execute: boolean): boolean {
+  return state.deferredBegin !== undefined && !execute && state.pending === 0 && !options.sql.includes(';');
+}
+
+/**
+ * Sends the block's first statement with the deferred START TRANSACTION in front of it, as one
+ * multi-statement query between COM_SET_OPTION on and off; `sink` gets the statement's own result.
+ */
+export function runCarryingBegin(conn: MysqlConnection, options: MysqlQueryOptions, sink: CommandSink<AdapterResult>): void {
+  const state = connectionState(conn);
+  const begin = state.deferredBegin as string;
+  state.deferredBegin = undefined;
+  const stream = conn.stream as { cork?(): void; uncork?(): void } | undefined;
+  stream?.cork?.();
+  try {
+    sendRawAhead(conn, setOption(MULTI_STATEMENTS_ON), new SetOptionCommand(state));
+    runInto(conn, startCarried, { begin, options }, CARRIED_REPLY, sink);
+    sendRawAhead(conn, setOption(MULTI_STATEMENTS_OFF), new SetOptionCommand(state));
+  } finally {
+    stream?.uncork?.();
+  }
+}
+
+/** Builds the combined query with mysql2's own code (values escaped by it) and writes it at once. */
+function startCarried(conn: MysqlConnection, { begin, options }: { begin: string; options: MysqlQueryOptions }, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void): MysqlCommand {
+  const command = queryCommand(conn, `${begin};${options.sql}`, options.values, options.namedPlaceholders === true, done);
+  sendAhead(conn, command);
+  return command;
+}
+
+/** The COM_SET_OPTION request (packet number 0). */
+function setOption(option: number): Buffer {
+  return Buffer.from([3, 0, 0, 0, COM_SET_OPTION, option, 0]);
+}
+
+/**
+ * COM_SET_OPTION as a mysql2 command: its request is already written (`sendRawAhead`); it reads
+ * the one reply packet (EOF, or ERR — then the combined query behind it fails on its own).
+ */
+class SetOptionCommand {
+  readonly #state: MysqlConnectionState;
+  #started = false;
+  #done = false;
+
+  /** Counted among the connection's commands in flight until its reply is read. */
+  constructor(state: MysqlConnectionState) {
+    this.#state = state;
+    state.pending += 1;
+  }
+
+  execute(packet: MysqlPacket | undefined, connection: unknown): boolean {
+    if (!this.#started) {
+      this.#started = true;
+      // The reply is numbered after our one request packet.
+      (connection as { sequenceId: number }).sequenceId = 1;
+      return false;
+    }
+    if (packet === undefined) return false;
+    this.#finish();
+    return true;
+  }
+
+  /** mysql2 calls this when the connection fails with the command still queued. */
+  onResult(_error: MysqlError | null): void {
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#state.pending -= 1;
+  }
+
+  on(): this {
+    return this;
+  }
+
+  once(): this {
+    return this;
+  }
+
+  removeListener(): this {
+    return this;
+  }
+}
+
+/**
+ * The combined query's reply: the START TRANSACTION's OK packet, then the statement's own
+ * result(s). The statement's part becomes the result; the status flags are the final packet's
+ * (inside the transaction now).
+ */
+function carriedResult(conn: MysqlConnection, reader: ServerStatusReader, rows: unknown, fields: unknown): AdapterResult {
+  const allRows = rows as unknown[];
+  const allFields = fields as unknown[];
+  const own = allRows.length === 2 ? allRows[1] : allRows.slice(1);
+  const ownFields = allRows.length === 2 ? allFields[1] : allFields.slice(1);
+  return adapterResultOf(conn, reader, own, ownFields);
+}
+
+const CARRIED_REPLY: ReplyHandler<AdapterResult> = { settle: carriedResult, afterError: refreshAfterError };
