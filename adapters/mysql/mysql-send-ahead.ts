@@ -18,7 +18,8 @@ interface SendAheadConnection {
   write(buffer: Buffer): void;
   sequenceId: number;
   _command: MysqlCommand | null | undefined;
-  readonly config: { readonly compress?: boolean; readonly debug?: boolean };
+  /** After the handshake mysql2 sets `compress` to the server's COMPRESS capability bit (32), not `true`; `debug` may be a list of packet types. */
+  readonly config: { readonly compress?: boolean | number; readonly debug?: unknown };
   readonly stream?: { cork?(): void; uncork?(): void };
 }
 
@@ -43,7 +44,7 @@ function internals(conn: MysqlConnection): SendAheadConnection {
  */
 export function canSendAhead(conn: MysqlConnection): boolean {
   const c = internals(conn);
-  return typeof c.addCommand === 'function' && typeof c.writePacket === 'function' && typeof c.write === 'function' && typeof c.sequenceId === 'number' && c.config.compress !== true && c.config.debug !== true;
+  return typeof c.addCommand === 'function' && typeof c.writePacket === 'function' && typeof c.write === 'function' && typeof c.sequenceId === 'number' && !c.config.compress && !c.config.debug;
 }
 
 /**

@@ -1,0 +1,116 @@
+import mysql2 from 'mysql2';
+import mysql from 'mysql2/promise';
+import { createDatabases, type Database, type Databases } from '../../../src/index.js';
+import type { MysqlConnection } from '../../../adapters/mysql/mysql-driver-types.js';
+import { queryCommand, sendAhead } from '../../../adapters/mysql/mysql-send-ahead.js';
+import { uniqueTable } from '../../support/engines.js';
+
+export const MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
+
+/** Every registry a test opened through `openPipelined`, closed after each test. */
+const opened: Databases<'default'>[] = [];
+
+/**
+ * A MySQL/MariaDB database with pipelining on (the default, written out so the tests keep meaning
+ * it); `extra` is merged into the config (pool, statementCacheSize, url…).
+ */
+export function openPipelined(extra: Record<string, unknown> = {}): { dbs: Databases<'default'>; db: Database } {
+  const dbs = createDatabases({ default: { engine: 'mysql', url: MYSQL_URL, pipeline: true, ...extra } });
+  opened.push(dbs);
+  return { dbs, db: dbs.default };
+}
+
+export async function closePipelined(): Promise<void> {
+  await Promise.all(opened.splice(0).map((dbs) => dbs.close({ timeoutMs: 5000 })));
+}
+
+/**
+ * Runs `sql` often enough that the pool's connections learn it (a statement is pipelined only on a
+ * connection where it already ran alone and left the transaction and session state unchanged): a
+ * few rounds of twice `max` callers, so every connection the pool opens runs it alone at least once.
+ */
+export async function teach(db: Database, max: number, sql: string, params: (i: number) => unknown[]): Promise<void> {
+  for (let round = 0; round < 4; round++) await Promise.all(Array.from({ length: max * 2 }, (_, i) => db.query(sql, params(i))));
+}
+
+/** Settles every promise; the outcomes in order. */
+export function settleAll<T>(promises: readonly Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+  return Promise.allSettled(promises);
+}
+
+/** The values of the fulfilled outcomes, in order. */
+export function fulfilled<T>(outcomes: readonly PromiseSettledResult<T>[]): T[] {
+  return outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+}
+
+/** The reasons of the rejected outcomes, in order. */
+export function rejected<T>(outcomes: readonly PromiseSettledResult<T>[]): { code?: string; message?: string }[] {
+  return outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as { code?: string; message?: string }] : []));
+}
+
+/**
+ * The mysql2 connections unipool's pool uses while the spy is installed (every command, ours or
+ * mysql2's, goes through `addCommand`): lets a test reach under unipool to write what no caller of
+ * `db.query()` could (a raw START TRANSACTION into a pipeline). Restored by `restore()`.
+ */
+export function spyOnConnections(): { connections: Set<MysqlConnection>; restore: () => void } {
+  const connections = new Set<MysqlConnection>();
+  type WithAddCommand = { addCommand: (...args: unknown[]) => unknown };
+  // The class that defines it (mysql2's Connection inherits it from its base class).
+  let found = mysql2.Connection.prototype as unknown as WithAddCommand | null;
+  while (found !== null && !Object.prototype.hasOwnProperty.call(found, 'addCommand')) found = Object.getPrototypeOf(found) as WithAddCommand | null;
+  if (found === null) throw new Error('mysql2 connections have no addCommand: the spy needs updating');
+  const owner = found;
+  const original = owner.addCommand;
+  owner.addCommand = function (this: MysqlConnection, ...args: unknown[]) {
+    connections.add(this);
+    return original.apply(this, args);
+  };
+  return { connections, restore: () => void (owner.addCommand = original) };
+}
+
+/**
+ * Writes `sql` on `conn` at once, behind whatever is in flight there, the way a pipelined statement
+ * is written; resolves with its error or undefined once its reply is read.
+ */
+export function writeIntoPipeline(conn: MysqlConnection, sql: string): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    sendAhead(conn, queryCommand(conn, sql, [], false, (error) => resolve(error ?? undefined)));
+  });
+}
+
+/** A fresh connection to the server, outside unipool, to check what is really there. */
+export async function serverCheck<T>(fn: (conn: mysql.Connection) => Promise<T>, database = 'test'): Promise<T> {
+  const conn = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', database });
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** The rows of `sql`, run on a fresh connection outside unipool. */
+export function serverRows<R>(sql: string, values: unknown[] = []): Promise<R[]> {
+  return serverCheck(async (c) => (await c.query(sql, values))[0] as R[]);
+}
+
+/**
+ * A table `(id int PRIMARY KEY, a int)` holding ids 1–100 with `a = id × 10`, fresh for each test of
+ * the calling `describe` and handed to `use`; after the test the databases `openPipelined` opened
+ * are closed and the table dropped.
+ */
+export function usePipelinedTable(prefix: string, use: (table: string) => void): void {
+  let table = '';
+  beforeEach(async () => {
+    table = uniqueTable(prefix);
+    use(table);
+    await serverCheck(async (c) => {
+      await c.query(`CREATE TABLE ${table} (id int PRIMARY KEY, a int) ENGINE=InnoDB`);
+      await c.query(`INSERT INTO ${table} SELECT seq, seq * 10 FROM seq_1_to_100`);
+    });
+  });
+  afterEach(async () => {
+    await closePipelined();
+    await serverCheck((c) => c.query(`DROP TABLE IF EXISTS ${table}`));
+  });
+}
