@@ -52,7 +52,7 @@ export const ERROR_FIXES: Readonly<Record<string, string>> = {
   UNIPOOL_VALUE_OUT_OF_RANGE:
     'A 64-bit integer does not fit a JavaScript number without rounding. Set the database\'s `int64` option to `\'bigint\'` or `\'string\'`, or cast the column in SQL.',
   UNIPOOL_PIPELINE_IN_TRANSACTION:
-    'Nothing you sent caused it: the statement shared its connection (`pipeline`) and found a transaction open there, so it may have run but was rolled back with the connection. Retry it if it is idempotent, and report the case: it means a statement unipool had seen leave no transaction open left one. Set `pipeline: false` to run every statement alone.',
+    'Nothing you sent caused it: the statement shared its connection (`pipeline`, PostgreSQL or MySQL/MariaDB) and found a transaction open there (on MySQL also: autocommit off), so it may have run but was rolled back with the connection. Retry it if it is idempotent, and report the case: it means a statement unipool had seen leave no transaction open left one. Set `pipeline: false` to run every statement alone.',
 };
 
 /** The fix line for a code that has no entry yet. */
