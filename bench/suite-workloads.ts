@@ -51,9 +51,9 @@ function unipoolWithoutCache(target: BenchTarget): ContenderSpec | undefined {
   return { ...unipoolContender({ ...target.config, statementCacheSize: 0 }, 'asap'), id: 'unipool-asap-nocache', label: 'unipool (asap, statementCacheSize 0)' };
 }
 
-/** unipool with pipelining off, beside the default (on): PostgreSQL only, the one engine that pipelines. */
+/** unipool with pipelining off, beside the default (on): PostgreSQL and MySQL, the engines that pipeline. */
 function unipoolWithoutPipeline(target: BenchTarget): ContenderSpec | undefined {
-  if (target.engine !== 'postgres') return undefined;
+  if (target.engine !== 'postgres' && target.engine !== 'mysql') return undefined;
   return { ...unipoolContender({ ...target.config, pipeline: false }, 'asap'), id: 'unipool-asap-nopipeline', label: 'unipool (pipeline: false)' };
 }
 
