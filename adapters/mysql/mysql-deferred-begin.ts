@@ -75,22 +75,44 @@ export function mayCarryBegin(state: MysqlConnectionState, options: MysqlQueryOp
 export function runCarryingBegin(conn: MysqlConnection, options: MysqlQueryOptions, sink: CommandSink<AdapterResult>): void {
   const state = connectionState(conn);
   const begin = state.deferredBegin as string;
+  // Built first, with mysql2's own code (values escaped by it): a value its escaping refuses throws
+  // here, before anything is written and while the START TRANSACTION is still deferred — it then
+  // goes with the block's next statement. (The reply goes to `done`, set when the command is sent.)
+  const carried: { done: Done | undefined } = { done: undefined };
+  let command: CarriedCommand;
+  try {
+    command = queryCommand(conn, `${begin};${options.sql}`, options.values, options.namedPlaceholders === true, (error, rows, fields) => carried.done?.(error, rows, fields));
+  } catch (error) {
+    sink.failed(error);
+    return;
+  }
   state.deferredBegin = undefined;
   const stream = conn.stream as { cork?(): void; uncork?(): void } | undefined;
   stream?.cork?.();
   try {
     sendRawAhead(conn, setOption(MULTI_STATEMENTS_ON), new SetOptionCommand(state));
-    runInto(conn, startCarried, { begin, options }, CARRIED_REPLY, sink);
+    runInto(conn, startCarried, { begin, command, carried }, CARRIED_REPLY, sink);
     sendRawAhead(conn, setOption(MULTI_STATEMENTS_OFF), new SetOptionCommand(state));
   } finally {
     stream?.uncork?.();
   }
 }
 
-/** Builds the combined query with mysql2's own code (values escaped by it) and writes it at once. */
-function startCarried(conn: MysqlConnection, { begin, options }: { begin: string; options: MysqlQueryOptions }, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void): MysqlCommand {
-  const command = queryCommand(conn, `${begin};${options.sql}`, options.values, options.namedPlaceholders === true, done);
-  sendAhead(conn, command);
+type Done = (error: MysqlError | null, rows?: unknown, fields?: unknown) => void;
+type CarriedCommand = ReturnType<typeof queryCommand>;
+
+/**
+ * Writes the combined query, built by `runCarryingBegin`, at once; its reply goes to `done`. Should
+ * mysql2 refuse it after all (nothing written then), the START TRANSACTION is deferred again.
+ */
+function startCarried(conn: MysqlConnection, { begin, command, carried }: { begin: string; command: CarriedCommand; carried: { done: Done | undefined } }, done: Done): MysqlCommand {
+  carried.done = done;
+  try {
+    sendAhead(conn, command);
+  } catch (error) {
+    connectionState(conn).deferredBegin = begin;
+    throw error;
+  }
   return command;
 }
 
