@@ -11,6 +11,7 @@ import { checkMysqlValues } from './mysql-values.js';
 import { adapterResultOf } from './mysql-adapter-result.js';
 import { learningSink, mayPipeline, queryPipelined } from './mysql-pipeline.js';
 import { mayCarryBegin, mayDeferBegin, runCarryingBegin, sendDeferredBegin } from './mysql-deferred-begin.js';
+import { keepOneStatement } from './mysql-multi-statements.js';
 import { refreshAfterError } from './mysql-refresh-after-error.js';
 import { quoteIdentifier, quoteSettingValue } from './quote-mysql.js';
 import { mysqlServerReadOnly, mysqlSessionAttributes } from './mysql-server-role.js';
@@ -67,12 +68,13 @@ function queryInto(conn: MysqlConnection, sql: string, params: QueryParams | und
   const execute = usesExecute(conn, options);
   const state = connectionState(conn);
   if (state.deferredBegin !== undefined) {
-    if (mayCarryBegin(state, options, execute)) {
+    if (mayCarryBegin(conn, state, options, execute)) {
       runCarryingBegin(conn, options, sink);
       return;
     }
     sendDeferredBegin(conn);
   }
+  if (state.multiStatements !== false) keepOneStatement(conn, sql);
   runStatementInto(conn, options, execute, QUERY_REPLY, learningSink(conn, sql, params, sink));
 }
 
@@ -197,6 +199,9 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
       state.deferredBegin = undefined;
       const baseline = state.baseline;
       await runReset(conn);
+      // Whether COM_RESET_CONNECTION (or COM_CHANGE_USER) keeps the multi-statement mode is the
+      // server's business: a statement with a `;` switches it off again before it runs.
+      state.multiStatements = undefined;
       if (baseline === undefined) {
         await execute(conn, SESSION_SETUP_SQL + state.timeoutSetting);
         return;
@@ -270,6 +275,7 @@ export function createMysqlAdapter(options: MysqlAdapterOptions = {}): Adapter<M
       return (async function* () {
         checkBatchSize(batchSize, 'mysql: stream()');
         sendDeferredBegin(conn);
+        keepOneStatement(conn, sql);
         try {
           yield* streamRows(conn, queryOptions(conn, sql, params, 'stream()'), batchSize);
         } catch (error) {

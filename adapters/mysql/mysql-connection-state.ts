@@ -40,6 +40,13 @@ export interface MysqlConnectionState {
    * it (see `mysql-deferred-begin.ts`).
    */
   deferredBegin: string | undefined;
+  /**
+   * The server's multi-statement mode as last switched (COM_SET_OPTION): false at connect; true
+   * once a START TRANSACTION was sent with a first statement; undefined (may be either) after a
+   * reset. While it may be on, a statement whose SQL holds a `;` switches it off first
+   * (see `mysql-multi-statements.ts`).
+   */
+  multiStatements: boolean | undefined;
   /** A `stream()` result is being read. */
   streaming: boolean;
   /**
@@ -93,6 +100,7 @@ export function connectionState(conn: MysqlConnection): MysqlConnectionState {
       pipelined: 0,
       learned: undefined,
       deferredBegin: undefined,
+      multiStatements: false,
       streaming: false,
       retiredBecause: undefined,
       broken: false,
@@ -126,4 +134,17 @@ export function forgetInFlight(state: MysqlConnectionState, abort: { abort(error
     const index = list.indexOf(abort);
     if (index >= 0) list.splice(index, 1);
   }
+}
+
+/**
+ * A command the rest of the connection's work depended on failed (a START TRANSACTION, a switch of
+ * multi-statement mode): closes the socket — mysql2 writes nothing more on it — and fails every
+ * command still queued behind with that error. Must run while mysql2 is still reading the reply
+ * (synchronously in the command's callback), before it starts the next command.
+ */
+export function failEverythingQueued(conn: MysqlConnection, state: MysqlConnectionState, error: unknown): void {
+  state.broken = true;
+  conn.stream?.destroy?.();
+  conn.destroy();
+  for (const command of state.inFlight.splice(0)) command.abort(error as Error);
 }

@@ -1,10 +1,11 @@
 import type { AdapterResult } from '../../src/adapter.js';
 import { adapterResultOf } from './mysql-adapter-result.js';
-import { connectionState, isOpen, type MysqlConnectionState } from './mysql-connection-state.js';
-import type { MysqlCommand, MysqlConnection, MysqlError, MysqlPacket, MysqlQueryOptions } from './mysql-driver-types.js';
+import { connectionState, failEverythingQueued, isOpen, type MysqlConnectionState } from './mysql-connection-state.js';
+import { multiStatementsOnAhead } from './mysql-multi-statements.js';
+import type { MysqlCommand, MysqlConnection, MysqlError, MysqlQueryOptions } from './mysql-driver-types.js';
 import { refreshAfterError } from './mysql-refresh-after-error.js';
 import { runInto, runStatementInto, type CommandSink, type ReplyHandler } from './run-mysql-command.js';
-import { canSendAhead, queryCommand, sendAhead, sendRawAhead } from './mysql-send-ahead.js';
+import { canSendAhead, queryCommand, sendAhead, sendsInOrder } from './mysql-send-ahead.js';
 import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
 
 /**
@@ -15,21 +16,17 @@ import { ServerStatus, type ServerStatusReader } from './server-status-reader.js
  * stop the command behind it — so the two cannot simply be written one after the other: the
  * statement would run in autocommit, committed at once, in a block that has failed. One COM_QUERY
  * holding both does stop at the first error (a multi-statement query ends at its first failing
- * statement), so the first statement goes as `START TRANSACTION;<statement>`, with multi-statement
- * mode switched on just for it (COM_SET_OPTION before, and off again right after; every other
- * query keeps one statement per query). Three commands, written together: one round trip instead
- * of two. If switching the mode on failed, the combined query is a syntax error and runs nothing.
+ * statement), so the first statement goes as `START TRANSACTION;<statement>`, in the server's
+ * multi-statement mode (switched on with the connection's first such query, written together with
+ * it; `mysql-multi-statements.ts` says what keeps every other query one statement). One round
+ * trip instead of two. If switching the mode on failed, the combined query is a syntax error and
+ * runs nothing.
  *
  * A first statement that cannot be combined — a prepared statement (binary protocol), SQL text
  * holding a `;`, a stream, a savepoint, a library's own command — gets the START TRANSACTION
  * queued alone just ahead of it. If that fails, the connection is closed before mysql2 writes what
  * is queued behind it, so nothing runs outside the transaction.
  */
-
-/** COM_SET_OPTION and its two options (client/server protocol). */
-const COM_SET_OPTION = 0x1b;
-const MULTI_STATEMENTS_ON = 0;
-const MULTI_STATEMENTS_OFF = 1;
 
 /** True when `begin()` may defer the START TRANSACTION: nothing in flight, the session idle, mysql2 as expected. */
 export function mayDeferBegin(conn: MysqlConnection, state: MysqlConnectionState): boolean {
@@ -46,31 +43,25 @@ export function sendDeferredBegin(conn: MysqlConnection): void {
   const sql = state.deferredBegin;
   if (sql === undefined) return;
   state.deferredBegin = undefined;
-  runStatementInto(conn, { sql }, false, BEGIN_REPLY, { resolved: () => undefined, failed: (error) => cutOffBehind(conn, state, error) });
+  runStatementInto(conn, { sql }, false, BEGIN_REPLY, { resolved: () => undefined, failed: (error) => failEverythingQueued(conn, state, error) });
 }
 
 /** No `afterError`: the failure must be handled while mysql2 is still reading the reply (synchronously). */
 const BEGIN_REPLY: ReplyHandler<void> = { settle: () => undefined };
 
-function cutOffBehind(conn: MysqlConnection, state: MysqlConnectionState, error: unknown): void {
-  state.broken = true;
-  conn.stream?.destroy?.();
-  conn.destroy();
-  for (const command of state.inFlight.splice(0)) command.abort(error as Error);
-}
 
 /**
  * True when the first statement of the block can carry the deferred START TRANSACTION: a
  * text-protocol statement whose SQL holds no `;` (so the combined query is exactly two statements:
  * values are escaped into quoted literals and cannot add one).
  */
-export function mayCarryBegin(state: MysqlConnectionState, options: MysqlQueryOptions, execute: boolean): boolean {
-  return state.deferredBegin !== undefined && !execute && state.pending === 0 && !options.sql.includes(';');
+export function mayCarryBegin(conn: MysqlConnection, state: MysqlConnectionState, options: MysqlQueryOptions, execute: boolean): boolean {
+  return state.deferredBegin !== undefined && !execute && state.pending === 0 && !options.sql.includes(';') && sendsInOrder(conn);
 }
 
 /**
  * Sends the block's first statement with the deferred START TRANSACTION in front of it, as one
- * multi-statement query between COM_SET_OPTION on and off; `sink` gets the statement's own result.
+ * multi-statement query; `sink` gets the statement's own result.
  */
 export function runCarryingBegin(conn: MysqlConnection, options: MysqlQueryOptions, sink: CommandSink<AdapterResult>): void {
   const state = connectionState(conn);
@@ -90,9 +81,8 @@ export function runCarryingBegin(conn: MysqlConnection, options: MysqlQueryOptio
   const stream = conn.stream as { cork?(): void; uncork?(): void } | undefined;
   stream?.cork?.();
   try {
-    sendRawAhead(conn, setOption(MULTI_STATEMENTS_ON), new SetOptionCommand(state));
+    multiStatementsOnAhead(conn, state);
     runInto(conn, startCarried, { begin, command, carried }, CARRIED_REPLY, sink);
-    sendRawAhead(conn, setOption(MULTI_STATEMENTS_OFF), new SetOptionCommand(state));
   } finally {
     stream?.uncork?.();
   }
@@ -114,62 +104,6 @@ function startCarried(conn: MysqlConnection, { begin, command, carried }: { begi
     throw error;
   }
   return command;
-}
-
-/** The COM_SET_OPTION request (packet number 0). */
-function setOption(option: number): Buffer {
-  return Buffer.from([3, 0, 0, 0, COM_SET_OPTION, option, 0]);
-}
-
-/**
- * COM_SET_OPTION as a mysql2 command: its request is already written (`sendRawAhead`); it reads
- * the one reply packet (EOF, or ERR — then the combined query behind it fails on its own).
- */
-class SetOptionCommand {
-  readonly #state: MysqlConnectionState;
-  #started = false;
-  #done = false;
-
-  /** Counted among the connection's commands in flight until its reply is read. */
-  constructor(state: MysqlConnectionState) {
-    this.#state = state;
-    state.pending += 1;
-  }
-
-  execute(packet: MysqlPacket | undefined, connection: unknown): boolean {
-    if (!this.#started) {
-      this.#started = true;
-      // The reply is numbered after our one request packet.
-      (connection as { sequenceId: number }).sequenceId = 1;
-      return false;
-    }
-    if (packet === undefined) return false;
-    this.#finish();
-    return true;
-  }
-
-  /** mysql2 calls this when the connection fails with the command still queued. */
-  onResult(_error: MysqlError | null): void {
-    this.#finish();
-  }
-
-  #finish(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#state.pending -= 1;
-  }
-
-  on(): this {
-    return this;
-  }
-
-  once(): this {
-    return this;
-  }
-
-  removeListener(): this {
-    return this;
-  }
 }
 
 /**

@@ -62,6 +62,8 @@ export function mayPipeline(conn: MysqlConnection, sql: string, params: QueryPar
   if (learned === undefined || state.pending !== state.pipelined || state.deferredBegin !== undefined || state.streaming || state.retiredBecause !== undefined || state.clientTimeoutMs > 0) return false;
   if (!isIdleSession(state.serverStatus) || !isOpen(conn) || !sendsInOrder(conn)) return false;
   if (learned.get(sql) !== true) return false;
+  // A `;` runs alone while multi-statement mode may be on: it switches the mode off first.
+  if (state.multiStatements !== false && sql.includes(';')) return false;
   return !state.prepared || hasPrepared(conn, sql);
 }
 

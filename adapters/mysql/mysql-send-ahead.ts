@@ -18,6 +18,7 @@ interface SendAheadConnection {
   write(buffer: Buffer): void;
   sequenceId: number;
   _command: MysqlCommand | null | undefined;
+  readonly _commands?: { readonly length: number };
   /** After the handshake mysql2 sets `compress` to the server's COMPRESS capability bit (32), not `true`; `debug` may be a list of packet types. */
   readonly config: { readonly compress?: boolean | number; readonly debug?: unknown };
   readonly stream?: { cork?(): void; uncork?(): void };
@@ -55,6 +56,14 @@ export function canSendAhead(conn: MysqlConnection): boolean {
 export function sendsInOrder(conn: MysqlConnection): boolean {
   const current = internals(conn)._command;
   return current === null || current === undefined || (current as StartableCommand)[SENT] === true;
+}
+
+/**
+ * True when mysql2 holds no command it has yet to write (the one it runs, if any, has written its
+ * request): a request written now is answered right after those in flight.
+ */
+export function nothingUnsent(conn: MysqlConnection): boolean {
+  return internals(conn)._commands?.length === 0;
 }
 
 /** What a mysql2 `Connection` class offers for building a query command (static, public in effect). */

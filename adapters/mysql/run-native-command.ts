@@ -1,6 +1,7 @@
 import { connectionState, isOpen } from './mysql-connection-state.js';
 import type { MysqlCommand, MysqlConnection, MysqlQueryCallback } from './mysql-driver-types.js';
 import { sendDeferredBegin } from './mysql-deferred-begin.js';
+import { keepOneStatement } from './mysql-multi-statements.js';
 import { isServerError } from './mysql-errors.js';
 import { runPing } from './run-mysql-command.js';
 import { readServerStatus, ServerStatus, type ServerStatusReader } from './server-status-reader.js';
@@ -30,6 +31,8 @@ export function runNativeCommand(conn: MysqlConnection, start: NativeStart, call
   const state = connectionState(conn);
   // Inside atomic() the block's START TRANSACTION may still be unsent: it goes first.
   sendDeferredBegin(conn);
+  // A library's SQL is not read: multi-statement mode goes off before it, if it may be on.
+  keepOneStatement(conn, undefined);
   // Attached once mysql2 has queued the command; the reply (and so `finish`) always comes later.
   const seen: { reader: ServerStatusReader | undefined } = { reader: undefined };
   let done = false;

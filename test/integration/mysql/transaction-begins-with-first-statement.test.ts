@@ -149,7 +149,7 @@ describe('mysql: a transaction begins with its first statement', function () {
     let counts = countRoundTrips(conn);
     await increment(SELECT_FOR_UPDATE);
     expect(counts.trips(), 'round trips: START TRANSACTION+SELECT, UPDATE, COMMIT').to.equal(3);
-    // SET_OPTION on, the combined query and SET_OPTION off leave in one write.
+    // SET_OPTION on (the connection's first combined query) and the combined query leave in one write.
     expect(counts.writes(), 'writes').to.equal(3);
     expect(await counterOf(1)).to.equal(1);
 
@@ -159,8 +159,8 @@ describe('mysql: a transaction begins with its first statement', function () {
     expect(counts.trips(), 'round trips: START TRANSACTION, SELECT, UPDATE, COMMIT').to.equal(4);
     expect(await counterOf(1)).to.equal(2);
 
-    // Multi-statement mode was switched off again after the combined query: two statements in one
-    // query are refused as usual.
+    // Multi-statement mode, on since the combined query, goes off before any statement with a ';':
+    // two statements in one query are refused as usual.
     expect((await caught(db.query('SELECT 1; SELECT 2'))).code).to.equal('ER_PARSE_ERROR');
     expect(await inTransaction(db)).to.equal(0);
 
