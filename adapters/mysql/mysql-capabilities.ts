@@ -35,7 +35,7 @@ export const mysqlCapabilities: Capabilities = Object.freeze({
     'Breaking out of stream() early makes the connection unusable: MySQL cannot stop a result half-way, so the connection is closed and replaced.',
     'Named parameters (:name) work when the parameters are an object; an array binds ? by position.',
     'START TRANSACTION (without an isolation level) is sent with the block\'s first statement, as one multi-statement query that stops at its first error (multi-statement mode on for that query only); a block that runs no statement sends nothing.',
-    'Pipelining: statements with positional parameters that ran alone on a connection without changing transaction or session state share it while earlier ones are answered (not with statementTimeoutMs, compress or debug).',
+    'Pipelining: statements with positional parameters that ran alone on a connection without changing transaction or session state share it while earlier ones are answered (not with the mysql2 options compress or debug).',
     'Values are escaped client-side by mysql2 (text protocol); queries with parameters are refused while the session runs with NO_BACKSLASH_ESCAPES, where that escaping would be wrong.',
     'Needs MySQL ≥ 5.7 or MariaDB ≥ 10.2 (session-state tracking); COM_RESET_CONNECTION needs MySQL ≥ 5.7.3 or MariaDB ≥ 10.2.4.',
   ]),

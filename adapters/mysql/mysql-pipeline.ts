@@ -5,7 +5,7 @@ import { adapterResultOf } from './mysql-adapter-result.js';
 import { connectionState, isOpen, type MysqlConnectionState } from './mysql-connection-state.js';
 import type { MysqlCommand, MysqlConnection, MysqlError } from './mysql-driver-types.js';
 import { checkMysqlValues } from './mysql-values.js';
-import { runInto, type CommandSink, type ReplyHandler } from './run-mysql-command.js';
+import { runInto, type Backstop, type CommandSink, type ReplyHandler } from './run-mysql-command.js';
 import { canSendAhead, corkUntilNextTurn, executeCommand, queryCommand, sendAhead, sendsInOrder, type PreparedStatement } from './mysql-send-ahead.js';
 import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
 
@@ -52,14 +52,13 @@ function hasPrepared(conn: MysqlConnection, sql: string): boolean {
 /**
  * True when `sql` may be written on `conn` now, behind the pipelined statements in flight there:
  * positional parameters; learned clean on this connection; every command in flight pipelined; the
- * session idle; no statementTimeoutMs backstop (it would count time spent queued behind others, and
- * end them all); in prepared mode, mysql2 still holds the prepared statement.
+ * session idle; in prepared mode, mysql2 still holds the prepared statement.
  */
 export function mayPipeline(conn: MysqlConnection, sql: string, params: QueryParams | undefined): boolean {
   if (!Array.isArray(params) || params.length === 0) return false;
   const state = connectionState(conn);
   const learned = state.learned;
-  if (learned === undefined || state.pending !== state.pipelined || state.deferredBegin !== undefined || state.streaming || state.retiredBecause !== undefined || state.clientTimeoutMs > 0) return false;
+  if (learned === undefined || state.pending !== state.pipelined || state.deferredBegin !== undefined || state.streaming || state.retiredBecause !== undefined) return false;
   if (!isIdleSession(state.serverStatus) || !isOpen(conn) || !sendsInOrder(conn)) return false;
   if (learned.get(sql) !== true) return false;
   // A `;` runs alone while multi-statement mode may be on: it switches the mode off first.
@@ -122,7 +121,7 @@ export function queryPipelined(conn: MysqlConnection, sql: string, params: Query
         reject(error);
       },
     };
-    runInto(conn, startPipelined, { sql, values: params as readonly unknown[], state }, PIPELINED_REPLY, sink);
+    runInto(conn, startPipelined, { sql, values: params as readonly unknown[], state }, PIPELINED_REPLY, sink, true);
   });
 }
 
@@ -133,10 +132,11 @@ interface PipelinedStatement {
 }
 
 /** Builds the command with mysql2's own code and writes its request at once (see `sendAhead`). */
-function startPipelined(conn: MysqlConnection, { sql, values, state }: PipelinedStatement, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void): MysqlCommand {
+function startPipelined(conn: MysqlConnection, { sql, values, state }: PipelinedStatement, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void, backstop: Backstop): MysqlCommand {
   const command = state.prepared ? executeCommand(preparedStatement(conn, sql), values, done) : queryCommand(conn, sql, values, false, done);
   corkUntilNextTurn(conn);
-  sendAhead(conn, command);
+  // The statementTimeoutMs backstop counts from the statement's turn, as the server's limit does.
+  sendAhead(conn, command, state.clientTimeoutMs > 0 ? () => backstop.armBackstop() : undefined);
   return command;
 }
 

@@ -134,10 +134,11 @@ class StartView {
 }
 
 /**
- * Writes `command`'s request now and queues it; it reads its reply when mysql2 reaches it. Throws,
- * with nothing written or queued, when mysql2's `start` throws (a value it cannot encode).
+ * Writes `command`'s request now and queues it; it reads its reply when mysql2 reaches it (then
+ * `onTurn` is called). Throws, with nothing written or queued, when mysql2's `start` throws (a
+ * value it cannot encode).
  */
-export function sendAhead(conn: MysqlConnection, command: StartableCommand): void {
+export function sendAhead(conn: MysqlConnection, command: StartableCommand, onTurn?: () => void): void {
   const c = internals(conn);
   // mysql2's own start builds the request; the view keeps the packets it writes.
   const view = new StartView(conn);
@@ -157,6 +158,7 @@ export function sendAhead(conn: MysqlConnection, command: StartableCommand): voi
   command.start = function startSent(_packet: MysqlPacket | undefined, connection: unknown): unknown {
     // mysql2 has just reset the numbering for this command; the reply continues after our request.
     (connection as SendAheadConnection).sequenceId = sent;
+    onTurn?.();
     return next;
   };
   command[SENT] = true;

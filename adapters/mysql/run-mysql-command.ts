@@ -26,7 +26,13 @@ export interface CommandSink<T> {
 }
 
 /** Starts a command on the connection with mysql2's callback; returns it (undefined when mysql2 returns nothing). */
-type Start<A> = (conn: MysqlConnection, arg: A, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void) => MysqlCommand | undefined;
+type Start<A> = (conn: MysqlConnection, arg: A, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void, backstop: Backstop) => MysqlCommand | undefined;
+
+/** The statementTimeoutMs backstop of one command, for a start that arms it later (see `armBackstop`). */
+export interface Backstop {
+  /** Arms it now: for a pipelined statement, when its turn comes rather than when it was sent. */
+  armBackstop(): void;
+}
 
 /**
  * One command in flight: settles its promise once, from mysql2's callback or from close() (which
@@ -43,17 +49,26 @@ class PendingCommand<T> {
   /** The statementTimeoutMs backstop; only set when the database has a limit. */
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
-  constructor(conn: MysqlConnection, state: MysqlConnectionState, sink: CommandSink<T>, handler: ReplyHandler<T>) {
+  constructor(conn: MysqlConnection, state: MysqlConnectionState, sink: CommandSink<T>, handler: ReplyHandler<T>, armLater: boolean) {
     this.#conn = conn;
     this.#state = state;
     this.#sink = sink;
     this.#handler = handler;
     state.pending += 1;
     state.inFlight.push(this);
-    if (state.clientTimeoutMs > 0) {
-      this.#timer = setTimeout(() => this.#expire(), state.clientTimeoutMs);
-      this.#timer.unref();
-    }
+    if (!armLater) this.armBackstop();
+  }
+
+  /**
+   * Starts the statementTimeoutMs backstop, if the database has a limit. A statement runs alone
+   * from the moment it is sent; a pipelined one waits its turn behind others first, and the
+   * server's own limit counts from its turn too — so its backstop is armed then.
+   */
+  armBackstop(): void {
+    const state = this.#state;
+    if (state.clientTimeoutMs <= 0 || this.#settled || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => this.#expire(), state.clientTimeoutMs);
+    this.#timer.unref();
   }
 
   /**
@@ -132,11 +147,11 @@ function run<A, T>(conn: MysqlConnection, start: Start<A>, arg: A, handler: Repl
  * `run()` with the outcome handed to `sink`: no promise at all, for the core's `queryInto` (the
  * path every query outside a transaction takes).
  */
-export function runInto<A, T>(conn: MysqlConnection, start: Start<A>, arg: A, handler: ReplyHandler<T>, sink: CommandSink<T>): void {
-  const pending = new PendingCommand(conn, connectionState(conn), sink, handler);
+export function runInto<A, T>(conn: MysqlConnection, start: Start<A>, arg: A, handler: ReplyHandler<T>, sink: CommandSink<T>, armLater = false): void {
+  const pending = new PendingCommand(conn, connectionState(conn), sink, handler, armLater);
   let command;
   try {
-    command = start(conn, arg, (error, rows, fields) => pending.finish(error, rows, fields));
+    command = start(conn, arg, (error, rows, fields) => pending.finish(error, rows, fields), pending);
   } catch (error) {
     // mysql2 refused the command before queueing it (a value its escaping cannot format).
     pending.notStarted(error as Error);

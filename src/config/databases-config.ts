@@ -84,7 +84,7 @@ export interface DatabaseConfig {
    */
   statementTimeoutMs?: number;
   /**
-   * PostgreSQL and MySQL/MariaDB: statements outside a transaction may share a connection while earlier ones are still running (each answered on its own, so an error fails only its own statement), but only a statement with positional parameters seen running alone on that connection without changing transaction or session state; everything else runs alone. PostgreSQL needs statementCacheSize above 0 and no pg query_timeout in options; neither engine pipelines with statementTimeoutMs set. false runs every statement alone. SQLite and Oracle have no pipelining: the option is accepted and changes nothing there.
+   * PostgreSQL and MySQL/MariaDB: statements outside a transaction may share a connection while earlier ones are still running (each answered on its own, so an error fails only its own statement), but only a statement with positional parameters seen running alone on that connection without changing transaction or session state; everything else runs alone. PostgreSQL needs statementCacheSize above 0 and no pg query_timeout in options, so it does not pipeline with statementTimeoutMs set; on MySQL the timeout's client backstop counts from each statement's turn. false runs every statement alone. SQLite and Oracle have no pipelining: the option is accepted and changes nothing there.
    */
   pipeline?: boolean;
   pool?: PoolConfig;

@@ -64,13 +64,35 @@ describe('mysql (MariaDB): pipelining keeps the pool accounting right', function
     expect(db.stats().size).to.equal(0);
   });
 
-  it('pipelines nothing with statementTimeoutMs set (its client backstop would count time queued behind others, and end them all)', async () => {
-    const { db } = openPipelined({ pool: { max: 2 }, statementTimeoutMs: 30_000 });
-    await teach(db, 2, 'SELECT ? + 0 AS n', (i) => [i]);
+  it('with statementTimeoutMs, statements queued behind slow ones are not ended by the client backstop: it counts from each statement\'s turn', async () => {
+    // Limit 0.5 s, backstop 1.5 s. Eight statements of 0.3 s each on one connection take 2.4 s in
+    // all: counted from when they were sent, the last ones would pass the backstop, which destroys
+    // the connection and fails every statement on it.
+    const { db } = openPipelined({ pool: { max: 1 }, statementTimeoutMs: 500 });
+    const slow = 'SELECT ? + 0 AS n, SLEEP(0.3) AS slept';
+    await teach(db, 1, slow, (i) => [i]);
     const before = db.stats().acquired;
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => db.query<{ n: number }>('SELECT ? + 0 AS n', [i])));
-    expect(results.every((r, i) => Number(r.rows[0]?.n) === i)).to.equal(true);
-    expect(db.stats().acquired - before).to.equal(100);
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => db.query<{ n: number; slept: number }>(slow, [i])));
+    const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as { code?: string }).code] : []));
+    expect(failures, 'statements that failed').to.deep.equal([]);
+    const results = outcomes.map((o) => (o.status === 'fulfilled' ? o.value.rows[0] : undefined));
+    expect(results.map((r) => Number(r?.n))).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
+    // They shared the connection (the point of the test), and none was interrupted by the server.
+    expect(db.stats().acquired - before, 'checkouts').to.be.below(8);
+    expect(results.every((r) => Number(r?.slept) === 0)).to.equal(true);
+    expect(db.stats().destroyed, 'connections destroyed').to.equal(0);
+  });
+
+  it('with statementTimeoutMs, a pipelined statement past the server\'s limit fails alone with UNIPOOL_STATEMENT_TIMEOUT; its neighbours answer', async () => {
+    const { db } = openPipelined({ pool: { max: 1 }, statementTimeoutMs: 300 });
+    // Over two rows, so an interrupted SLEEP ends in an error rather than answering 1.
+    const maybeSlow = 'SELECT ? + 0 AS n, SLEEP(?) AS slept FROM (SELECT 1 AS x UNION ALL SELECT 2) AS two LIMIT 1';
+    await teach(db, 1, maybeSlow, (i) => [i, 0]);
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => db.query<{ n: number }>(maybeSlow, [i, i === 10 ? 5 : 0])));
+    const codes = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'ok'));
+    expect(codes.filter((c) => c !== 'ok')).to.deep.equal(['UNIPOOL_STATEMENT_TIMEOUT']);
+    expect(codes[10]).to.equal('UNIPOOL_STATEMENT_TIMEOUT');
+    expect(db.stats().destroyed, 'connections destroyed').to.equal(0);
   });
 
   it('pipeline: false runs every statement alone: one checkout each', async () => {
