@@ -86,11 +86,17 @@ export class PipelinedLeases {
   join(sql: string, params: QueryParams | undefined): Promise<QueryResult> | undefined {
     const open = this.#open;
     if (open.length === 0 || this.#core.engine.closed) return undefined;
-    let best: SharedLease | undefined;
-    for (const lease of open) {
-      if (lease.inFlight < MAX_IN_FLIGHT_PER_CONNECTION && (best === undefined || lease.inFlight < best.inFlight) && this.#support.accepts(lease.conn.raw, sql, params)) best = lease;
+    for (;;) {
+      let best: SharedLease | undefined;
+      for (const lease of open) {
+        if (lease.inFlight < MAX_IN_FLIGHT_PER_CONNECTION && (best === undefined || lease.inFlight < best.inFlight) && this.#support.accepts(lease.conn.raw, sql, params)) best = lease;
+      }
+      if (best === undefined) return undefined;
+      // A connection marked for destruction (it broke, or its server turned read-only) takes no
+      // more statements: lent alone, it would never be handed out again.
+      if (!this.#core.policy.isMarkedBroken(best.conn.raw)) return this.#run(best, sql, params);
+      this.#close(best);
     }
-    return best === undefined ? undefined : this.#run(best, sql, params);
   }
 
   /** Leases open to more statements now (for tests and diagnostics). */

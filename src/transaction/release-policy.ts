@@ -123,6 +123,11 @@ export class ReleasePolicy {
     return this.apply(conn, this.decide(conn, point), point);
   }
 
+  /** True once `markBroken(raw)` was called: the connection is destroyed when released. */
+  isMarkedBroken(raw: unknown): boolean {
+    return this.#broken.has(raw as object);
+  }
+
   #isHealthy(raw: unknown): boolean {
     return !this.#broken.has(raw as object) && this.#adapter.isUsable(raw);
   }

@@ -20,8 +20,9 @@ function answerAll(r: FakeRaw): void {
   for (const answer of r.waiting.splice(0)) answer(ROW);
 }
 
-function setup(): { leases: PipelinedLeases; released: string[]; engine: { closed: boolean } } {
+function setup(): { leases: PipelinedLeases; released: string[]; engine: { closed: boolean }; broken: Set<unknown> } {
   const released: string[] = [];
+  const broken = new Set<unknown>();
   const engine = { closed: false };
   const support: PipelineSupport<unknown> = {
     accepts: (r) => (r as FakeRaw).accepts,
@@ -30,11 +31,11 @@ function setup(): { leases: PipelinedLeases; released: string[]; engine: { close
   const core = {
     config: { alias: 'main', engine: 'postgres' },
     engine,
-    policy: { release: (c: PooledConnection<unknown>) => void released.push((c.raw as FakeRaw).name) },
+    policy: { release: (c: PooledConnection<unknown>) => void released.push((c.raw as FakeRaw).name), isMarkedBroken: (r: unknown) => broken.has(r) },
     noteResult: () => undefined,
     failure: (_c: unknown, error: unknown) => error,
   } as unknown as DatabaseCore;
-  return { leases: new PipelinedLeases(core, support), released, engine };
+  return { leases: new PipelinedLeases(core, support), released, engine, broken };
 }
 
 describe('pipelined leases: which lent connection a statement may share, and when it goes back', () => {
@@ -51,6 +52,26 @@ describe('pipelined leases: which lent connection a statement may share, and whe
     expect(leases.openLeases).to.equal(0);
     // Nothing to join once it went back: the caller waits for a connection instead.
     expect(leases.join('SELECT $1', [4])).to.equal(undefined);
+  });
+
+  it('a lease whose connection was marked broken (it broke, or its server turned read-only) takes no more statements; another one does', async () => {
+    const { leases, broken, released } = setup();
+    const [a, b] = [raw('a'), raw('b')];
+    const started = [leases.start(conn(a), 's', [1]), leases.start(conn(b), 's', [1]), leases.join('s', [2])];
+    // The join went to one of them; now a is marked (its server turned read-only, say).
+    broken.add(a);
+    const later = Array.from({ length: 5 }, (_, i) => leases.join('s', [10 + i]));
+    expect(later.every((p) => p !== undefined)).to.equal(true);
+    expect(b.waiting.length - 1, 'statements joined after the mark, all on b').to.be.at.least(5);
+    expect(leases.openLeases).to.equal(1);
+    // With b marked too, nothing is left to join: the caller waits for a connection of its own.
+    broken.add(b);
+    expect(leases.join('s', [99])).to.equal(undefined);
+    expect(leases.openLeases).to.equal(0);
+    answerAll(a);
+    answerAll(b);
+    await Promise.all([...started, ...later]);
+    expect(released.sort()).to.deep.equal(['a', 'b']);
   });
 
   it('joins the open lease with the fewest statements in flight, among those that accept the statement', async () => {
@@ -118,7 +139,7 @@ describe('pipelined leases: which lent connection a statement may share, and whe
     const core = {
       config: { alias: 'main', engine: 'postgres' },
       engine: { closed: false },
-      policy: { release: () => void released.push('a') },
+      policy: { release: () => void released.push('a'), isMarkedBroken: () => false },
       noteResult: () => undefined,
       failure: (_c: unknown, error: unknown) => error,
     } as unknown as DatabaseCore;
