@@ -18,6 +18,7 @@ import type { ReplicaMember } from './replicas/replica-member.js';
 import { ReplicaRouter, type ReplicaReader } from './replicas/replica-router.js';
 import { QueryCall, type QueryCallSteps } from './query-call.js';
 import { queryChannel } from './metrics/pool-channels.js';
+import { JoinedStatement } from './transaction/pipelined-leases.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
 /** How many waiting callers one release may serve synchronously, each inside the previous one's stack. */
@@ -243,9 +244,19 @@ export class Database {
     const core = this.#core;
     let conn = acquired;
     if (conn === undefined) {
-      while (conn === undefined) conn = core.usable(await core.engine.acquire());
+      const pipelined = core.pipelined;
+      const acquireWith = core.engine.acquireWith?.bind(core.engine);
+      // While it waits, a shared connection may take the statement instead (see PipelinedLeases).
+      const mayJoin = pipelined !== undefined && acquireWith !== undefined && pipelined.mayJoinLater(values);
+      while (conn === undefined) {
+        if (mayJoin) {
+          const outcome = await pipelined.acquireOrJoin(acquireWith, text, values);
+          if (outcome instanceof JoinedStatement) return outcome.result;
+          conn = core.usable(outcome);
+        } else conn = core.usable(await core.engine.acquire());
+      }
       // Waited for: open it to statements that may share it, as `#queryOnce` does with an idle one.
-      const shared = core.pipelined?.startIfAccepted(conn, text, values);
+      const shared = pipelined?.startIfAccepted(conn, text, values);
       if (shared !== undefined) return shared;
     }
     let result;

@@ -1,7 +1,8 @@
 import type { AdapterResult, QueryParams, QueryResult, QuerySink } from './adapter.js';
 import type { DatabaseCore } from './database-core.js';
-import type { PooledConnection } from './pool/pool-engine.js';
+import type { AcquireTicket, PooledConnection } from './pool/pool-engine.js';
 import type { Scope } from './transaction/context.js';
+import type { WaitingStatement } from './transaction/pipelined-leases.js';
 
 /** What a `QueryCall` needs of its database beyond the core: the steps `db.query()` shares with its other paths. */
 export interface QueryCallSteps {
@@ -23,7 +24,7 @@ export interface QueryCallSteps {
  * wrong parent. The promise path starts it from the caller's own context.
  * @internal
  */
-export class QueryCall implements QuerySink {
+export class QueryCall implements QuerySink, WaitingStatement {
   readonly #core: DatabaseCore;
   readonly #steps: QueryCallSteps;
   readonly #text: string;
@@ -32,6 +33,8 @@ export class QueryCall implements QuerySink {
   readonly #resolve: (result: QueryResult | Promise<QueryResult>) => void;
   readonly #reject: (error: unknown) => void;
   #conn: PooledConnection<unknown> | undefined = undefined;
+  /** Its place in the pool's queue while it waits there (listed with the pipelined leases). */
+  #ticket: AcquireTicket | undefined = undefined;
 
   constructor(core: DatabaseCore, steps: QueryCallSteps, text: string, values: QueryParams | undefined, scope: Scope | undefined, resolve: (result: QueryResult | Promise<QueryResult>) => void, reject: (error: unknown) => void) {
     this.#core = core;
@@ -43,10 +46,51 @@ export class QueryCall implements QuerySink {
     this.#reject = reject;
   }
 
-  /** Waits for a connection (the pool calls `lend` with it, possibly inside another query's release). */
+  get sql(): string {
+    return this.#text;
+  }
+
+  get params(): QueryParams | undefined {
+    return this.#values;
+  }
+
+  /**
+   * Waits for a connection (the pool calls `lend` with it, possibly inside another query's release).
+   * While it waits, a shared connection may take the statement instead (`joined`).
+   */
   acquire(): void {
-    const engine = this.#core.engine;
-    (engine.acquireWith as NonNullable<typeof engine.acquireWith>)((lent) => this.lend(lent), this.#reject);
+    const core = this.#core;
+    const engine = core.engine;
+    const ticket = (engine.acquireWith as NonNullable<typeof engine.acquireWith>)(
+      (lent) => this.lend(lent),
+      (error) => this.#acquireFailed(error),
+    );
+    const pipelined = core.pipelined;
+    if (ticket !== undefined && ticket !== null && pipelined !== undefined && pipelined.mayJoinLater(this.#values)) {
+      this.#ticket = ticket;
+      pipelined.waitToJoin(this);
+    }
+  }
+
+  #acquireFailed(error: unknown): void {
+    this.#stopWaiting();
+    this.#reject(error);
+  }
+
+  #stopWaiting(): void {
+    if (this.#ticket === undefined) return;
+    this.#ticket = undefined;
+    this.#core.pipelined?.stopWaiting(this);
+  }
+
+  leaveQueue(): boolean {
+    const ticket = this.#ticket;
+    this.#ticket = undefined;
+    return ticket?.cancel() === true;
+  }
+
+  joined(result: Promise<QueryResult>): void {
+    this.#resolve(result);
   }
 
   /**
@@ -55,6 +99,7 @@ export class QueryCall implements QuerySink {
    * may reach that query, so it fails this one.
    */
   lend(lent: PooledConnection<unknown>): void {
+    this.#stopWaiting();
     try {
       const core = this.#core;
       const conn = core.usable(lent);

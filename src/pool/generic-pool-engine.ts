@@ -8,7 +8,7 @@ import { Connector } from './connector.js';
 import { InnerPool } from './inner-pool.js';
 import { LeakDetector, type AcquireSite } from './leak-detector.js';
 import { PoolCounters, type PoolIdentity } from './pool-counters.js';
-import type { ConnectionFactory, DestroyReason, PoolEngine, PoolEngineOptions, PoolHistograms } from './pool-engine.js';
+import type { AcquireTicket, ConnectionFactory, DestroyReason, PoolEngine, PoolEngineOptions, PoolHistograms } from './pool-engine.js';
 import { PooledConnection } from './pooled-connection.js';
 import { Retirement } from './retirement.js';
 import { SafeObserver } from './safe-observer.js';
@@ -22,10 +22,14 @@ interface WaiterHooks<C> {
   /** Bookkeeping of the checkout; a `PoolClosedError` (to reject with) when the pool began closing. */
   lent(record: PooledConnection<C>, startedAt: number, site: AcquireSite | undefined, now: number | undefined): PooledConnection<C> | PoolClosedError;
   failed(error: unknown): unknown;
+  /** Takes the waiter out of the queue. */
+  cancel(waiter: AcquireWaiter<C>): void;
 }
 
 /** A caller of `acquire()` waiting in the inner pool's queue: a record, not closures (one per waiting query). */
-class AcquireWaiter<C> implements Waiter<PooledConnection<C>> {
+class AcquireWaiter<C> implements Waiter<PooledConnection<C>>, AcquireTicket {
+  cancelled = false;
+  #settled = false;
   readonly #hooks: WaiterHooks<C>;
   readonly #startedAt: number;
   readonly deadline: number;
@@ -43,13 +47,22 @@ class AcquireWaiter<C> implements Waiter<PooledConnection<C>> {
   }
 
   serve(record: PooledConnection<C>, now?: number): void {
+    this.#settled = true;
     const lent = this.#hooks.lent(record, this.#startedAt, this.#site, now);
     if (lent instanceof PoolClosedError) this.#reject(lent);
     else this.#resolve(lent);
   }
 
   fail(error: unknown): void {
+    this.#settled = true;
     this.#reject(this.#hooks.failed(error));
+  }
+
+  cancel(): boolean {
+    if (this.#settled || this.cancelled) return false;
+    this.#settled = true;
+    this.#hooks.cancel(this);
+    return true;
   }
 }
 
@@ -83,6 +96,7 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
   readonly #waiterHooks: WaiterHooks<C> = {
     lent: (record, startedAt, site, now) => (this.#state === 'open' ? this.#lent(record, startedAt, site, now) : this.#refuseLate(record)),
     failed: (error) => this.#acquireFailed(error),
+    cancel: (waiter) => this.#inner.cancel(waiter),
   };
   /** While close() waits for connections to come back: resolves that wait. */
   #drained: (() => void) | undefined = undefined;
@@ -141,28 +155,37 @@ export class GenericPoolEngine<C> implements PoolEngine<C> {
     return new Promise((resolve, reject) => this.#acquire(resolve, reject, GenericPoolEngine.prototype.acquire));
   }
 
-  acquireWith(use: (conn: PooledConnection<C>) => void, fail: (error: unknown) => void): void {
-    this.#acquire(use, fail, GenericPoolEngine.prototype.acquireWith);
+  acquireWith(use: (conn: PooledConnection<C>) => void, fail: (error: unknown) => void): AcquireTicket | undefined {
+    return this.#acquire(use, fail, GenericPoolEngine.prototype.acquireWith);
   }
 
-  /** Both acquires: `lend` is called with the connection (at once, or when one is freed), `fail` with why none came. */
-  #acquire(lend: (record: PooledConnection<C>) => void, fail: (error: unknown) => void, above: (...args: never[]) => unknown): void {
+  /**
+   * Both acquires: `lend` is called with the connection (at once, or when one is freed), `fail` with
+   * why none came. Returns the queued waiter, which the caller may cancel; undefined when it was
+   * answered at once.
+   */
+  #acquire(lend: (record: PooledConnection<C>) => void, fail: (error: unknown) => void, above: (...args: never[]) => unknown): AcquireWaiter<C> | undefined {
     if (this.#state !== 'open') {
       this.#counters.rejected += 1;
       fail(new PoolClosedError(this.#alias));
-      return;
+      return undefined;
     }
     const maxWaiting = this.#pool.maxWaiting;
     if (maxWaiting !== null && this.#inner.idle === 0 && this.#inner.spareCapacity < 1 && this.#inner.waiting >= maxWaiting) {
       this.#counters.rejected += 1;
       fail(queueFullError(this.#alias, maxWaiting, this.#counts()));
-      return;
+      return undefined;
     }
     const startedAt = this.#now();
     const site = this.#leaks.capture(above);
     const idle = this.#inner.acquireIdleNow(startedAt);
-    if (idle !== undefined) lend(this.#lent(idle, startedAt, site, startedAt));
-    else this.#inner.wait(new AcquireWaiter(this.#waiterHooks, startedAt, startedAt + this.#acquireTimeoutMs, site, lend, fail));
+    if (idle !== undefined) {
+      lend(this.#lent(idle, startedAt, site, startedAt));
+      return undefined;
+    }
+    const waiter = new AcquireWaiter(this.#waiterHooks, startedAt, startedAt + this.#acquireTimeoutMs, site, lend, fail);
+    this.#inner.wait(waiter);
+    return waiter;
   }
 
   acquireNow(): PooledConnection<C> | undefined {

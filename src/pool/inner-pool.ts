@@ -140,6 +140,11 @@ export class InnerPool<T> {
     this.#dispatch();
   }
 
+  /** Takes a queued caller out of the queue (see `WaitingQueue.cancel`). */
+  cancel(waiter: Waiter<T>): void {
+    this.#waiting.cancel(waiter);
+  }
+
   /**
    * Back to the pool (the resource must be on loan). With callers waiting and no check due, it goes
    * straight to the one that waited longest; otherwise it becomes idle (and is checked for a waiter).

@@ -69,6 +69,15 @@ export interface PoolHistograms {
  * The pool engine behind every database. The default implementation wraps `generic-pool`; the
  * interface keeps it replaceable.
  */
+/** A caller queued by `acquireWith()`. */
+export interface AcquireTicket {
+  /**
+   * Leaves the queue: the caller will be neither served nor failed. False when it is no longer
+   * queued (already served, failed or cancelled).
+   */
+  cancel(): boolean;
+}
+
 export interface PoolEngine<C> {
   /**
    * Resolves a connection that is checked out; rejects with `UNIPOOL_ACQUIRE_TIMEOUT`,
@@ -82,7 +91,7 @@ export interface PoolEngine<C> {
    * run its statement and give the connection back before anyone else is served) — or `fail` with
    * the error `acquire()` would reject with. Optional: engines without it are driven by `acquire()`.
    */
-  acquireWith?(use: (conn: PooledConnection<C>) => void, fail: (error: unknown) => void): void;
+  acquireWith?(use: (conn: PooledConnection<C>) => void, fail: (error: unknown) => void): AcquireTicket | undefined | void;
   /** An idle connection lent at once (no promise), when one is ready and nobody is waiting; otherwise undefined — then `acquire()`. */
   acquireNow(): PooledConnection<C> | undefined;
   /** Return a healthy, idle (not in a transaction, already reset) connection. A second release throws `UNIPOOL_LEASE_RELEASED`. */

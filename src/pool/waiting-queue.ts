@@ -6,6 +6,8 @@ export interface Waiter<T> {
   serve(resource: T, now?: number): void;
   /** Tells it no resource is coming (timeout, close). */
   fail(error: unknown): void;
+  /** Set by `WaitingQueue.cancel()`: the caller left the queue; it is skipped, never served. */
+  cancelled?: boolean;
 }
 
 /** The rejection of a waiter whose deadline passed; the engine turns it into `UNIPOOL_ACQUIRE_TIMEOUT`. */
@@ -35,6 +37,8 @@ export class WaitingQueue<T> {
   readonly #now: () => number;
   #items: (Waiter<T> | undefined)[] = [];
   #head = 0;
+  /** Cancelled waiters still in `#items` (they are dropped when they reach the head). */
+  #cancelled = 0;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(now: () => number) {
@@ -42,7 +46,7 @@ export class WaitingQueue<T> {
   }
 
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#items.length - this.#head - this.#cancelled;
   }
 
   push(waiter: Waiter<T>): void {
@@ -52,10 +56,12 @@ export class WaitingQueue<T> {
 
   /** The oldest waiter, removed from the queue; undefined when none is waiting. */
   shift(): Waiter<T> | undefined {
+    this.#dropCancelledHead();
     if (this.#head === this.#items.length) return undefined;
     const waiter = this.#items[this.#head];
     this.#items[this.#head] = undefined;
     this.#head += 1;
+    this.#dropCancelledHead();
     if (this.#head === this.#items.length) {
       this.#items.length = 0;
       this.#head = 0;
@@ -69,13 +75,40 @@ export class WaitingQueue<T> {
     return waiter;
   }
 
+  /**
+   * Takes `waiter` (still queued: neither served nor failed) out of the queue: it is never served,
+   * never failed. O(1): it is marked, and dropped when it reaches the head.
+   */
+  cancel(waiter: Waiter<T>): void {
+    if (waiter.cancelled === true) return;
+    waiter.cancelled = true;
+    this.#cancelled += 1;
+    this.#dropCancelledHead();
+    if (this.length === 0) {
+      this.#items = [];
+      this.#head = 0;
+      this.#cancelled = 0;
+      this.#disarm();
+    }
+  }
+
+  #dropCancelledHead(): void {
+    const items = this.#items;
+    while (this.#head < items.length && items[this.#head]?.cancelled === true) {
+      items[this.#head] = undefined;
+      this.#head += 1;
+      this.#cancelled -= 1;
+    }
+  }
+
   /** Fails every waiter with `error` (the queue is emptied first, so a failure handler that acquires again waits anew). */
   failAll(error: unknown): void {
     const waiting = this.#items.slice(this.#head);
     this.#items = [];
     this.#head = 0;
+    this.#cancelled = 0;
     this.#disarm();
-    for (const waiter of waiting) waiter?.fail(error);
+    for (const waiter of waiting) if (waiter !== undefined && waiter.cancelled !== true) waiter.fail(error);
   }
 
   #arm(at: number): void {
@@ -105,6 +138,7 @@ export class WaitingQueue<T> {
   }
 
   #peek(): Waiter<T> | undefined {
+    this.#dropCancelledHead();
     return this.#head < this.#items.length ? this.#items[this.#head] : undefined;
   }
 }

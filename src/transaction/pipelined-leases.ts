@@ -4,7 +4,7 @@ import { publicResult } from '../database-core.js';
 import { UnipoolError } from '../errors.js';
 import { queryChannel } from '../metrics/pool-channels.js';
 import { queryTraceContext } from '../metrics/query-trace.js';
-import type { PooledConnection } from '../pool/pool-engine.js';
+import type { AcquireTicket, PoolEngine, PooledConnection } from '../pool/pool-engine.js';
 
 /**
  * Most statements in flight on one shared connection, as postgres.js allows. Past it a statement
@@ -18,6 +18,56 @@ export const MAX_IN_FLIGHT_PER_CONNECTION = 100;
  * for a connection of their own are served, `maxLifetimeMs` and leak detection still apply.
  */
 export const MAX_STATEMENTS_PER_LEASE = 1000;
+
+/**
+ * A statement queued for a connection of its own (every connection lent, no open lease with room
+ * for it) that a shared connection may take instead, once one opens or has room again.
+ */
+export interface WaitingStatement {
+  readonly sql: string;
+  readonly params: QueryParams | undefined;
+  /** Leaves the pool's queue: true, or false when the pool has already lent it a connection. */
+  leaveQueue(): boolean;
+  /** Answers the caller with the statement's outcome on a shared connection. */
+  joined(result: Promise<QueryResult>): void;
+}
+
+/** What `acquireOrJoin` answers when a shared connection took the statement: its outcome. */
+export class JoinedStatement {
+  readonly result: Promise<QueryResult>;
+
+  constructor(result: Promise<QueryResult>) {
+    this.result = result;
+  }
+}
+
+/** A statement of `acquireOrJoin`, waiting in the pool's queue and listed with the leases. */
+class WaitingForConnection implements WaitingStatement {
+  readonly sql: string;
+  readonly params: QueryParams | undefined;
+  readonly #resolve: (outcome: PooledConnection<unknown> | JoinedStatement) => void;
+  #ticket: AcquireTicket | undefined = undefined;
+
+  constructor(sql: string, params: QueryParams | undefined, resolve: (outcome: PooledConnection<unknown> | JoinedStatement) => void) {
+    this.sql = sql;
+    this.params = params;
+    this.#resolve = resolve;
+  }
+
+  queued(ticket: AcquireTicket): void {
+    this.#ticket = ticket;
+  }
+
+  leaveQueue(): boolean {
+    const ticket = this.#ticket;
+    this.#ticket = undefined;
+    return ticket?.cancel() === true;
+  }
+
+  joined(result: Promise<QueryResult>): void {
+    this.#resolve(new JoinedStatement(result));
+  }
+}
 
 /** One connection lent to statements that share it. */
 class SharedLease {
@@ -52,6 +102,8 @@ export class PipelinedLeases {
   readonly #support: PipelineSupport<unknown>;
   /** Leases that take more statements. Few (at most `max`): a scan is cheaper than any index. */
   readonly #open: SharedLease[] = [];
+  /** Statements queued in the pool that a lease may take instead, oldest first. */
+  readonly #waiting = new Set<WaitingStatement>();
 
   constructor(core: DatabaseCore, support: PipelineSupport<unknown>) {
     this.#core = core;
@@ -67,7 +119,58 @@ export class PipelinedLeases {
   start(conn: PooledConnection<unknown>, sql: string, params: QueryParams | undefined): Promise<QueryResult> {
     const lease = new SharedLease(conn);
     this.#open.push(lease);
-    return this.#run(lease, sql, params);
+    const result = this.#run(lease, sql, params);
+    this.#offer(lease);
+    return result;
+  }
+
+  /**
+   * True when a statement about to wait for a connection could later be taken by a lease (it has
+   * positional parameters: the only kind an adapter pipelines); then list it with `waitToJoin`.
+   */
+  mayJoinLater(params: QueryParams | undefined): boolean {
+    return Array.isArray(params) && params.length > 0;
+  }
+
+  /**
+   * Lists a statement queued in the pool: a lease that opens, or gets room, takes it out of the
+   * queue and runs it (callers already waiting share a connection as soon as one is lent again,
+   * instead of taking one each). Unlist it with `stopWaiting` when the pool answers it.
+   */
+  waitToJoin(statement: WaitingStatement): void {
+    this.#waiting.add(statement);
+  }
+
+  stopWaiting(statement: WaitingStatement): void {
+    this.#waiting.delete(statement);
+  }
+
+  /**
+   * Waits for a connection for a statement (`mayJoinLater`), listed meanwhile: resolves with the
+   * connection lent, or with the statement's outcome when a lease took it instead.
+   */
+  acquireOrJoin(acquireWith: NonNullable<PoolEngine<unknown>['acquireWith']>, sql: string, params: QueryParams | undefined): Promise<PooledConnection<unknown> | JoinedStatement> {
+    return new Promise((resolve, reject) => {
+      const waiting = new WaitingForConnection(sql, params, resolve);
+      const ticket = acquireWith(
+        (conn) => {
+          this.#waiting.delete(waiting);
+          resolve(conn);
+        },
+        (error) => {
+          this.#waiting.delete(waiting);
+          reject(error);
+        },
+      );
+      if (ticket === undefined || ticket === null) return;
+      waiting.queued(ticket);
+      this.#waiting.add(waiting);
+    });
+  }
+
+  /** Statements listed by `waitToJoin` and still waiting (for tests and diagnostics). */
+  get waitingStatements(): number {
+    return this.#waiting.size;
   }
 
   /**
@@ -134,9 +237,31 @@ export class PipelinedLeases {
     return queryChannel.tracePromise(() => this.#support.query(conn.raw, sql, params), trace);
   }
 
+  /**
+   * Runs waiting statements that `lease` accepts on it, oldest first, while it has room. The pool
+   * must give each up first: one it has lent a connection to in the meantime runs there instead.
+   */
+  #offer(lease: SharedLease): void {
+    if (this.#waiting.size === 0) return;
+    const raw = lease.conn.raw;
+    for (const waiting of this.#waiting) {
+      if (!lease.open || lease.inFlight >= MAX_IN_FLIGHT_PER_CONNECTION) return;
+      if (this.#core.policy.isMarkedBroken(raw)) {
+        this.#close(lease);
+        return;
+      }
+      if (!this.#support.accepts(raw, waiting.sql, waiting.params)) continue;
+      this.#waiting.delete(waiting);
+      if (waiting.leaveQueue()) waiting.joined(this.#run(lease, waiting.sql, waiting.params));
+    }
+  }
+
   /** One statement of `lease` settled; after the last one the policy decides what happens to the connection. */
   #settled(lease: SharedLease): Promise<void> | void {
-    if (--lease.inFlight > 0) return;
+    if (--lease.inFlight > 0) {
+      if (lease.open && this.#waiting.size > 0) this.#offer(lease);
+      return;
+    }
     this.#close(lease);
     return this.#core.policy.release(lease.conn, 'statement');
   }

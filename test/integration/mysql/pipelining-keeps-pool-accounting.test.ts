@@ -44,6 +44,24 @@ describe('mysql (MariaDB): pipelining keeps the pool accounting right', function
     }
   });
 
+  it('statements that queued while every connection was busy share the connection when it comes back', async () => {
+    const { db } = openPipelined({ pool: { max: 1 } });
+    const echo = 'SELECT ? + 0 AS n';
+    await teach(db, 1, echo, (i) => [i]);
+    // The only connection is held; 100 known statements arrive and wait for it.
+    const held = db.session(() => db.query('SELECT SLEEP(0.1) AS slept'));
+    const before = db.stats().acquired;
+    const waiting = Array.from({ length: 100 }, (_, i) => db.query<{ n: number }>(echo, [i]));
+    await held;
+    const results = await Promise.all(waiting);
+    expect(results.map((r) => Number(r.rows[0]?.n))).to.deep.equal(Array.from({ length: 100 }, (_, i) => i));
+    // Handed the connection, the first opens it to statements like it, and the 99 queued behind it
+    // leave the pool's queue and join, rather than take the connection one after another.
+    expect(db.stats().acquired - before, 'checkouts for 100 statements that had queued').to.be.below(5);
+    expect(db.stats().waiting).to.equal(0);
+    expect(db.stats().inUse).to.equal(0);
+  });
+
   it('close() waits for the pipelined statements in flight, each answered; later statements are refused', async () => {
     const { dbs, db } = openPipelined({ pool: { max: 2 } });
     const slow = 'SELECT ? + 0 AS n, SLEEP(0.05) AS slept';

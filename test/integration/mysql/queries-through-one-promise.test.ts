@@ -11,13 +11,14 @@ const mariadb = engineUnderTest('mysql');
  * A MySQL query outside a transaction runs acquire → statement → release through the adapter's
  * callback (`queryInto`), and a waiting caller's statement is sent from inside the release of
  * another query's connection. These tests load a small pool with many callers, so nearly every
- * query takes that path.
+ * query takes that path. Pipelining is off: with it, statements waiting for a connection share
+ * one instead (see the pipelining tests).
  */
 describe('mysql: queries outside a transaction through one promise (the callback path)', () => {
   closeDatabasesAfterEach();
 
   it('answers 60 concurrent callers on 2 connections, each with its own value, and gives every connection back idle', async () => {
-    const { db } = openDatabase(mariadb, { pool: { max: 2 } });
+    const { db } = openDatabase(mariadb, { pipeline: false, pool: { max: 2 } });
     const values = Array.from({ length: 60 }, (_, i) => i * 7 + 1);
     const results = await Promise.all(values.map((v) => db.query<{ n: number }>('SELECT ? + 0 AS n', [v])));
     expect(results.map((r) => Number(r.rows[0]?.n))).to.deep.equal(values);
@@ -29,7 +30,7 @@ describe('mysql: queries outside a transaction through one promise (the callback
   });
 
   it('fails only the callers whose statement failed (a server error, a refused value); the others and the pool carry on', async () => {
-    const { db } = openDatabase(mariadb, { pool: { max: 2 } });
+    const { db } = openDatabase(mariadb, { pipeline: false, pool: { max: 2 } });
     const calls = Array.from({ length: 30 }, (_, i) => {
       if (i % 10 === 3) return db.query('SELECT * FROM mysqlspeed_no_such_table');
       if (i % 10 === 6) return db.query('SELECT ? AS n', [{ id: i }]);
@@ -56,7 +57,7 @@ describe('mysql: queries outside a transaction through one promise (the callback
   });
 
   it('with a unipool:query tracer subscribed, starts each waiting statement in its own caller\'s async context', async () => {
-    const { db } = openDatabase(mariadb, { pool: { max: 1 } });
+    const { db } = openDatabase(mariadb, { pipeline: false, pool: { max: 1 } });
     const caller = new AsyncLocalStorage<number>();
     const seen: { sql: unknown; caller: number | undefined }[] = [];
     const channel = tracingChannel<unknown, Record<string, unknown>>('unipool:query');

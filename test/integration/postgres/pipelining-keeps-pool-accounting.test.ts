@@ -31,6 +31,25 @@ describe('postgres: pipelining keeps the pool accounting right', function () {
     expect(db.stats().size).to.be.at.most(3);
   });
 
+  it('statements that queued while every connection was busy share the connection when it comes back', async () => {
+    const db = openPipelined({ pool: { max: 1 } });
+    const echo = 'SELECT $1::int AS n';
+    await teach(db, 1, echo, (i) => [i]);
+    // The only connection is held; 100 known statements arrive and wait for it. (Its session ends
+    // with DISCARD ALL, so the first of them runs alone again, relearning the statement.)
+    const held = db.session(() => db.query('SELECT pg_sleep(0.1)'));
+    const before = db.stats().acquired;
+    const waiting = Array.from({ length: 100 }, (_, i) => db.query<{ n: number }>(echo, [i]));
+    await held;
+    const results = await Promise.all(waiting);
+    expect(results.map((r) => r.rows[0]?.n)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i));
+    // Once a waiter opens the connection to sharing, the ones queued behind it leave the pool's
+    // queue and join, rather than take the connection one after another.
+    expect(db.stats().acquired - before, 'checkouts for 100 statements that had queued').to.be.below(10);
+    expect(db.stats().waiting).to.equal(0);
+    expect(db.stats().inUse).to.equal(0);
+  });
+
   it('close() waits for the pipelined statements in flight, each answered; later statements are refused', async () => {
     const db = openPipelined({ pool: { max: 2 } });
     const slow = 'SELECT $1::int AS n, pg_sleep(0.05)::text AS slept';

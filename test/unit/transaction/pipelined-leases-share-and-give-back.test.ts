@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import type { AdapterResult, PipelineSupport } from '../../../src/adapter.js';
 import type { DatabaseCore } from '../../../src/database-core.js';
 import type { PooledConnection } from '../../../src/pool/pool-engine.js';
-import { MAX_IN_FLIGHT_PER_CONNECTION, MAX_STATEMENTS_PER_LEASE, PipelinedLeases } from '../../../src/transaction/pipelined-leases.js';
+import { MAX_IN_FLIGHT_PER_CONNECTION, MAX_STATEMENTS_PER_LEASE, PipelinedLeases, type WaitingStatement } from '../../../src/transaction/pipelined-leases.js';
+import type { QueryResult } from '../../../src/adapter.js';
 
 /** A fake driver connection: statements wait until the test answers them, in order. */
 interface FakeRaw {
@@ -72,6 +73,43 @@ describe('pipelined leases: which lent connection a statement may share, and whe
     answerAll(b);
     await Promise.all([...started, ...later]);
     expect(released.sort()).to.deep.equal(['a', 'b']);
+  });
+
+  it('statements waiting in the pool\'s queue are taken by a lease that opens or gets room, oldest first; one the pool already served is left alone', async () => {
+    const { leases } = setup();
+    const a = raw('a');
+    const waiting = (n: number, inQueue = true): WaitingStatement & { result?: Promise<QueryResult>; left: boolean } => {
+      const statement = {
+        sql: 's',
+        params: [n],
+        left: false,
+        result: undefined as Promise<QueryResult> | undefined,
+        leaveQueue: () => {
+          statement.left = inQueue;
+          return inQueue;
+        },
+        joined: (result: Promise<QueryResult>) => void (statement.result = result),
+      };
+      return statement;
+    };
+    const queued = [waiting(1), waiting(2, false), waiting(3)];
+    for (const statement of queued) leases.waitToJoin(statement);
+    expect(leases.waitingStatements).to.equal(3);
+    const first = leases.start(conn(a), 's', [0]);
+    // 1 and 3 left the pool's queue and run on a; 2 had already been lent a connection.
+    expect(queued.map((q) => q.result !== undefined)).to.deep.equal([true, false, true]);
+    expect(a.waiting).to.have.length(3);
+    expect(leases.waitingStatements).to.equal(0);
+    // A full lease takes more once a statement settles.
+    const more = Array.from({ length: MAX_IN_FLIGHT_PER_CONNECTION }, (_, i) => leases.join('s', [10 + i])).filter((p) => p !== undefined);
+    expect(a.waiting).to.have.length(MAX_IN_FLIGHT_PER_CONNECTION);
+    const late = waiting(4);
+    leases.waitToJoin(late);
+    a.waiting.shift()?.(ROW);
+    await first;
+    expect(late.result, 'taken once the lease had room').to.not.equal(undefined);
+    answerAll(a);
+    await Promise.all([queued[0]?.result, queued[2]?.result, late.result, ...more]);
   });
 
   it('joins the open lease with the fewest statements in flight, among those that accept the statement', async () => {
