@@ -18,7 +18,7 @@ import type { ReplicaMember } from './replicas/replica-member.js';
 import { ReplicaRouter, type ReplicaReader } from './replicas/replica-router.js';
 import { QueryCall, type QueryCallSteps } from './query-call.js';
 import { queryChannel } from './metrics/pool-channels.js';
-import { JoinedStatement } from './transaction/pipelined-leases.js';
+import { JoinedStatement, type PipelinedLeases } from './transaction/pipelined-leases.js';
 
 const NO_OPTIONS: AtomicOptions = Object.freeze({});
 /** How many waiting callers one release may serve synchronously, each inside the previous one's stack. */
@@ -245,12 +245,11 @@ export class Database {
     let conn = acquired;
     if (conn === undefined) {
       const pipelined = core.pipelined;
-      const acquireWith = core.engine.acquireWith?.bind(core.engine);
       // While it waits, a shared connection may take the statement instead (see PipelinedLeases).
-      const mayJoin = pipelined !== undefined && acquireWith !== undefined && pipelined.mayJoinLater(values);
+      const mayJoin = pipelined?.mayJoinLater(values) === true;
       while (conn === undefined) {
         if (mayJoin) {
-          const outcome = await pipelined.acquireOrJoin(acquireWith, text, values);
+          const outcome = await (pipelined as PipelinedLeases).acquireOrJoin(text, values);
           if (outcome instanceof JoinedStatement) return outcome.result;
           conn = core.usable(outcome);
         } else conn = core.usable(await core.engine.acquire());

@@ -4,7 +4,7 @@ import { checkBatchSize } from '../../src/stream-batch-size.js';
 import { connectMysql, SESSION_SETUP_SQL } from './connect-mysql.js';
 import { createMysqlDriverLoader, type MysqlDriverLoader } from './load-mysql-driver.js';
 import { mysqlCapabilities } from './mysql-capabilities.js';
-import { connectionState, isOpen } from './mysql-connection-state.js';
+import { connectionState, isOpen, type MysqlConnectionState } from './mysql-connection-state.js';
 import type { MysqlConnection, MysqlQueryOptions } from './mysql-driver-types.js';
 import { isConnectionError, isStatementTimeout, mysqlConnectFailureKind } from './mysql-errors.js';
 import { checkMysqlValues } from './mysql-values.js';
@@ -52,8 +52,8 @@ function queryOptions(conn: MysqlConnection, sql: string, params: QueryParams | 
  * Positional parameters with `statementCacheSize` on: mysql2's execute() binds `?` as a server-side
  * prepared statement (named ones are rewritten by the text path).
  */
-function usesExecute(conn: MysqlConnection, options: MysqlQueryOptions): boolean {
-  return options.values !== undefined && options.namedPlaceholders !== true && (options.values as readonly unknown[]).length > 0 && connectionState(conn).prepared;
+function usesExecute(state: MysqlConnectionState, options: MysqlQueryOptions): boolean {
+  return options.values !== undefined && options.namedPlaceholders !== true && (options.values as readonly unknown[]).length > 0 && state.prepared;
 }
 
 /** A user statement, its outcome handed to `sink` (the core's path for every query: no promise here). */
@@ -65,8 +65,8 @@ function queryInto(conn: MysqlConnection, sql: string, params: QueryParams | und
     sink.failed(error);
     return;
   }
-  const execute = usesExecute(conn, options);
   const state = connectionState(conn);
+  const execute = usesExecute(state, options);
   if (state.deferredBegin !== undefined) {
     if (mayCarryBegin(conn, state, options, execute)) {
       runCarryingBegin(conn, options, sink);
@@ -75,7 +75,7 @@ function queryInto(conn: MysqlConnection, sql: string, params: QueryParams | und
     sendDeferredBegin(conn);
   }
   if (state.multiStatements !== false) keepOneStatement(conn, sql);
-  runStatementInto(conn, options, execute, QUERY_REPLY, learningSink(conn, sql, params, sink));
+  runStatementInto(conn, options, execute, QUERY_REPLY, learningSink(state, sql, params, sink));
 }
 
 function query(conn: MysqlConnection, sql: string, params: QueryParams | undefined): Promise<AdapterResult> {

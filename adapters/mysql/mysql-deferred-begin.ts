@@ -49,7 +49,6 @@ export function sendDeferredBegin(conn: MysqlConnection): void {
 /** No `afterError`: the failure must be handled while mysql2 is still reading the reply (synchronously). */
 const BEGIN_REPLY: ReplyHandler<void> = { settle: () => undefined };
 
-
 /**
  * True when the first statement of the block can carry the deferred START TRANSACTION: a
  * text-protocol statement whose SQL holds no `;` (so the combined query is exactly two statements:
@@ -64,45 +63,27 @@ export function mayCarryBegin(conn: MysqlConnection, state: MysqlConnectionState
  * multi-statement query; `sink` gets the statement's own result.
  */
 export function runCarryingBegin(conn: MysqlConnection, options: MysqlQueryOptions, sink: CommandSink<AdapterResult>): void {
+  runInto(conn, startCarried, options, CARRIED_REPLY, sink);
+}
+
+/**
+ * Builds the combined query with mysql2's own code and writes it at once, with the switch to
+ * multi-statement mode ahead of it when needed. A value mysql2's escaping refuses throws while it
+ * is built: nothing is written then, and the START TRANSACTION stays deferred for the block's next
+ * statement.
+ */
+function startCarried(conn: MysqlConnection, options: MysqlQueryOptions, done: (error: MysqlError | null, rows?: unknown, fields?: unknown) => void): MysqlCommand {
   const state = connectionState(conn);
-  const begin = state.deferredBegin as string;
-  // Built first, with mysql2's own code (values escaped by it): a value its escaping refuses throws
-  // here, before anything is written and while the START TRANSACTION is still deferred — it then
-  // goes with the block's next statement. (The reply goes to `done`, set when the command is sent.)
-  const carried: { done: Done | undefined } = { done: undefined };
-  let command: CarriedCommand;
-  try {
-    command = queryCommand(conn, `${begin};${options.sql}`, options.values, options.namedPlaceholders === true, (error, rows, fields) => carried.done?.(error, rows, fields));
-  } catch (error) {
-    sink.failed(error);
-    return;
-  }
-  state.deferredBegin = undefined;
+  const command = queryCommand(conn, `${state.deferredBegin as string};${options.sql}`, options.values, options.namedPlaceholders === true, done);
   const stream = conn.stream as { cork?(): void; uncork?(): void } | undefined;
   stream?.cork?.();
   try {
     multiStatementsOnAhead(conn, state);
-    runInto(conn, startCarried, { begin, command, carried }, CARRIED_REPLY, sink);
+    sendAhead(conn, command);
   } finally {
     stream?.uncork?.();
   }
-}
-
-type Done = (error: MysqlError | null, rows?: unknown, fields?: unknown) => void;
-type CarriedCommand = ReturnType<typeof queryCommand>;
-
-/**
- * Writes the combined query, built by `runCarryingBegin`, at once; its reply goes to `done`. Should
- * mysql2 refuse it after all (nothing written then), the START TRANSACTION is deferred again.
- */
-function startCarried(conn: MysqlConnection, { begin, command, carried }: { begin: string; command: CarriedCommand; carried: { done: Done | undefined } }, done: Done): MysqlCommand {
-  carried.done = done;
-  try {
-    sendAhead(conn, command);
-  } catch (error) {
-    connectionState(conn).deferredBegin = begin;
-    throw error;
-  }
+  state.deferredBegin = undefined;
   return command;
 }
 

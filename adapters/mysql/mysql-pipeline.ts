@@ -71,8 +71,7 @@ export function mayPipeline(conn: MysqlConnection, sql: string, params: QueryPar
  * session is idle, returns the sink that learns it (the statement text, and whether the reply
  * left the transaction and session state unchanged); otherwise `sink` itself.
  */
-export function learningSink(conn: MysqlConnection, sql: string, params: QueryParams | undefined, sink: CommandSink<AdapterResult>): CommandSink<AdapterResult> {
-  const state = connectionState(conn);
+export function learningSink(state: MysqlConnectionState, sql: string, params: QueryParams | undefined, sink: CommandSink<AdapterResult>): CommandSink<AdapterResult> {
   const learned = state.learned;
   if (learned === undefined || !Array.isArray(params) || params.length === 0 || state.pending !== 0 || !isIdleSession(state.serverStatus)) return sink;
   if (learned.get(sql) !== undefined) return sink;

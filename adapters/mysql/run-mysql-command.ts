@@ -1,4 +1,4 @@
-import { connectionState, forgetInFlight, type MysqlConnectionState } from './mysql-connection-state.js';
+import { connectionState, failEverythingQueued, forgetInFlight, type MysqlConnectionState } from './mysql-connection-state.js';
 import type { MysqlCommand, MysqlConnection, MysqlError, MysqlQueryOptions } from './mysql-driver-types.js';
 import { readServerStatus, ServerStatusReader } from './server-status-reader.js';
 
@@ -84,10 +84,7 @@ class PendingCommand<T> {
       code: 'PROTOCOL_SEQUENCE_TIMEOUT',
       fatal: true,
     });
-    state.broken = true;
-    this.#conn.destroy();
-    this.#conn.stream?.destroy?.();
-    for (const command of state.inFlight.splice(0)) command.abort(error);
+    failEverythingQueued(this.#conn, state, error);
   }
 
   /** mysql2 threw instead of queueing the command: it never will call back. */

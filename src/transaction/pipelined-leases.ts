@@ -4,7 +4,7 @@ import { publicResult } from '../database-core.js';
 import { UnipoolError } from '../errors.js';
 import { queryChannel } from '../metrics/pool-channels.js';
 import { queryTraceContext } from '../metrics/query-trace.js';
-import type { AcquireTicket, PoolEngine, PooledConnection } from '../pool/pool-engine.js';
+import type { AcquireTicket, PooledConnection } from '../pool/pool-engine.js';
 
 /**
  * Most statements in flight on one shared connection, as postgres.js allows. Past it a statement
@@ -126,10 +126,11 @@ export class PipelinedLeases {
 
   /**
    * True when a statement about to wait for a connection could later be taken by a lease (it has
-   * positional parameters: the only kind an adapter pipelines); then list it with `waitToJoin`.
+   * positional parameters: the only kind an adapter pipelines; and the pool can take a caller out of
+   * its queue, which `acquireWith` tickets do); then list it with `waitToJoin` or `acquireOrJoin`.
    */
   mayJoinLater(params: QueryParams | undefined): boolean {
-    return Array.isArray(params) && params.length > 0;
+    return Array.isArray(params) && params.length > 0 && this.#core.engine.acquireWith !== undefined;
   }
 
   /**
@@ -149,10 +150,12 @@ export class PipelinedLeases {
    * Waits for a connection for a statement (`mayJoinLater`), listed meanwhile: resolves with the
    * connection lent, or with the statement's outcome when a lease took it instead.
    */
-  acquireOrJoin(acquireWith: NonNullable<PoolEngine<unknown>['acquireWith']>, sql: string, params: QueryParams | undefined): Promise<PooledConnection<unknown> | JoinedStatement> {
+  acquireOrJoin(sql: string, params: QueryParams | undefined): Promise<PooledConnection<unknown> | JoinedStatement> {
+    const engine = this.#core.engine;
     return new Promise((resolve, reject) => {
       const waiting = new WaitingForConnection(sql, params, resolve);
-      const ticket = acquireWith(
+      const ticket = (engine.acquireWith as NonNullable<typeof engine.acquireWith>).call(
+        engine,
         (conn) => {
           this.#waiting.delete(waiting);
           resolve(conn);

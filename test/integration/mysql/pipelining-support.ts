@@ -3,7 +3,7 @@ import mysql from 'mysql2/promise';
 import { createDatabases, type Database, type Databases } from '../../../src/index.js';
 import type { MysqlConnection } from '../../../adapters/mysql/mysql-driver-types.js';
 import { queryCommand, sendAhead } from '../../../adapters/mysql/mysql-send-ahead.js';
-import { uniqueTable } from '../../support/engines.js';
+import { useNumberedTable } from '../../support/pipelining.js';
 
 export const MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
 
@@ -88,17 +88,12 @@ export function serverRows<R>(sql: string, values: unknown[] = []): Promise<R[]>
  * are closed and the table dropped.
  */
 export function usePipelinedTable(prefix: string, use: (table: string) => void): void {
-  let table = '';
-  beforeEach(async () => {
-    table = uniqueTable(prefix);
-    use(table);
-    await serverCheck(async (c) => {
-      await c.query(`CREATE TABLE ${table} (id int PRIMARY KEY, a int) ENGINE=InnoDB`);
-      await c.query(`INSERT INTO ${table} SELECT seq, seq * 10 FROM seq_1_to_100`);
-    });
-  });
-  afterEach(async () => {
-    await closePipelined();
-    await serverCheck((c) => c.query(`DROP TABLE IF EXISTS ${table}`));
+  useNumberedTable(prefix, use, {
+    create: (table) => [`CREATE TABLE ${table} (id int PRIMARY KEY, a int) ENGINE=InnoDB`, `INSERT INTO ${table} SELECT seq, seq * 10 FROM seq_1_to_100`],
+    run: (statements) =>
+      serverCheck(async (c) => {
+        for (const sql of statements) await c.query(sql);
+      }),
+    closeAll: closePipelined,
   });
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createDatabases, type Database, type Databases } from '../../../src/index.js';
-import { uniqueTable } from '../../support/engines.js';
+import { useNumberedTable } from '../../support/pipelining.js';
 
 export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -53,17 +53,12 @@ export async function serverCheck<T>(fn: (client: pg.Client) => Promise<T>): Pro
  * are closed and the table dropped.
  */
 export function usePipelinedTable(prefix: string, use: (table: string) => void): void {
-  let table = '';
-  beforeEach(async () => {
-    table = uniqueTable(prefix);
-    use(table);
-    await serverCheck(async (c) => {
-      await c.query(`CREATE TABLE ${table} (id int PRIMARY KEY, a int)`);
-      await c.query(`INSERT INTO ${table} SELECT g, g * 10 FROM generate_series(1, 100) AS g`);
-    });
-  });
-  afterEach(async () => {
-    await closePipelined();
-    await serverCheck((c) => c.query(`DROP TABLE IF EXISTS ${table}`));
+  useNumberedTable(prefix, use, {
+    create: (table) => [`CREATE TABLE ${table} (id int PRIMARY KEY, a int)`, `INSERT INTO ${table} SELECT g, g * 10 FROM generate_series(1, 100) AS g`],
+    run: (statements) =>
+      serverCheck(async (c) => {
+        for (const sql of statements) await c.query(sql);
+      }),
+    closeAll: closePipelined,
   });
 }
