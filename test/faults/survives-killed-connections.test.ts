@@ -53,12 +53,12 @@ for (const engine of ['postgres', 'mysql'] as const) {
         expect(Number(rows[0]?.n)).to.equal(i);
       })));
       const stats = db.stats();
-      const server = await side.settledConnections(() => db.stats().size);
-      report(engine, 'kill-idle', { killed: ids.length, ops: work.started, ok: work.ok, errors: work.errorSummary(), destroyed: stats.destroyed, poolSize: stats.size, serverConnections: server, uncaught: guard.caught.length, lost: work.lost });
+      const counts = await side.settledConnections(() => db.stats().size);
+      report(engine, 'kill-idle', { killed: ids.length, ops: work.started, ok: work.ok, errors: work.errorSummary(), destroyed: stats.destroyed, poolSize: stats.size, serverConnections: counts.server, uncaught: guard.caught.length, lost: work.lost });
       expect(guard.caught, guard.describe()).to.deep.equal([]);
       expect(work.unexpected(() => false), 'a killed idle connection was handed out').to.deep.equal([]);
       expect(stats.destroyed).to.be.at.least(POOL_SIZE);
-      expect(server, `server-side connections of the pool: ${await side.describe()}`).to.equal(db.stats().size);
+      expect(counts.server, `server-side connections of the pool: ${await side.describe()}`).to.equal(counts.pool);
       expectQuiet(stats, 'after the kills');
     });
 
@@ -104,10 +104,10 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect(after.ok).to.equal(after.started);
       expect(stats.destroyed, 'each killed connection was destroyed, not returned').to.be.at.least(3);
       expectQuiet(stats, 'after the kills');
-      // A create started for the last burst of callers may still be connecting: compare with the
-      // pool's size at the moment the server's count matches it, not with the one read above.
-      const server = await side.settledConnections(() => db.stats().size);
-      expect(server, `server-side connections of the pool: ${await side.describe()}`).to.equal(db.stats().size);
+      // A create started for the last burst of callers may still be connecting: compare the two
+      // counts once they have settled together, not with the size read above.
+      const counts = await side.settledConnections(() => db.stats().size);
+      expect(counts.server, `server-side connections of the pool: ${await side.describe()}`).to.equal(counts.pool);
     });
 
     it('rolls back and destroys a connection killed inside atomic(); the error reaches the caller', async () => {

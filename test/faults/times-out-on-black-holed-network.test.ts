@@ -87,7 +87,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
       await Promise.all(Array.from({ length: 50 }, () => verify.track(() => db.query('SELECT 1 AS one'))));
       clearInterval(sampler);
       const stats = db.stats();
-      const server = await side.settledConnections(() => db.stats().size);
+      const counts = await side.settledConnections(() => db.stats().size);
 
       report(engine, 'black-hole', {
         inFlight: inFlight.ok === 1 ? 'completed-after-resume' : inFlight.errorSummary(),
@@ -99,7 +99,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
         verify: `${verify.ok}/${verify.started}`,
         slowestMs: Math.round(during.slowestMs),
         inFlightMs: Math.round(inFlight.slowestMs),
-        serverConnections: server,
+        serverConnections: counts.server,
         poolSize: stats.size,
         uncaught: guard.caught.length,
         lost: inFlight.lost + during.lost + after.lost + verify.lost,
@@ -129,7 +129,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
       expect(recoveredAfterMs, 'the pool never recovered').to.be.at.least(0);
       expect(verify.ok).to.equal(verify.started);
       expectQuiet(stats, 'after the black hole');
-      expect(server, `server-side connections of the pool: ${await side.describe()}`).to.equal(db.stats().size);
+      expect(counts.server, `server-side connections of the pool: ${await side.describe()}`).to.equal(counts.pool);
     });
 
     it('evicts every connection a middlebox resets at once, fails only the busy ones, and serves on', async () => {

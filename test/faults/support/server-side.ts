@@ -116,17 +116,23 @@ export class ServerSide {
   }
 
   /**
-   * The server's count of the pool's connections once it has settled: closed connections take a
-   * moment to leave the server's lists, so this polls until the count equals the pool's own
-   * (`poolSize()`, read live) or time is up. Live, because a create may still be in flight: its
-   * backend is on the server before the driver's connect resolves and the pool counts it, so a
-   * size read once, earlier, can be one short of what both sides agree on a moment later.
+   * The server's count of the pool's connections and the pool's own (`poolSize()`, read live) once
+   * they have settled: closed connections take a moment to leave the server's lists, and a create
+   * may still be in flight (its backend is on the server before the driver's connect resolves and
+   * the pool counts it). One equal reading can fall between two such moves, so this polls until
+   * both sides agree on the same number three readings in a row, or time is up, and answers that
+   * last pair: compare them with each other, not with a size read at another moment.
    */
-  async settledConnections(poolSize: () => number, timeoutMs = 5000): Promise<number> {
+  async settledConnections(poolSize: () => number, timeoutMs = 5000): Promise<{ server: number; pool: number }> {
     const deadline = performance.now() + timeoutMs;
+    let agreed = 0;
+    let last = -1;
     for (;;) {
-      const { connections } = await this.view();
-      if (connections === poolSize() || performance.now() > deadline) return connections;
+      const { connections: server } = await this.view();
+      const pool = poolSize();
+      agreed = server === pool && server === last ? agreed + 1 : server === pool ? 1 : 0;
+      last = server;
+      if (agreed >= 3 || performance.now() > deadline) return { server, pool };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
