@@ -248,11 +248,9 @@ export class Database {
       // While it waits, a shared connection may take the statement instead (see PipelinedLeases).
       const mayJoin = pipelined?.mayJoinLater(values) === true;
       while (conn === undefined) {
-        if (mayJoin) {
-          const outcome = await (pipelined as PipelinedLeases).acquireOrJoin(text, values);
-          if (outcome instanceof JoinedStatement) return outcome.result;
-          conn = core.usable(outcome);
-        } else conn = core.usable(await core.engine.acquire());
+        const outcome = mayJoin ? await (pipelined as PipelinedLeases).acquireOrJoin(text, values) : await core.engine.acquire();
+        if (outcome instanceof JoinedStatement) return outcome.result;
+        conn = core.usable(outcome);
       }
       // Waited for: open it to statements that may share it, as `#queryOnce` does with an idle one.
       const shared = pipelined?.startIfAccepted(conn, text, values);

@@ -6,7 +6,7 @@ import type { MysqlCommand, MysqlConnection, MysqlError, MysqlQueryOptions } fro
 import { refreshAfterError } from './mysql-refresh-after-error.js';
 import { runInto, runStatementInto, type CommandSink, type ReplyHandler } from './run-mysql-command.js';
 import { canSendAhead, queryCommand, sendAhead, sendsInOrder } from './mysql-send-ahead.js';
-import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
+import { isAutocommitIdle, type ServerStatusReader } from './server-status-reader.js';
 
 /**
  * A transaction's START TRANSACTION, sent with the block's first statement.
@@ -30,7 +30,7 @@ import { ServerStatus, type ServerStatusReader } from './server-status-reader.js
 
 /** True when `begin()` may defer the START TRANSACTION: nothing in flight, the session idle, mysql2 as expected. */
 export function mayDeferBegin(conn: MysqlConnection, state: MysqlConnectionState): boolean {
-  return state.pending === 0 && !state.streaming && (state.serverStatus & (ServerStatus.IN_TRANS | ServerStatus.AUTOCOMMIT)) === ServerStatus.AUTOCOMMIT && isOpen(conn) && canSendAhead(conn);
+  return state.pending === 0 && !state.streaming && isAutocommitIdle(state.serverStatus) && isOpen(conn) && canSendAhead(conn);
 }
 
 /**

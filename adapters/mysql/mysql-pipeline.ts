@@ -7,7 +7,7 @@ import type { MysqlCommand, MysqlConnection, MysqlError } from './mysql-driver-t
 import { checkMysqlValues } from './mysql-values.js';
 import { runInto, type Backstop, type CommandSink, type ReplyHandler } from './run-mysql-command.js';
 import { canSendAhead, corkUntilNextTurn, executeCommand, queryCommand, sendAhead, sendsInOrder, type PreparedStatement } from './mysql-send-ahead.js';
-import { ServerStatus, type ServerStatusReader } from './server-status-reader.js';
+import { isAutocommitIdle, ServerStatus, type ServerStatusReader } from './server-status-reader.js';
 
 /**
  * Pipelining on MySQL/MariaDB (the database option `pipeline`): a statement may be written on a
@@ -156,7 +156,7 @@ function preparedStatement(conn: MysqlConnection, sql: string): PreparedStatemen
 function pipelinedResult(conn: MysqlConnection, reader: ServerStatusReader, rows: unknown, fields: unknown): AdapterResult {
   const status = reader.status;
   const state = connectionState(conn);
-  if (status === undefined || (status & (ServerStatus.IN_TRANS | ServerStatus.AUTOCOMMIT)) !== ServerStatus.AUTOCOMMIT) {
+  if (status === undefined || !isAutocommitIdle(status)) {
     state.broken = true;
     throw new UnipoolError(
       'UNIPOOL_PIPELINE_IN_TRANSACTION',

@@ -2,7 +2,7 @@ import { connectionState, isOpen } from './mysql-connection-state.js';
 import type { MysqlConnection } from './mysql-driver-types.js';
 import { isServerError } from './mysql-errors.js';
 import { runPing } from './run-mysql-command.js';
-import { ServerStatus } from './server-status-reader.js';
+import { isAutocommitIdle } from './server-status-reader.js';
 
 /**
  * An ERR packet carries no status flags, and a failed statement can still have ended the
@@ -13,8 +13,7 @@ export function refreshAfterError(conn: MysqlConnection, error: unknown): Promis
   if (!isServerError(error) || !isOpen(conn)) return undefined;
   // Idle with autocommit on, a failed statement cannot leave a transaction open (its own implicit
   // transaction is rolled back), so the last flags are still right: skip the round trip.
-  const status = connectionState(conn).serverStatus;
-  if ((status & ServerStatus.IN_TRANS) === 0 && (status & ServerStatus.AUTOCOMMIT) !== 0) return undefined;
+  if (isAutocommitIdle(connectionState(conn).serverStatus)) return undefined;
   return runPing(conn).catch(() => undefined);
 }
 

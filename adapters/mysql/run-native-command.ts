@@ -1,9 +1,8 @@
-import { connectionState, isOpen } from './mysql-connection-state.js';
+import { connectionState } from './mysql-connection-state.js';
 import type { MysqlCommand, MysqlConnection, MysqlQueryCallback } from './mysql-driver-types.js';
 import { sendDeferredBegin } from './mysql-deferred-begin.js';
 import { keepOneStatement } from './mysql-multi-statements.js';
-import { isServerError } from './mysql-errors.js';
-import { runPing } from './run-mysql-command.js';
+import { refreshAfterError } from './mysql-refresh-after-error.js';
 import { readServerStatus, ServerStatus, type ServerStatusReader } from './server-status-reader.js';
 
 /** What a native call reported when it settled. */
@@ -51,17 +50,11 @@ export function runNativeCommand(conn: MysqlConnection, start: NativeStart, call
       ? undefined
       : (error, rows, fields) => {
           finish(rows);
-          // An ERR packet carries no flags, and a failed statement can have ended the transaction
-          // (deadlock): inside one, COM_PING brings the current flags before the library goes on.
-          const status = state.serverStatus;
-          if (error && isServerError(error) && isOpen(conn) && ((status & ServerStatus.IN_TRANS) !== 0 || (status & ServerStatus.AUTOCOMMIT) === 0)) {
-            runPing(conn).then(
-              () => callback(error, rows, fields),
-              () => callback(error, rows, fields),
-            );
-            return;
-          }
-          callback(error, rows, fields);
+          // A failed statement can have ended the transaction (deadlock): the current flags are
+          // brought in before the library goes on.
+          const refreshed = error ? refreshAfterError(conn, error) : undefined;
+          if (refreshed === undefined) callback(error, rows, fields);
+          else void refreshed.then(() => callback(error, rows, fields));
         };
   state.pending += 1;
   let command: MysqlCommand | undefined;

@@ -10,6 +10,14 @@ export const ServerStatus = Object.freeze({
   SESSION_STATE_CHANGED: 0x4000,
 });
 
+/**
+ * True when the flags show autocommit on and no transaction open: each statement commits on its
+ * own, and a failed one cannot leave a transaction behind.
+ */
+export function isAutocommitIdle(status: number): boolean {
+  return (status & (ServerStatus.IN_TRANS | ServerStatus.AUTOCOMMIT)) === ServerStatus.AUTOCOMMIT;
+}
+
 /** Reads the status word of an OK packet without moving the packet's read position. */
 function okPacketStatus(packet: MysqlPacket): number {
   const start = packet.offset;

@@ -198,10 +198,7 @@ export class PipelinedLeases {
         if (lease.inFlight < MAX_IN_FLIGHT_PER_CONNECTION && (best === undefined || lease.inFlight < best.inFlight) && this.#support.accepts(lease.conn.raw, sql, params)) best = lease;
       }
       if (best === undefined) return undefined;
-      // A connection marked for destruction (it broke, or its server turned read-only) takes no
-      // more statements: lent alone, it would never be handed out again.
-      if (!this.#core.policy.isMarkedBroken(best.conn.raw)) return this.#run(best, sql, params);
-      this.#close(best);
+      if (!this.#closedIfMarked(best)) return this.#run(best, sql, params);
     }
   }
 
@@ -249,10 +246,7 @@ export class PipelinedLeases {
     const raw = lease.conn.raw;
     for (const waiting of this.#waiting) {
       if (!lease.open || lease.inFlight >= MAX_IN_FLIGHT_PER_CONNECTION) return;
-      if (this.#core.policy.isMarkedBroken(raw)) {
-        this.#close(lease);
-        return;
-      }
+      if (this.#closedIfMarked(lease)) return;
       if (!this.#support.accepts(raw, waiting.sql, waiting.params)) continue;
       this.#waiting.delete(waiting);
       if (waiting.leaveQueue()) waiting.joined(this.#run(lease, waiting.sql, waiting.params));
@@ -267,6 +261,17 @@ export class PipelinedLeases {
     }
     this.#close(lease);
     return this.#core.policy.release(lease.conn, 'statement');
+  }
+
+  /**
+   * True, and `lease` taken off the joinable list, when its connection was marked for destruction
+   * (it broke, or its server turned read-only): lent alone, it would never be handed out again, so
+   * it takes no more statements.
+   */
+  #closedIfMarked(lease: SharedLease): boolean {
+    if (!this.#core.policy.isMarkedBroken(lease.conn.raw)) return false;
+    this.#close(lease);
+    return true;
   }
 
   /** Takes `lease` off the joinable list (full, or its last statement settled). */

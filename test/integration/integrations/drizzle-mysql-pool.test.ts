@@ -9,7 +9,6 @@ import { mysqlServerNames } from '../../support/mysql-names-table.js';
 
 const mariadb = engineUnderTest('mysql');
 
-
 describe('mysql: Drizzle (mysql2 driver) over db.mysqlPool()', () => {
   closeDatabasesAfterEach();
   const table = uniqueTable('drizzle');

@@ -113,23 +113,20 @@ describe('mysql (MariaDB): pipelining keeps the pool accounting right', function
     expect(db.stats().destroyed, 'connections destroyed').to.equal(0);
   });
 
-  it('pipeline: false runs every statement alone: one checkout each', async () => {
-    const { db } = openPipelined({ pool: { max: 2 }, pipeline: false });
-    await teach(db, 2, 'SELECT ? + 0 AS n', (i) => [i]);
-    const before = db.stats().acquired;
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => db.query<{ n: number }>('SELECT ? + 0 AS n', [i])));
-    expect(results.every((r, i) => Number(r.rows[0]?.n) === i)).to.equal(true);
-    expect(db.stats().acquired - before).to.equal(100);
-  });
-
-  it('pipelines nothing with mysql2\'s compress option (compressed frames are numbered per command), and answers right', async () => {
-    const { db } = openPipelined({ pool: { max: 2 }, options: { compress: true } });
-    await teach(db, 2, 'SELECT ? + 0 AS n', (i) => [i]);
-    const before = db.stats().acquired;
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => db.query<{ n: number }>('SELECT ? + 0 AS n', [i])));
-    expect(results.every((r, i) => Number(r.rows[0]?.n) === i)).to.equal(true);
-    expect(db.stats().acquired - before).to.equal(100);
-  });
+  const runsAlone: [title: string, config: Record<string, unknown>][] = [
+    ['pipeline: false runs every statement alone: one checkout each', { pipeline: false }],
+    ['pipelines nothing with mysql2\'s compress option (compressed frames are numbered per command), and answers right', { options: { compress: true } }],
+  ];
+  for (const [title, config] of runsAlone) {
+    it(title, async () => {
+      const { db } = openPipelined({ pool: { max: 2 }, ...config });
+      await teach(db, 2, 'SELECT ? + 0 AS n', (i) => [i]);
+      const before = db.stats().acquired;
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => db.query<{ n: number }>('SELECT ? + 0 AS n', [i])));
+      expect(results.every((r, i) => Number(r.rows[0]?.n) === i)).to.equal(true);
+      expect(db.stats().acquired - before).to.equal(100);
+    });
+  }
 
   it('pipelines neither statements without parameters nor those with named parameters', async () => {
     const { db } = openPipelined({ pool: { max: 2 } });

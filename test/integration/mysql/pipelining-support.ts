@@ -1,28 +1,22 @@
 import mysql2 from 'mysql2';
 import mysql from 'mysql2/promise';
-import { createDatabases, type Database, type Databases } from '../../../src/index.js';
+import type { Database, Databases } from '../../../src/index.js';
+import { engineUnderTest } from '../../support/engines.js';
+import { closeAll, openDatabase } from '../../support/open-database.js';
 import type { MysqlConnection } from '../../../adapters/mysql/mysql-driver-types.js';
 import { queryCommand, sendAhead } from '../../../adapters/mysql/mysql-send-ahead.js';
 import { useNumberedTable } from '../../support/pipelining.js';
 
-export const MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
-
-/** Every registry a test opened through `openPipelined`, closed after each test. */
-const opened: Databases<'default'>[] = [];
-
 /**
  * A MySQL/MariaDB database with pipelining on (the default, written out so the tests keep meaning
- * it); `extra` is merged into the config (pool, statementCacheSize, url…).
+ * it); `extra` is merged into the config (pool, statementCacheSize, url…). Closed by `closePipelined`.
  */
 export function openPipelined(extra: Record<string, unknown> = {}): { dbs: Databases<'default'>; db: Database } {
-  const dbs = createDatabases({ default: { engine: 'mysql', url: MYSQL_URL, pipeline: true, ...extra } });
-  opened.push(dbs);
-  return { dbs, db: dbs.default };
+  return openDatabase(engineUnderTest('mysql'), { pipeline: true, ...extra });
 }
 
-export async function closePipelined(): Promise<void> {
-  await Promise.all(opened.splice(0).map((dbs) => dbs.close({ timeoutMs: 5000 })));
-}
+/** Closes every database the test opened. */
+export { closeAll as closePipelined } from '../../support/open-database.js';
 
 export { settleAll, teach } from '../../support/pipelining.js';
 
@@ -94,6 +88,6 @@ export function usePipelinedTable(prefix: string, use: (table: string) => void):
       serverCheck(async (c) => {
         for (const sql of statements) await c.query(sql);
       }),
-    closeAll: closePipelined,
+    closeAll,
   });
 }

@@ -1,22 +1,18 @@
 import pg from 'pg';
-import { createDatabases, type Database, type Databases } from '../../../src/index.js';
+import type { Database } from '../../../src/index.js';
+import { engineUnderTest } from '../../support/engines.js';
+import { closeAll, openDatabase } from '../../support/open-database.js';
 import { useNumberedTable } from '../../support/pipelining.js';
 
 export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-/** Every registry a test opened through `openPipelined`, closed after each test. */
-const opened: Databases<'default'>[] = [];
-
-/** A PostgreSQL database with pipelining on (the default, written out so the tests keep meaning it). */
+/** A PostgreSQL database with pipelining on (the default, written out so the tests keep meaning it); closed by `closePipelined`. */
 export function openPipelined(extra: Record<string, unknown> = {}): Database {
-  const dbs = createDatabases({ default: { engine: 'postgres', url: PG_URL, pipeline: true, ...extra } });
-  opened.push(dbs);
-  return dbs.default;
+  return openDatabase(engineUnderTest('postgres'), { pipeline: true, ...extra }).db;
 }
 
-export async function closePipelined(): Promise<void> {
-  await Promise.all(opened.splice(0).map((dbs) => dbs.close({ timeoutMs: 5000 })));
-}
+/** Closes every database the test opened. */
+export { closeAll as closePipelined } from '../../support/open-database.js';
 
 export { settleAll, teach } from '../../support/pipelining.js';
 
@@ -59,6 +55,6 @@ export function usePipelinedTable(prefix: string, use: (table: string) => void):
       serverCheck(async (c) => {
         for (const sql of statements) await c.query(sql);
       }),
-    closeAll: closePipelined,
+    closeAll,
   });
 }
